@@ -1,0 +1,9 @@
+#pragma once
+
+namespace rosterd::cli {
+
+// Parses argv and runs one subcommand. Exit status: 0 success, 1 a source failed
+// or was refused, 2 usage or configuration error (SPEC 5).
+int main(int argc, char** argv);
+
+}  // namespace rosterd::cli

@@ -1,0 +1,117 @@
+#pragma once
+// The typed configuration (SPEC 4). Loading is strict: unknown keys, bad values,
+// duplicate names, unknown types and missing credentials are errors naming the
+// file, the line and the key.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/log.hpp"
+
+namespace rosterd::config {
+
+struct Location {
+  std::string file;
+  int line = 0;  // 1-based; 0 when unknown
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  // what(): "<file>:<line>: <key>: <problem>" (parts that are unknown are left out)
+  ConfigError(Location location, std::string key, std::string problem);
+  [[nodiscard]] const Location& location() const noexcept { return m_location; }
+  [[nodiscard]] const std::string& key() const noexcept { return m_key; }
+  [[nodiscard]] const std::string& problem() const noexcept { return m_problem; }
+
+ private:
+  Location m_location;
+  std::string m_key;
+  std::string m_problem;
+};
+
+// A vendor-specific key's value (after ${...} expansion) and where it was written.
+struct Setting {
+  std::string value;
+  Location location;
+  std::string key_path;  // "sources[2].password", for error messages
+  bool secret = false;   // a credential: registered for redaction, never logged
+};
+
+// What a source type accepts; supplied by the source registry so that config/
+// does not know the vendors.
+struct SourceTypeSchema {
+  std::string type;
+  std::vector<std::string> keys;         // vendor-specific keys (user, password, page_size, ...)
+  std::vector<std::string> secret_keys;  // those of `keys` that hold credentials
+  std::vector<std::string> datasets;     // datasets the type supports
+  std::vector<std::string> default_datasets;
+};
+
+struct SourceConfig {
+  std::string name;  // unique, [a-z0-9_-]+
+  std::string type;
+  std::string url;
+  Location location;      // the source's block
+  std::string key_path;   // "sources[2]"
+  std::vector<std::string> datasets;
+  std::chrono::milliseconds interval{std::chrono::minutes{15}};
+  std::chrono::milliseconds timeout{std::chrono::seconds{30}};
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds{10}};
+  int retries = 4;
+  double max_remove_ratio = 0.5;
+  std::vector<std::string> drop_fields;
+  std::string ca_file;  // absolute; empty = system CAs
+  std::uint64_t max_response_bytes = 64ull << 20;
+  std::map<std::string, Setting, std::less<>> settings;  // vendor-specific keys
+
+  [[nodiscard]] const Setting* setting(std::string_view key) const;
+  // Throws ConfigError at the source's location when the key is missing.
+  [[nodiscard]] const Setting& require(std::string_view key) const;
+  // Integer setting within [min, max]; ConfigError at the setting when invalid.
+  [[nodiscard]] long long setting_int(std::string_view key, long long fallback, long long min, long long max) const;
+  [[nodiscard]] std::chrono::milliseconds setting_duration(std::string_view key, std::chrono::milliseconds fallback) const;
+  [[nodiscard]] double setting_number(std::string_view key, double fallback, double min, double max) const;
+};
+
+struct Config {
+  std::string path;      // the file it was read from (absolute)
+  std::string database;  // absolute
+  core::LogLevel log_level = core::LogLevel::info;
+  int concurrency = 4;   // sources fetched at once by `rosterd run`
+  std::vector<SourceConfig> sources;
+  std::vector<std::string> warnings;  // e.g. literal secrets in a world-readable file
+
+  [[nodiscard]] const SourceConfig* find_source(std::string_view name) const;
+  // Every credential value (settings marked secret), for redaction and tests.
+  [[nodiscard]] std::vector<std::string> secret_values() const;
+};
+
+// Where ${env:...} and ${credential:...} come from; a seam for tests.
+struct Environment {
+  std::function<std::optional<std::string>(const std::string&)> get_env;
+  // $CREDENTIALS_DIRECTORY (systemd LoadCredential=); empty when unset.
+  std::string credentials_directory;
+
+  static Environment process();
+};
+
+// Reads and validates the file. Throws ConfigError.
+Config load_config(const std::string& path, std::span<const SourceTypeSchema> types,
+                   const Environment& env = Environment::process());
+
+// Same, from text (`path` is used for messages and to resolve relative paths).
+Config parse_config(std::string_view yaml, const std::string& path, std::span<const SourceTypeSchema> types,
+                    const Environment& env = Environment::process());
+
+// --config, else $ROSTERD_CONFIG, else /etc/rosterd/rosterd.yaml.
+std::string resolve_config_path(const std::optional<std::string>& from_command_line);
+
+}  // namespace rosterd::config

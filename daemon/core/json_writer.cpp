@@ -1,0 +1,140 @@
+#include "core/json_writer.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace rosterd::core {
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t run_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.substr(run_start, i - run_start));
+    run_start = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        out += "\\u00";
+        out.push_back(k_hex[c >> 4]);
+        out.push_back(k_hex[c & 0x0f]);
+    }
+  }
+  out.append(text.substr(run_start));
+  out.push_back('"');
+}
+
+std::string json_string(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  append_json_string(out, text);
+  return out;
+}
+
+void JsonWriter::before_value() {
+  if (m_after_key) {
+    m_after_key = false;
+    return;
+  }
+  if (!m_first.empty()) {
+    if (!m_first.back()) m_out.push_back(',');
+    m_first.back() = false;
+  }
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  before_value();
+  m_out.push_back('{');
+  m_first.push_back(true);
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+  m_out.push_back('}');
+  m_first.pop_back();
+  return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+  before_value();
+  m_out.push_back('[');
+  m_first.push_back(true);
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+  m_out.push_back(']');
+  m_first.pop_back();
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  before_value();
+  append_json_string(m_out, name);
+  m_out.push_back(':');
+  m_after_key = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view text) {
+  before_value();
+  append_json_string(m_out, text);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(const std::optional<std::string>& text) {
+  return text ? value(std::string_view(*text)) : null();
+}
+
+JsonWriter& JsonWriter::value(std::int64_t number) {
+  before_value();
+  char buf[24];
+  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, number);
+  m_out.append(buf, ptr);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::uint64_t number) {
+  before_value();
+  char buf[24];
+  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, number);
+  m_out.append(buf, ptr);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(double number) {
+  if (!std::isfinite(number)) return null();  // JSON has no NaN or infinity
+  before_value();
+  char buf[32];
+  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, number);
+  m_out.append(buf, ptr);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(bool flag) {
+  before_value();
+  m_out += flag ? "true" : "false";
+  return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+  before_value();
+  m_out += "null";
+  return *this;
+}
+
+JsonWriter& JsonWriter::raw(std::string_view json) {
+  before_value();
+  m_out.append(json);
+  return *this;
+}
+
+}  // namespace rosterd::core

@@ -1,0 +1,70 @@
+#include "model/canonical.hpp"
+
+#include <bit>
+
+#include "core/hash.hpp"
+#include "core/json_writer.hpp"
+
+namespace rosterd::model {
+namespace {
+
+void write_attributes(core::JsonWriter& out, const Attributes& attributes) {
+  out.begin_object();
+  for (const auto& [key, value] : attributes) out.key(key).raw(value);
+  out.end_object();
+}
+
+std::int64_t hash_of(const std::string& snapshot) {
+  return std::bit_cast<std::int64_t>(core::content_hash64(snapshot));
+}
+
+}  // namespace
+
+std::string attributes_json(const Attributes& attributes) {
+  core::JsonWriter out;
+  write_attributes(out, attributes);
+  return out.take();
+}
+
+std::string portfolios_json(const std::vector<std::string>& portfolios) {
+  core::JsonWriter out;
+  out.begin_array();
+  for (const auto& code : portfolios) out.value(code);
+  out.end_array();
+  return out.take();
+}
+
+std::string snapshot_json(const User& user) {
+  core::JsonWriter out;
+  out.begin_object();
+  for (const auto& field : k_user_text_fields) out.key(field.name).value(user.*field.member);
+  out.key("active");
+  if (user.active) {
+    out.value(*user.active ? 1 : 0);
+  } else {
+    out.null();
+  }
+  out.key("attributes");
+  write_attributes(out, user.attributes);
+  out.key("portfolios");
+  if (user.portfolios) {
+    out.raw(portfolios_json(*user.portfolios));
+  } else {
+    out.null();
+  }
+  out.end_object();
+  return out.take();
+}
+
+std::string snapshot_json(const NamedEntity& entity) {
+  core::JsonWriter out;
+  out.begin_object().key("name").value(entity.name).key("attributes");
+  write_attributes(out, entity.attributes);
+  out.end_object();
+  return out.take();
+}
+
+std::int64_t content_hash(const User& user) { return hash_of(snapshot_json(user)); }
+std::int64_t content_hash(const NamedEntity& entity) { return hash_of(snapshot_json(entity)); }
+
+}  // namespace rosterd::model

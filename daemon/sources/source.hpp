@@ -1,0 +1,62 @@
+#pragma once
+// A Source is one configured tenant of one vendor. It knows the vendor's auth and
+// paging, and streams the complete listing of a dataset into a sink; it never
+// touches the database. Sources are long-lived (the daemon keeps them across
+// runs), so a login token can be cached for its lifetime.
+//
+// The contract that keeps removals safe (SPEC 3): a fetch returns ok only after
+// the *whole* listing was read and validated. Any doubt (an HTTP error, a body
+// that does not parse, a page that does not advance, a total that does not
+// match) is an Error, and the run writes nothing.
+
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "http/http_client.hpp"
+#include "model/dataset.hpp"
+#include "model/user.hpp"
+
+namespace rosterd::sources {
+
+// Receives one listing's records as they are parsed.
+template <class Record>
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  // The source starts the listing over (Class4 retries a drifted listing once):
+  // forget everything added so far.
+  virtual void restart() = 0;
+  // An error (a duplicate id, say) aborts the fetch; the source returns it.
+  virtual core::Status add(Record&& record) = 0;
+};
+using UserSink = Sink<model::User>;
+using EntitySink = Sink<model::NamedEntity>;
+
+// What one run gives a source to work with.
+struct RunContext {
+  http::Client& http;  // retrying and counting; never logs secrets
+  std::stop_token stop;
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+
+  [[nodiscard]] virtual const std::string& name() const = 0;
+
+  // The complete user listing.
+  virtual core::Status fetch_users(RunContext& context, UserSink& sink) = 0;
+
+  // The complete listing of portfolios, profiles or campaigns. The default says
+  // the vendor has no such dataset.
+  virtual core::Status fetch_entities(RunContext& context, model::Dataset dataset, EntitySink& sink);
+
+  // Authenticates (or makes the cheapest authenticated call) without syncing:
+  // `rosterd check --connect`.
+  virtual core::Status check_connection(RunContext& context) = 0;
+};
+
+}  // namespace rosterd::sources

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs rosterd's build and test dependencies from Debian 12's packages.
+# Does nothing when everything is already present; needs root (or sudo) otherwise.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libcurl4-openssl-dev   # HTTP client
+  libsimdjson-dev        # JSON parsing
+  libsqlite3-dev sqlite3 libsqlitecpp-dev  # storage
+  libyaml-cpp-dev        # configuration
+  libspdlog-dev libfmt-dev  # logging and formatting
+  libsystemd-dev         # sd_notify for Type=notify
+  libcpp-httplib-dev     # the vendor simulator's HTTP server
+  libcli11-dev           # command-line parsing
+  libxxhash-dev          # content hashes
+  libssl-dev             # MD5 for the Worksection request hash
+  libgtest-dev libgmock-dev  # tests
+)
+if [[ "${1:-}" == "--with-tools" ]]; then
+  # Optional: fuzzing, systemd unit analysis and the benchmark's comparison tool.
+  packages+=(clang-14 libclang-rt-14-dev systemd sqlite-utils)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+echo "installing: ${missing[*]}"
+sudo_cmd=()
+[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -q
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
