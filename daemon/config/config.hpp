@@ -59,8 +59,8 @@ struct SourceConfig {
   std::string name;  // unique, [a-z0-9_-]+
   std::string type;
   std::string url;
-  Location location;      // the source's block
-  std::string key_path;   // "sources[2]"
+  Location location;     // the source's block
+  std::string key_path;  // "sources[2]"
   std::vector<std::string> datasets;
   std::chrono::milliseconds interval{std::chrono::minutes{15}};
   std::chrono::milliseconds timeout{std::chrono::seconds{30}};
@@ -73,11 +73,16 @@ struct SourceConfig {
   std::map<std::string, Setting, std::less<>> settings;  // vendor-specific keys
 
   [[nodiscard]] const Setting* setting(std::string_view key) const;
-  // Throws ConfigError at the source's location when the key is missing.
+  // Throws ConfigError at the source's location when the key is missing, at the setting when empty.
   [[nodiscard]] const Setting& require(std::string_view key) const;
-  // Integer setting within [min, max]; ConfigError at the setting when invalid.
+  // The typed getters return `fallback` when the key is absent and throw ConfigError at
+  // the setting's own location when it is invalid, never quoting a secret setting's value.
+  // Integer within [min, max].
   [[nodiscard]] long long setting_int(std::string_view key, long long fallback, long long min, long long max) const;
-  [[nodiscard]] std::chrono::milliseconds setting_duration(std::string_view key, std::chrono::milliseconds fallback) const;
+  // Duration text as core::parse_duration reads it; 0 is allowed (a vendor pause may be zero).
+  [[nodiscard]] std::chrono::milliseconds setting_duration(std::string_view key,
+                                                           std::chrono::milliseconds fallback) const;
+  // Finite number within [min, max].
   [[nodiscard]] double setting_number(std::string_view key, double fallback, double min, double max) const;
 };
 
@@ -85,7 +90,7 @@ struct Config {
   std::string path;      // the file it was read from (absolute)
   std::string database;  // absolute
   core::LogLevel log_level = core::LogLevel::info;
-  int concurrency = 4;   // sources fetched at once by `rosterd run`
+  int concurrency = 4;  // sources fetched at once by `rosterd run`
   std::vector<SourceConfig> sources;
   std::vector<std::string> warnings;  // e.g. literal secrets in a world-readable file
 
@@ -111,7 +116,10 @@ Config load_config(const std::string& path, std::span<const SourceTypeSchema> ty
 Config parse_config(std::string_view yaml, const std::string& path, std::span<const SourceTypeSchema> types,
                     const Environment& env = Environment::process());
 
-// --config, else $ROSTERD_CONFIG, else /etc/rosterd/rosterd.yaml.
+inline constexpr std::string_view k_default_config_path = "/etc/rosterd/rosterd.yaml";
+
+// --config, else $ROSTERD_CONFIG (when set and not empty), else /etc/rosterd/rosterd.yaml.
 std::string resolve_config_path(const std::optional<std::string>& from_command_line);
+std::string resolve_config_path(const std::optional<std::string>& from_command_line, const Environment& env);
 
 }  // namespace rosterd::config

@@ -1,0 +1,143 @@
+#include "config/config.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "config/file_access.hpp"
+#include "config/parse_context.hpp"
+#include "config/values.hpp"
+#include "core/duration.hpp"
+#include "core/secrets.hpp"
+
+namespace rosterd::config {
+namespace {
+
+// A configuration larger than this is not one (or is /dev/zero).
+constexpr std::size_t k_max_config_bytes = 4u << 20;
+
+// Quotes a setting's value in an error unless it is a credential.
+std::string shown(const Setting& setting) {
+  return setting.secret ? std::string{"the value"} : fmt::format("\"{}\"", setting.value);
+}
+
+}  // namespace
+
+std::string format_located(const Location& location, std::string_view key, std::string_view problem) {
+  std::string text;
+  if (!location.file.empty()) {
+    text = location.line > 0 ? fmt::format("{}:{}: ", location.file, location.line) : location.file + ": ";
+  }
+  if (!key.empty()) text += fmt::format("{}: ", key);
+  text += problem;
+  return text;
+}
+
+// Redacted as a second line of defence: messages are written never to contain a secret.
+ConfigError::ConfigError(Location location, std::string key, std::string problem)
+    : std::runtime_error(core::secrets().redact(format_located(location, key, problem))),
+      m_location(std::move(location)),
+      m_key(std::move(key)),
+      m_problem(core::secrets().redact(problem)) {}
+
+const Setting* SourceConfig::setting(std::string_view key) const {
+  const auto it = settings.find(key);
+  return it == settings.end() ? nullptr : &it->second;
+}
+
+const Setting& SourceConfig::require(std::string_view key) const {
+  const Setting* found = setting(key);
+  if (found == nullptr) {
+    throw ConfigError(location, fmt::format("{}.{}", key_path, key), fmt::format("is required for type {}", type));
+  }
+  if (found->value.empty()) throw ConfigError(found->location, found->key_path, "is empty");
+  return *found;
+}
+
+long long SourceConfig::setting_int(std::string_view key, long long fallback, long long min, long long max) const {
+  const Setting* found = setting(key);
+  if (found == nullptr) return fallback;
+  const auto value = parse_integer(found->value);
+  if (!value)
+    throw ConfigError(found->location, found->key_path, fmt::format("{} is not a whole number", shown(*found)));
+  if (*value < min || *value > max) {
+    throw ConfigError(found->location, found->key_path,
+                      fmt::format("{} is out of range ({}..{})", shown(*found), min, max));
+  }
+  return *value;
+}
+
+std::chrono::milliseconds SourceConfig::setting_duration(std::string_view key,
+                                                         std::chrono::milliseconds fallback) const {
+  const Setting* found = setting(key);
+  if (found == nullptr) return fallback;
+  const auto value = core::parse_duration(found->value);
+  if (!value) {
+    throw ConfigError(found->location, found->key_path,
+                      fmt::format("{} is not a duration (use 30s, 5m, 1h or seconds)", shown(*found)));
+  }
+  return *value;
+}
+
+double SourceConfig::setting_number(std::string_view key, double fallback, double min, double max) const {
+  const Setting* found = setting(key);
+  if (found == nullptr) return fallback;
+  const auto value = parse_number(found->value);
+  if (!value) throw ConfigError(found->location, found->key_path, fmt::format("{} is not a number", shown(*found)));
+  if (*value < min || *value > max) {
+    throw ConfigError(found->location, found->key_path,
+                      fmt::format("{} is out of range ({}..{})", shown(*found), min, max));
+  }
+  return *value;
+}
+
+const SourceConfig* Config::find_source(std::string_view name) const {
+  for (const auto& source : sources) {
+    if (source.name == name) return &source;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Config::secret_values() const {
+  std::vector<std::string> values;
+  for (const auto& source : sources) {
+    for (const auto& [key, setting] : source.settings) {
+      if (!setting.secret || setting.value.empty()) continue;
+      if (std::find(values.begin(), values.end(), setting.value) == values.end()) values.push_back(setting.value);
+    }
+  }
+  return values;
+}
+
+Environment Environment::process() {
+  Environment env;
+  env.get_env = [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string{value};
+  };
+  if (const char* directory = std::getenv("CREDENTIALS_DIRECTORY")) env.credentials_directory = directory;
+  return env;
+}
+
+Config load_config(const std::string& path, std::span<const SourceTypeSchema> types, const Environment& env) {
+  const std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
+  FileContent file = read_small_file(absolute, k_max_config_bytes);
+  if (!file.error.empty()) throw ConfigError(Location{absolute, 0}, "", fmt::format("cannot read: {}", file.error));
+  return parse_config_text(file.content, absolute, types, env, file_mode(absolute));
+}
+
+std::string resolve_config_path(const std::optional<std::string>& from_command_line) {
+  return resolve_config_path(from_command_line, Environment::process());
+}
+
+std::string resolve_config_path(const std::optional<std::string>& from_command_line, const Environment& env) {
+  if (from_command_line) return *from_command_line;
+  if (env.get_env) {
+    if (auto value = env.get_env("ROSTERD_CONFIG"); value && !value->empty()) return *value;
+  }
+  return std::string{k_default_config_path};
+}
+
+}  // namespace rosterd::config

@@ -1,0 +1,240 @@
+#include "config/source_parser.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "config/file_access.hpp"
+#include "config/suggest.hpp"
+#include "config/values.hpp"
+#include "config/yaml_fields.hpp"
+#include "core/secrets.hpp"
+
+namespace rosterd::config {
+namespace {
+
+const std::vector<std::string> k_identity_keys = {"name", "type", "url"};
+const std::vector<std::string> k_common_keys = {"datasets",        "interval", "timeout",
+                                                "connect_timeout", "retries",  "max_remove_ratio",
+                                                "drop_fields",     "ca_file",  "max_response_bytes"};
+
+bool contains(const std::vector<std::string>& list, std::string_view item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+const Field* find_field(const std::vector<Field>& fields, std::string_view key) {
+  for (const auto& field : fields) {
+    if (field.key == key) return &field;
+  }
+  return nullptr;
+}
+
+// A readable group or world bit on the file exposes a secret written literally in it.
+void warn_if_literal_secret(const ParseContext& context, const Text& text) {
+  if (text.has_reference || text.value.empty() || !context.file_mode || (*context.file_mode & 044u) == 0) return;
+  context.warnings->push_back(format_located(
+      text.location, text.key_path,
+      fmt::format("a literal secret in a file readable by group or others (mode {:04o}); chmod 600 the file, "
+                  "or move the value out with ${{credential:NAME}}, ${{file:PATH}} or ${{env:NAME}}",
+                  *context.file_mode)));
+}
+
+Setting read_setting(const ParseContext& context, const Field& field, Secrecy secrecy) {
+  Text text = string_value(context, field, secrecy);
+  if (secrecy == Secrecy::secret) warn_if_literal_secret(context, text);
+  return Setting{std::move(text.value), field.location, field.key_path, secrecy == Secrecy::secret};
+}
+
+// The keys shared by every type, except datasets (which need the type). False when
+// `field` is not one of them.
+bool apply_common_key(const ParseContext& context, const Field& field, SourceConfig& source) {
+  const std::string& key = field.key;
+  if (key == "interval") {
+    source.interval = positive_duration_value(context, field);
+  } else if (key == "timeout") {
+    source.timeout = positive_duration_value(context, field);
+  } else if (key == "connect_timeout") {
+    source.connect_timeout = positive_duration_value(context, field);
+  } else if (key == "retries") {
+    source.retries = static_cast<int>(integer_value(context, field, 0, 20));
+  } else if (key == "max_remove_ratio") {
+    source.max_remove_ratio = number_value(context, field, 0.0, 1.0);
+  } else if (key == "max_response_bytes") {
+    source.max_response_bytes = byte_size_value(context, field);
+  } else if (key == "drop_fields") {
+    source.drop_fields.clear();
+    for (const Text& item : string_list(context, field)) {
+      if (item.value.empty()) throw ConfigError(item.location, item.key_path, "is empty");
+      source.drop_fields.push_back(item.value);
+    }
+  } else if (key == "ca_file") {
+    const Text text = string_value(context, field, Secrecy::plain);
+    if (text.value.empty()) fail(field, "is empty (leave the key out to use the system's CA certificates)");
+    const std::string path = resolve_path(context.directory, text.value);
+    if (auto problem = readable_file_problem(path); !problem.empty()) fail(field, fmt::format("{}: {}", path, problem));
+    source.ca_file = path;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// `items` (not empty) checked against the type: each a dataset it supports, none twice.
+// `note` follows each message: empty for a source's own list, which source for defaults.
+std::vector<std::string> checked_datasets(const std::vector<Text>& items, const SourceTypeSchema& type,
+                                          std::string_view note) {
+  std::vector<std::string> datasets;
+  for (const Text& item : items) {
+    if (!contains(type.datasets, item.value)) {
+      throw ConfigError(item.location, item.key_path,
+                        fmt::format("{} is not a dataset of type {} (it has: {}){}{}", quoted(item), type.type,
+                                    fmt::join(type.datasets, ", "), did_you_mean(item.value, type.datasets), note));
+    }
+    if (contains(datasets, item.value)) {
+      throw ConfigError(item.location, item.key_path, fmt::format("{} is listed twice{}", quoted(item), note));
+    }
+    datasets.push_back(item.value);
+  }
+  return datasets;
+}
+
+Text required_text(const ParseContext& context, const std::vector<Field>& fields, std::string_view key,
+                   const std::string& path, const Location& where) {
+  const Field* field = find_field(fields, key);
+  if (field == nullptr) throw ConfigError(where, child_path(path, key), "is required");
+  Text text = string_value(context, *field, Secrecy::plain);
+  if (text.value.empty()) fail(*field, "is empty");
+  return text;
+}
+
+const SourceTypeSchema* lookup_type(std::string_view name, std::span<const SourceTypeSchema> types) {
+  for (const auto& schema : types) {
+    if (schema.type == name) return &schema;
+  }
+  return nullptr;
+}
+
+const SourceTypeSchema& known_type(const Text& type, std::span<const SourceTypeSchema> types) {
+  if (const auto* schema = lookup_type(type.value, types)) return *schema;
+  std::vector<std::string> names;
+  for (const auto& schema : types) names.push_back(schema.type);
+  std::sort(names.begin(), names.end());
+  throw ConfigError(type.location, type.key_path,
+                    fmt::format("unknown type {}{} (known types: {})", quoted(type), did_you_mean(type.value, names),
+                                fmt::join(names, ", ")));
+}
+
+void check_name(const Text& name, std::span<const SourceConfig> earlier) {
+  if (!is_valid_source_name(name.value)) {
+    throw ConfigError(
+        name.location, name.key_path,
+        fmt::format("{} is not a valid name (use lower-case letters, digits, '_' and '-')", quoted(name)));
+  }
+  for (const auto& other : earlier) {
+    if (other.name == name.value) {
+      throw ConfigError(
+          name.location, name.key_path,
+          fmt::format("{} is already the name of {} (line {})", quoted(name), other.key_path, other.location.line));
+    }
+  }
+}
+
+SourceConfig identify_source(const ParseContext& context, const std::vector<Field>& fields, const std::string& path,
+                             const Location& where, std::span<const SourceTypeSchema> types,
+                             std::span<const SourceConfig> earlier, SourceConfig source) {
+  const Text name = required_text(context, fields, "name", path, where);
+  check_name(name, earlier);
+  const Text type = required_text(context, fields, "type", path, where);
+  known_type(type, types);
+  const Text url = required_text(context, fields, "url", path, where);
+  if (auto problem = url_problem(url.value); !problem.empty()) {
+    throw ConfigError(url.location, url.key_path, fmt::format("\"{}\" {}", core::redact_url(url.value), problem));
+  }
+  source.name = name.value;
+  source.type = type.value;
+  source.url = url.value;
+  source.location = where;
+  source.key_path = path;
+  return source;
+}
+
+[[noreturn]] void unknown_source_key(const Field& field, const SourceTypeSchema& type) {
+  std::vector<std::string> known = k_identity_keys;
+  known.insert(known.end(), k_common_keys.begin(), k_common_keys.end());
+  known.insert(known.end(), type.keys.begin(), type.keys.end());
+  std::string hint = did_you_mean(field.key, known);
+  if (hint.empty()) hint = fmt::format(" (its own keys are: {})", fmt::join(type.keys, ", "));
+  fail(field, fmt::format("unknown key for type {}{}", type.type, hint));
+}
+
+}  // namespace
+
+Defaults parse_defaults(const ParseContext& context, const Field* field, std::span<const SourceTypeSchema> types) {
+  Defaults defaults;
+  if (field == nullptr || field->value.IsNull()) return defaults;
+  std::vector<std::string> known = k_common_keys;
+  for (const auto& type : types) known.insert(known.end(), type.keys.begin(), type.keys.end());
+
+  for (const Field& entry : map_fields(context, field->value, field->key_path, field->location)) {
+    if (contains(k_identity_keys, entry.key)) fail(entry, "cannot be a default: every source sets its own");
+    if (entry.key == "datasets") {
+      defaults.datasets = string_list(context, entry);
+      if (defaults.datasets.empty()) fail(entry, "lists no dataset");
+      continue;
+    }
+    if (apply_common_key(context, entry, defaults.common)) continue;
+    const bool accepted =
+        std::any_of(types.begin(), types.end(), [&](const auto& t) { return contains(t.keys, entry.key); });
+    if (!accepted) fail(entry, fmt::format("no source type accepts this key{}", did_you_mean(entry.key, known)));
+    const bool secret =
+        std::any_of(types.begin(), types.end(), [&](const auto& t) { return contains(t.secret_keys, entry.key); });
+    defaults.settings.emplace(entry.key, read_setting(context, entry, secret ? Secrecy::secret : Secrecy::plain));
+  }
+  return defaults;
+}
+
+SourceConfig parse_source(const ParseContext& context, const YAML::Node& node, std::size_t index,
+                          const Defaults& defaults, std::span<const SourceTypeSchema> types,
+                          std::span<const SourceConfig> earlier) {
+  const std::string path = fmt::format("sources[{}]", index);
+  const Location where = location_of(context, node);
+  const std::vector<Field> fields = map_fields(context, node, path, where);
+  SourceConfig source = identify_source(context, fields, path, where, types, earlier, defaults.common);
+  const SourceTypeSchema& type = *lookup_type(source.type, types);
+
+  for (const auto& [key, setting] : defaults.settings) {
+    if (!contains(type.keys, key)) continue;
+    Setting copy = setting;
+    copy.secret = copy.secret || contains(type.secret_keys, key);
+    source.settings.insert_or_assign(key, std::move(copy));
+  }
+
+  bool has_datasets = false;
+  for (const Field& field : fields) {
+    if (contains(k_identity_keys, field.key)) continue;
+    if (field.key == "datasets") {
+      const std::vector<Text> items = string_list(context, field);
+      if (items.empty()) fail(field, "lists no dataset");
+      source.datasets = checked_datasets(items, type, "");
+      has_datasets = true;
+    } else if (apply_common_key(context, field, source)) {
+      continue;
+    } else if (contains(type.keys, field.key)) {
+      const Secrecy secrecy = contains(type.secret_keys, field.key) ? Secrecy::secret : Secrecy::plain;
+      source.settings.insert_or_assign(field.key, read_setting(context, field, secrecy));
+    } else {
+      unknown_source_key(field, type);
+    }
+  }
+
+  if (!has_datasets && !defaults.datasets.empty()) {
+    const std::string note = fmt::format(" (the default for {} \"{}\"; give it its own datasets)", path, source.name);
+    source.datasets = checked_datasets(defaults.datasets, type, note);
+  } else if (!has_datasets) {
+    // A schema without default_datasets syncs everything the type has.
+    source.datasets = type.default_datasets.empty() ? type.datasets : type.default_datasets;
+  }
+  return source;
+}
+
+}  // namespace rosterd::config
