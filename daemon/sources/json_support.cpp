@@ -1,11 +1,11 @@
 #include "sources/json_support.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <limits>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "core/json_writer.hpp"
 #include "core/secrets.hpp"
@@ -34,9 +34,15 @@ std::string number_text(element value) {
   char buf[32];
   std::to_chars_result end{};
   switch (value.type()) {
-    case element_type::INT64: end = std::to_chars(buf, buf + sizeof buf, value.get_int64().value_unsafe()); break;
-    case element_type::UINT64: end = std::to_chars(buf, buf + sizeof buf, value.get_uint64().value_unsafe()); break;
-    default: end = std::to_chars(buf, buf + sizeof buf, value.get_double().value_unsafe()); break;
+    case element_type::INT64:
+      end = std::to_chars(buf, buf + sizeof buf, value.get_int64().value_unsafe());
+      break;
+    case element_type::UINT64:
+      end = std::to_chars(buf, buf + sizeof buf, value.get_uint64().value_unsafe());
+      break;
+    default:
+      end = std::to_chars(buf, buf + sizeof buf, value.get_double().value_unsafe());
+      break;
   }
   return std::string(buf, end.ptr);
 }
@@ -71,18 +77,32 @@ core::Status write_canonical(core::JsonWriter& out, element value, const FieldFi
     case element_type::ARRAY: {
       out.begin_array();
       std::size_t index = 0;
-      for (auto item : value.get_array().value_unsafe()) {
+      // A named copy: ranging over value_unsafe() of a temporary result would dangle.
+      const simdjson::dom::array array = value.get_array().value_unsafe();
+      for (auto item : array) {
         if (auto written = write_canonical(out, item, filter, index_path(path, index++)); !written) return written;
       }
       out.end_array();
       return {};
     }
-    case element_type::STRING: out.value(value.get_string().value_unsafe()); return {};
-    case element_type::INT64: out.value(value.get_int64().value_unsafe()); return {};
-    case element_type::UINT64: out.value(value.get_uint64().value_unsafe()); return {};
-    case element_type::DOUBLE: out.value(value.get_double().value_unsafe()); return {};
-    case element_type::BOOL: out.value(value.get_bool().value_unsafe()); return {};
-    case element_type::NULL_VALUE: out.null(); return {};
+    case element_type::STRING:
+      out.value(value.get_string().value_unsafe());
+      return {};
+    case element_type::INT64:
+      out.value(value.get_int64().value_unsafe());
+      return {};
+    case element_type::UINT64:
+      out.value(value.get_uint64().value_unsafe());
+      return {};
+    case element_type::DOUBLE:
+      out.value(value.get_double().value_unsafe());
+      return {};
+    case element_type::BOOL:
+      out.value(value.get_bool().value_unsafe());
+      return {};
+    case element_type::NULL_VALUE:
+      out.null();
+      return {};
   }
   return core::Error{core::ErrorKind::internal, "unknown simdjson element type"};
 }
@@ -103,9 +123,8 @@ JsonDocumentParser::JsonDocumentParser(std::size_t max_bytes) : m_parser(max_byt
 
 core::Result<element> JsonDocumentParser::parse(std::string_view body) {
   if (body.size() > m_parser.max_capacity()) {
-    return core::Error{core::ErrorKind::too_large,
-                       fmt::format("response body of {} bytes is over the {}-byte limit", body.size(),
-                                   m_parser.max_capacity())};
+    return core::Error{core::ErrorKind::too_large, fmt::format("response body of {} bytes is over the {}-byte limit",
+                                                               body.size(), m_parser.max_capacity())};
   }
   if (m_parser.max_depth() != k_max_depth &&
       m_parser.allocate(std::max(body.size(), simdjson::dom::MINIMAL_DOCUMENT_CAPACITY), k_max_depth)) {
@@ -139,18 +158,27 @@ std::string child_path(std::string_view parent, std::string_view key) {
   return fmt::format("{}.{}", parent, printable_key(key));
 }
 
-std::string index_path(std::string_view parent, std::size_t index) { return fmt::format("{}[{}]", parent, index); }
+std::string index_path(std::string_view parent, std::size_t index) {
+  return fmt::format("{}[{}]", parent, index);
+}
 
 std::string_view type_name(element_type type) noexcept {
   switch (type) {
-    case element_type::ARRAY: return "array";
-    case element_type::OBJECT: return "object";
+    case element_type::ARRAY:
+      return "array";
+    case element_type::OBJECT:
+      return "object";
     case element_type::INT64:
-    case element_type::UINT64: return "integer";
-    case element_type::DOUBLE: return "floating-point number";
-    case element_type::STRING: return "string";
-    case element_type::BOOL: return "boolean";
-    case element_type::NULL_VALUE: return "null";
+    case element_type::UINT64:
+      return "integer";
+    case element_type::DOUBLE:
+      return "floating-point number";
+    case element_type::STRING:
+      return "string";
+    case element_type::BOOL:
+      return "boolean";
+    case element_type::NULL_VALUE:
+      return "null";
   }
   return "unknown";
 }
@@ -221,9 +249,12 @@ core::Result<simdjson::dom::array> as_array(element value, std::string_view path
 
 core::Result<std::int64_t> as_integer(element value, std::string_view path) {
   switch (value.type()) {
-    case element_type::INT64: return value.get_int64().value_unsafe();
-    case element_type::UINT64: return parse_error(path, "integer out of range");
-    default: return parse_error(path, fmt::format("expected integer, got {}", type_name(value.type())));
+    case element_type::INT64:
+      return value.get_int64().value_unsafe();
+    case element_type::UINT64:
+      return parse_error(path, "integer out of range");
+    default:
+      return parse_error(path, fmt::format("expected integer, got {}", type_name(value.type())));
   }
 }
 
@@ -246,9 +277,12 @@ core::Result<std::string> id_text(element value, std::string_view path) {
       return std::string(text);
     }
     case element_type::INT64:
-    case element_type::UINT64: return number_text(value);
-    case element_type::DOUBLE: return parse_error(path, "expected integer or string id, got floating-point number");
-    default: return parse_error(path, fmt::format("expected number or string, got {}", type_name(value.type())));
+    case element_type::UINT64:
+      return number_text(value);
+    case element_type::DOUBLE:
+      return parse_error(path, "expected integer or string id, got floating-point number");
+    default:
+      return parse_error(path, fmt::format("expected number or string, got {}", type_name(value.type())));
   }
 }
 

@@ -4,14 +4,14 @@
 // error rather than a skipped field (RELIABILITY.md: a tolerant loop turns a
 // truncated page into a shorter listing, which later looks like removals).
 
+#include <simdjson.h>
+
 #include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "core/result.hpp"
 #include "model/user.hpp"
@@ -49,7 +49,8 @@ class JsonDocumentParser {
   simdjson::dom::parser m_parser;
 };
 
-// A parse error with a JSON-path-like location, e.g. "data.user_list[17].user_id: expected a number or string, got array".
+// A parse error with a JSON-path-like location, e.g. "data.user_list[17].user_id: expected a number or string, got
+// array".
 core::Error parse_error(std::string_view path, std::string_view problem);
 
 // "data" + "user_list" -> "data.user_list"; "data.user_list" + 17 -> "data.user_list[17]".
@@ -95,7 +96,8 @@ core::Result<std::optional<bool>> flag_value(simdjson::dom::element value, std::
 // Canonical JSON for an attribute value: objects with keys sorted and filtered
 // fields removed (at every depth), no whitespace. A duplicate key in an object is
 // an error (simdjson would silently pick one). Strings are kept byte for byte.
-core::Result<std::string> canonical_json(simdjson::dom::element value, const FieldFilter& filter, std::string_view path);
+core::Result<std::string> canonical_json(simdjson::dom::element value, const FieldFilter& filter,
+                                         std::string_view path);
 
 // Every field of `object` not in `consumed` and not dropped by `filter`, as
 // attributes named key_prefix + key. Also rejects duplicate keys.

@@ -28,7 +28,7 @@ TEST(Class4Users, MapsEveryColumnOfTheVerbatimDocExample) {
   const auto& user = page->users[0];
   EXPECT_EQ(user.external_id, "1728");
   EXPECT_EQ(user.username, "rt");
-  EXPECT_EQ(user.full_name, std::nullopt);  // fullname, first_name, last_name all null
+  EXPECT_EQ(user.full_name, std::nullopt);          // fullname, first_name, last_name all null
   EXPECT_EQ(user.email, "[email\u00a0protected]");  // the doc's obfuscated address, with its no-break space
   EXPECT_EQ(user.phone, std::nullopt);
   EXPECT_EQ(user.extension, std::nullopt);
@@ -43,8 +43,8 @@ TEST(Class4Users, MapsEveryColumnOfTheVerbatimDocExample) {
   EXPECT_EQ(user.attributes.at("report_count"), "\"1 Hour\"");
   EXPECT_EQ(user.attributes.at("show_carrier_trunk_drop_only"), "false");
   EXPECT_EQ(user.attributes.at("create_time"), "\"2018-02-15T03:02:04.870467+00:00\"");
-  for (const char* consumed : {"user_id", "name", "fullname", "email", "role_name", "user_type", "active", "passwd",
-                               "cdr_api_token"}) {
+  for (const char* consumed :
+       {"user_id", "name", "fullname", "email", "role_name", "user_type", "active", "passwd", "cdr_api_token"}) {
     EXPECT_EQ(user.attributes.count(consumed), 0u) << consumed;
   }
   const auto stored = testing::stored_text(page->users);

@@ -77,8 +77,7 @@ TEST(CrocodialProfiles, MergesTableRowsAndDropsTheHtmlAction) {
   EXPECT_EQ(collections.name, "COLLECTIONS");
   EXPECT_EQ(collections.attributes, (model::Attributes{{"disposition_set", "\"PAYMENT FOLLOW-UP\""}, {"id", "1"}}));
   EXPECT_EQ(listing->entities[2].key, "SALES_SUPPORT");
-  EXPECT_EQ(listing->entities[2].attributes,
-            (model::Attributes{{"disposition_set", "\"NEW LEADS\""}, {"id", "3"}}));
+  EXPECT_EQ(listing->entities[2].attributes, (model::Attributes{{"disposition_set", "\"NEW LEADS\""}, {"id", "3"}}));
   EXPECT_EQ(testing::stored_text(listing->entities).find("button"), std::string::npos);
 }
 

@@ -33,11 +33,16 @@ TEST(CrocodialUsers, MapsTheDocumentedExample) {
   EXPECT_EQ(user.user_group, std::nullopt);
   EXPECT_EQ(user.active, true);
   EXPECT_EQ(user.portfolios, (std::vector<std::string>{"AMI", "IST", "PTR"}));
-  const model::Attributes expected{
-      {"agentcall_manual", "\"1\""}, {"campaign_id", "\"4460708090\""}, {"campaign_name", "\"...\""},
-      {"closer_campaigns", "\" AGENTDIRECT \""},  // attributes are not trimmed
-      {"dialer", "1"}, {"inbound", "1"}, {"manual_dial_only", "0"}, {"profile_id", "22"}, {"rank", "0"},
-      {"xfer", "1"}};
+  const model::Attributes expected{{"agentcall_manual", "\"1\""},
+                                   {"campaign_id", "\"4460708090\""},
+                                   {"campaign_name", "\"...\""},
+                                   {"closer_campaigns", "\" AGENTDIRECT \""},  // attributes are not trimmed
+                                   {"dialer", "1"},
+                                   {"inbound", "1"},
+                                   {"manual_dial_only", "0"},
+                                   {"profile_id", "22"},
+                                   {"rank", "0"},
+                                   {"xfer", "1"}};
   EXPECT_EQ(user.attributes, expected);
 
   std::vector<std::pair<std::string, std::optional<std::string>>> campaigns;
@@ -69,7 +74,8 @@ TEST(CrocodialUsers, AcceptsEveryTypeVariation) {
   EXPECT_EQ(maria.role, "7");
   EXPECT_EQ(maria.active, false);
   EXPECT_EQ(maria.portfolios, std::vector<std::string>{});
-  EXPECT_EQ(maria.attributes, (model::Attributes{{"closer_campaigns", "\"\""}, {"profile_id", "null"}, {"rank", "1.5"}}));
+  EXPECT_EQ(maria.attributes,
+            (model::Attributes{{"closer_campaigns", "\"\""}, {"profile_id", "null"}, {"rank", "1.5"}}));
 
   const auto& agent = listing->users[2];
   EXPECT_EQ(agent.external_id, "0042");
@@ -176,8 +182,7 @@ TEST(CrocodialUsers, ClassifiesEveryErrorShape) {
       {"duplicate_key_in_user.json", core::ErrorKind::parse, "data.user_list[0]: duplicate key \"user\""},
       {"duplicate_key_at_root.json", core::ErrorKind::parse, "(document): duplicate key \"result\""},
       {"duplicate_user_id.json", core::ErrorKind::incomplete, "data.user_list[1].user_id: duplicate user id 1"},
-      {"user_id_array.json", core::ErrorKind::parse,
-       "data.user_list[1].user_id: expected number or string, got array"},
+      {"user_id_array.json", core::ErrorKind::parse, "data.user_list[1].user_id: expected number or string, got array"},
       {"trailing_document.txt", core::ErrorKind::parse, "invalid or truncated JSON"},
   };
   for (const auto& test : cases) {
@@ -225,15 +230,14 @@ TEST(CrocodialUsers, RejectsWrongShapesNamingThePath) {
 }
 
 TEST(CrocodialUsers, RejectsEveryProperPrefixOfAValidListing) {
-  for (const char* fixture : {"crocodial/users_mixed_types.json", "crocodial/users_doc_example.json",
-                              "crocodial/users_php_warning.txt"}) {
+  for (const char* fixture :
+       {"crocodial/users_mixed_types.json", "crocodial/users_doc_example.json", "crocodial/users_php_warning.txt"}) {
     const auto body = read_fixture(fixture);
     ASSERT_TRUE(parse(body).ok()) << fixture;
     JsonDocumentParser parser;
     const FieldFilter filter;
-    auto accepted = accepted_prefixes(body, [&](std::string_view prefix) {
-      return parse_user_list(prefix, parser, filter);
-    });
+    auto accepted =
+        accepted_prefixes(body, [&](std::string_view prefix) { return parse_user_list(prefix, parser, filter); });
     EXPECT_TRUE(accepted.empty()) << fixture << ": " << accepted.size() << " prefixes accepted, first at "
                                   << (accepted.empty() ? 0 : accepted[0]);
   }

@@ -2,14 +2,14 @@
 // Shared by the parser tests: fixture bodies (tests/fixtures/<vendor>/) and the
 // checks every vendor's parser must pass.
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <functional>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/result.hpp"
 #include "model/canonical.hpp"

@@ -19,8 +19,8 @@ simdjson::dom::element root_of(JsonDocumentParser& parser, std::string_view json
 
 TEST(FieldFilter, DropsSecretNamesInAnyCaseAndConfiguredNamesExactly) {
   const FieldFilter filter({"internal_note", "Salary"});
-  for (const char* name : {"pass", "pass_hash", "phone_pass", "PASSWD", "api_token", "client_secret", "internal_note",
-                           "Salary"}) {
+  for (const char* name :
+       {"pass", "pass_hash", "phone_pass", "PASSWD", "api_token", "client_secret", "internal_note", "Salary"}) {
     EXPECT_TRUE(filter.drops(name)) << name;
   }
   for (const char* name : {"user", "email", "salary", "internal", "note"}) EXPECT_FALSE(filter.drops(name)) << name;
@@ -49,8 +49,8 @@ TEST(JsonDocumentParser, RejectsTrailingContentTruncationAndExcessiveDepth) {
   EXPECT_FALSE(parser.parse("{\"a\":1} x").ok());
   EXPECT_FALSE(parser.parse("{\"a\":1}{}").ok());
   EXPECT_FALSE(parser.parse("{\"a\":[1,2").ok());
-  const std::string deep = std::string(JsonDocumentParser::k_max_depth + 1, '[') +
-                           std::string(JsonDocumentParser::k_max_depth + 1, ']');
+  const std::string deep =
+      std::string(JsonDocumentParser::k_max_depth + 1, '[') + std::string(JsonDocumentParser::k_max_depth + 1, ']');
   auto result = parser.parse(deep);
   ASSERT_FALSE(result.ok());
   EXPECT_NE(result.error().message.find("nested deeper"), std::string::npos);
@@ -108,7 +108,7 @@ TEST(ScalarText, NormalizesScalarsAndRejectsContainers) {
 TEST(FlagValue, ReadsBooleansAndYesNoSpellings) {
   JsonDocumentParser parser;
   const std::pair<const char*, std::optional<bool>> cases[] = {
-      {R"("Y")", true}, {R"("n")", false}, {"true", true},   {"false", false}, {"1", true},
+      {R"("Y")", true}, {R"("n")", false}, {"true", true},         {"false", false},        {"1", true},
       {"0", false},     {R"("1")", true},  {"null", std::nullopt}, {R"("")", std::nullopt},
   };
   for (const auto& [json, expected] : cases) {
@@ -127,9 +127,8 @@ TEST(CanonicalJson, SortsKeysKeepsValuesExactlyAndFiltersAtEveryDepth) {
     "internal_note":"n","deep":{"Password":"p4ss","n":-9223372036854775808,"f":1.5}},"s":"nul\u0000inside"})";
   auto canonical = canonical_json(root_of(parser, json), FieldFilter({"internal_note"}), "attr");
   ASSERT_TRUE(canonical.ok()) << canonical.error().message;
-  EXPECT_EQ(*canonical,
-            R"({"a":{"c":18446744073709551615,"d":true,"deep":{"f":1.5,"n":-9223372036854775808}},)"
-            R"("b":[{"y":" x ","z":null}],"s":"nul\u0000inside"})");
+  EXPECT_EQ(*canonical, R"({"a":{"c":18446744073709551615,"d":true,"deep":{"f":1.5,"n":-9223372036854775808}},)"
+                        R"("b":[{"y":" x ","z":null}],"s":"nul\u0000inside"})");
 }
 
 TEST(CanonicalJson, RejectsADuplicateKeyAtAnyDepthNamingItsPath) {
@@ -175,7 +174,9 @@ TEST(SafeExcerpt, KeepsTheFirstTextLineWithoutTagsCappedAndMasked) {
   EXPECT_EQ(safe_excerpt("token s3cr3t-value here"), "token *** here");
   EXPECT_EQ(safe_excerpt(std::string(500, 'a'), 10), "aaaaaaaaaa...");
   EXPECT_EQ(safe_excerpt("\xc3\xa9\xc3\xa9", 3), "\xc3\xa9...");  // never splits a UTF-8 sequence
-  EXPECT_EQ(safe_excerpt("a\tb\x01" "c"), "a b c");
+  EXPECT_EQ(safe_excerpt("a\tb\x01"
+                         "c"),
+            "a b c");
   core::secrets().clear();
 }
 

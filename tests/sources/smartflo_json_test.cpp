@@ -33,7 +33,7 @@ TEST(SmartfloUsers, MapsEveryColumnOfTheDocExample) {
   const auto& user = page->users[0];
   EXPECT_EQ(user.external_id, "314678");
   EXPECT_EQ(user.username, "[email\u00a0protected]");  // verbatim, with its no-break space
-  EXPECT_EQ(user.email, std::nullopt);  // the doc's obfuscated address is not an address
+  EXPECT_EQ(user.email, std::nullopt);                 // the doc's obfuscated address is not an address
   EXPECT_EQ(user.full_name, "xyz");
   EXPECT_EQ(user.phone, "+911111111111");
   EXPECT_EQ(user.extension, std::nullopt);
@@ -141,9 +141,9 @@ TEST(SmartfloLogin, ReadsTheTokenAndItsLifetime) {
   auto no_lifetime = parse_login(R"({"success":true,"access_token":"abc.def.ghi"})", parser);
   ASSERT_TRUE(no_lifetime.ok());
   EXPECT_EQ(no_lifetime->expires_in, std::chrono::seconds(3600));
-  for (const char* body : {R"({"success":true})", R"({"success":true,"access_token":""})",
-                           R"({"success":true,"access_token":5})",
-                           R"({"success":true,"access_token":"a","expires_in":-1})"}) {
+  for (const char* body :
+       {R"({"success":true})", R"({"success":true,"access_token":""})", R"({"success":true,"access_token":5})",
+        R"({"success":true,"access_token":"a","expires_in":-1})"}) {
     auto bad = parse_login(body, parser);
     ASSERT_FALSE(bad.ok()) << body;
     EXPECT_EQ(bad.error().kind, core::ErrorKind::parse) << body;

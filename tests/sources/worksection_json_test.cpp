@@ -30,13 +30,12 @@ TEST(WorksectionUsers, MapsEveryColumnOfTheVendorExample) {
   EXPECT_EQ(owner.user_group, "Management");
   EXPECT_EQ(owner.active, std::nullopt);
   EXPECT_EQ(owner.portfolios, std::nullopt);
-  EXPECT_EQ(owner.attributes,
-            (model::Attributes{{"avatar", "\"https://acme.worksection.com/images/avatar/3993.png\""},
-                               {"department", "\"Board\""},
-                               {"first_name", "\"John\""},
-                               {"last_name", "\"Smith\""},
-                               {"rate", "25"},
-                               {"title", "\"CEO\""}}));
+  EXPECT_EQ(owner.attributes, (model::Attributes{{"avatar", "\"https://acme.worksection.com/images/avatar/3993.png\""},
+                                                 {"department", "\"Board\""},
+                                                 {"first_name", "\"John\""},
+                                                 {"last_name", "\"Smith\""},
+                                                 {"rate", "25"},
+                                                 {"title", "\"CEO\""}}));
 
   // No phone: mobile (phone3) before office (phone2); both stay attributes.
   const auto& admin = (*users)[1];
@@ -110,9 +109,9 @@ TEST(WorksectionUsers, ClassifiesErrorsAndBadBodies) {
     EXPECT_EQ(users.error().kind, kind) << fixture << ": " << users.error().message;
     EXPECT_NE(users.error().message.find(message), std::string::npos) << fixture << ": " << users.error().message;
   }
-  for (const char* body : {R"({"data":[]})", R"({"status":"OK","data":[]})", R"({"status":1,"data":[]})",
-                           R"({"status":"ok"})", R"({"status":"ok","data":[{"email":"a@x.com"}]})",
-                           R"({"status":"ok","data":[{"id":"","email":"a@x.com"}]})"}) {
+  for (const char* body :
+       {R"({"data":[]})", R"({"status":"OK","data":[]})", R"({"status":1,"data":[]})", R"({"status":"ok"})",
+        R"({"status":"ok","data":[{"email":"a@x.com"}]})", R"({"status":"ok","data":[{"id":"","email":"a@x.com"}]})"}) {
     auto users = parse(body);
     ASSERT_FALSE(users.ok()) << body;
     EXPECT_EQ(users.error().kind, core::ErrorKind::parse) << body;

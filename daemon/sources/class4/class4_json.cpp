@@ -1,10 +1,10 @@
 #include "sources/class4/class4_json.hpp"
 
+#include <fmt/format.h>
+
 #include <limits>
 #include <set>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "model/normalize.hpp"
 
@@ -39,7 +39,8 @@ std::string validation_detail(simdjson::dom::object root) {
   if (!errors || errors->type() != element_type::OBJECT) return {};
   std::string out;
   const FieldFilter secrets;
-  for (auto field : errors->get_object().value_unsafe()) {
+  const simdjson::dom::object fields = errors->get_object().value_unsafe();
+  for (auto field : fields) {
     // A message about a password field might quote the value: name the field only.
     auto messages = secrets.drops(field.key) ? core::Result<std::string>(std::string("(withheld)"))
                                              : canonical_json(field.value, secrets, "errors");

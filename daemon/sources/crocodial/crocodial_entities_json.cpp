@@ -1,11 +1,11 @@
 // getAllPortfolios and getAllProfiles (vendor-docs/crocodial-users-api.txt; both
 // are CrocoDial additions that upstream goAPIv2 lacks, vendor-facts 1).
 
+#include <fmt/format.h>
+
 #include <map>
 #include <set>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "sources/crocodial/crocodial_json.hpp"
 

@@ -1,11 +1,11 @@
 #include "sources/crocodial/crocodial_json.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <map>
 #include <set>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "model/normalize.hpp"
 
@@ -35,8 +35,9 @@ core::Error error_document(const std::optional<std::string>& code, std::string_v
                         contains(lower, "permission") || contains(lower, "goapi user not defined") ||
                         contains(lower, "goapi password not defined");
   const auto text = message.empty() ? std::string("(no message)") : safe_excerpt(message);
-  return core::Error{rejected ? core::ErrorKind::auth : core::ErrorKind::vendor,
-                     code ? fmt::format("CrocoDial error {}: {}", *code, text) : fmt::format("CrocoDial error: {}", text)};
+  return core::Error{
+      rejected ? core::ErrorKind::auth : core::ErrorKind::vendor,
+      code ? fmt::format("CrocoDial error {}: {}", *code, text) : fmt::format("CrocoDial error: {}", text)};
 }
 
 // goAPI.php answers an unsupported responsetype in plain text (vendor-facts 1.2):
@@ -242,8 +243,9 @@ core::Result<UserListing> parse_user_list(std::string_view body, JsonDocumentPar
   auto data_value = find_field(envelope->root, "data");
   if (!data_value) {
     if (find_field(envelope->root, "user_id")) {
-      return parse_error("user_id", "upstream goAPIv2 parallel arrays (user_id[], user[], ...) are not supported; "
-                                    "expected CrocoDial's data.user_list[]");
+      return parse_error("user_id",
+                         "upstream goAPIv2 parallel arrays (user_id[], user[], ...) are not supported; "
+                         "expected CrocoDial's data.user_list[]");
     }
     return parse_error("data", "missing");
   }

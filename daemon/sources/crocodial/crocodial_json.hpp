@@ -50,8 +50,7 @@ struct UserListing {
   std::optional<std::int64_t> total_inactive_users;
   std::vector<std::string> warnings;
 };
-core::Result<UserListing> parse_user_list(std::string_view body, JsonDocumentParser& parser,
-                                          const FieldFilter& filter);
+core::Result<UserListing> parse_user_list(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter);
 
 struct EntityListing {
   std::vector<model::NamedEntity> entities;

@@ -1,9 +1,9 @@
 #include "sources/smartflo/smartflo_json.hpp"
 
+#include <fmt/format.h>
+
 #include <set>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "model/normalize.hpp"
 
@@ -133,7 +133,8 @@ core::Status read_users(element data, const FieldFilter& filter, UserPage& page)
     auto user = parse_user(item, path, filter);
     if (!user) return std::move(user).error();
     if (!seen.insert(user->external_id).second) {
-      return core::Error{core::ErrorKind::incomplete, fmt::format("{}.id: duplicate user id {}", path, user->external_id)};
+      return core::Error{core::ErrorKind::incomplete,
+                         fmt::format("{}.id: duplicate user id {}", path, user->external_id)};
     }
     page.users.push_back(std::move(*user));
   }

@@ -1,9 +1,9 @@
 #include "sources/worksection/worksection_json.hpp"
 
+#include <fmt/format.h>
+
 #include <set>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "model/normalize.hpp"
 
@@ -107,7 +107,8 @@ core::Result<std::vector<model::User>> parse_users(std::string_view body, JsonDo
     auto user = parse_user(item, path, filter);
     if (!user) return std::move(user).error();
     if (!seen.insert(user->external_id).second) {
-      return core::Error{core::ErrorKind::incomplete, fmt::format("{}.id: duplicate user id {}", path, user->external_id)};
+      return core::Error{core::ErrorKind::incomplete,
+                         fmt::format("{}.id: duplicate user id {}", path, user->external_id)};
     }
     users.push_back(std::move(*user));
   }
