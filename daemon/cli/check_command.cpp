@@ -1,0 +1,62 @@
+#include <cstdio>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/app_context.hpp"
+#include "cli/commands.hpp"
+#include "core/duration.hpp"
+#include "core/secrets.hpp"
+#include "http/retrying_client.hpp"
+#include "service/signals.hpp"
+#include "sync/configured_source.hpp"
+
+namespace rosterd::cli {
+namespace {
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+}  // namespace
+
+int check_command(const GlobalOptions& global, const CheckOptions& options) {
+  service::SignalWatcher signals;
+  config::Config config;
+  std::vector<std::unique_ptr<sync::ConfiguredSource>> sources;
+  try {
+    config = load_configuration(global);
+    sources = sync::build_sources(config);
+  } catch (const config::ConfigError& e) {
+    print_error(e.what());
+    return k_exit_usage;
+  }
+
+  std::printf("%s: ok (%zu sources, database %s)\n", config.path.c_str(), sources.size(), config.database.c_str());
+  for (const auto& s : sources) {
+    const auto& c = s->config();
+    std::printf("  %-20s %-12s %-45s every %-6s %s\n", c.name.c_str(), c.type.c_str(), core::redact_url(c.url).c_str(),
+                core::format_duration(c.interval).c_str(), joined(c.datasets).c_str());
+  }
+  if (!options.connect) return k_exit_ok;
+
+  int failures = 0;
+  for (const auto& s : sources) {
+    auto handle = s->handle();
+    http::RetryingClient http(handle.transport, handle.retry);
+    sources::RunContext context{http, signals.stop_token()};
+    const auto status = s->source().check_connection(context);
+    if (status) {
+      std::printf("  %-20s connect ok\n", s->name().c_str());
+    } else {
+      ++failures;
+      std::printf("  %-20s connect FAILED: %s\n", s->name().c_str(),
+                  core::secrets().redact(status.error().message).c_str());
+    }
+  }
+  return failures == 0 ? k_exit_ok : k_exit_failed;
+}
+
+}  // namespace rosterd::cli

@@ -1,0 +1,102 @@
+#include <algorithm>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/app_context.hpp"
+#include "cli/commands.hpp"
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "core/timestamp.hpp"
+#include "service/signals.hpp"
+#include "sources/registry.hpp"
+#include "store/database.hpp"
+#include "store/runs.hpp"
+#include "sync/configured_source.hpp"
+#include "sync/runner.hpp"
+
+namespace rosterd::cli {
+namespace {
+
+struct Selection {
+  sync::ConfiguredSource* source;
+  std::vector<model::Dataset> datasets;
+};
+
+bool contains(const std::vector<std::string>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// The (source, datasets) pairs to run. Throws config::ConfigError for a name that
+// matches nothing.
+std::vector<Selection> select(std::vector<std::unique_ptr<sync::ConfiguredSource>>& sources,
+                              const SyncOptions& options) {
+  for (const auto& name : options.sources) {
+    const bool known = std::any_of(sources.begin(), sources.end(), [&](const auto& s) { return s->name() == name; });
+    if (!known) throw config::ConfigError({}, "--source", fmt::format("no source named '{}' in the configuration", name));
+  }
+  for (const auto& name : options.datasets) {
+    if (!model::parse_dataset(name)) {
+      throw config::ConfigError({}, "--dataset", fmt::format("unknown dataset '{}'", name));
+    }
+  }
+  std::vector<Selection> out;
+  for (auto& source : sources) {
+    if (!options.sources.empty() && !contains(options.sources, source->name())) continue;
+    Selection selection{source.get(), {}};
+    if (options.datasets.empty()) {
+      selection.datasets = source->datasets();
+    } else {
+      // An explicitly named dataset runs wherever the source type supports it, even
+      // if the source's configuration does not list it.
+      const auto& supported = sources::find_source_type(source->config().type)->schema.datasets;
+      for (const auto& name : options.datasets) {
+        if (contains(supported, name)) selection.datasets.push_back(*model::parse_dataset(name));
+      }
+    }
+    if (!selection.datasets.empty()) out.push_back(std::move(selection));
+  }
+  if (out.empty()) throw config::ConfigError({}, "--dataset", "no selected source has the requested datasets");
+  return out;
+}
+
+}  // namespace
+
+int sync_command(const GlobalOptions& global, const SyncOptions& options) {
+  service::SignalWatcher signals;  // before any thread: SIGINT/SIGTERM end the run cleanly
+  config::Config config;
+  std::vector<std::unique_ptr<sync::ConfiguredSource>> sources;
+  std::vector<Selection> selection;
+  try {
+    config = load_configuration(global);
+    sources = sync::build_sources(config);
+    selection = select(sources, options);
+  } catch (const config::ConfigError& e) {
+    print_error(e.what());
+    return k_exit_usage;
+  }
+
+  try {
+    auto db = store::Database::open(config.database);
+    if (!options.dry_run) {
+      const int abandoned = store::fail_abandoned_runs(db.sql(), core::format_timestamp(core::system_clock().now()));
+      if (abandoned > 0) core::log().warn("marked {} run(s) left 'running' by an ended rosterd process as failed", abandoned);
+    }
+    sync::Runner runner(db);
+    bool all_ok = true;
+    for (const auto& [source, datasets] : selection) {
+      for (const auto dataset : datasets) {
+        if (signals.stop_token().stop_requested()) return k_exit_failed;
+        const auto outcome = runner.run(source->handle(), dataset, {options.dry_run, options.force},
+                                        signals.stop_token());
+        all_ok = all_ok && outcome.status == store::RunStatus::ok;
+      }
+    }
+    return all_ok ? k_exit_ok : k_exit_failed;
+  } catch (const store::StoreError& e) {
+    print_error(e.what());
+    return k_exit_failed;
+  }
+}
+
+}  // namespace rosterd::cli

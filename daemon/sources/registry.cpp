@@ -1,0 +1,46 @@
+#include "sources/registry.hpp"
+
+#include "sources/class4/class4_source.hpp"
+#include "sources/crocodial/crocodial_source.hpp"
+#include "sources/smartflo/smartflo_source.hpp"
+#include "sources/worksection/worksection_source.hpp"
+
+namespace rosterd::sources {
+
+std::span<const SourceType> source_types() {
+  static const SourceType types[] = {
+      {{"crocodial",
+        {"user", "password"},
+        {"password"},
+        {"users", "portfolios", "profiles", "campaigns"},
+        {"users", "portfolios", "profiles", "campaigns"}},
+       &crocodial::make_source},
+      {{"worksection", {"api_key"}, {"api_key"}, {"users"}, {"users"}}, &worksection::make_source},
+      {{"smartflo", {"token", "email", "password", "page_size"}, {"token", "password"}, {"users"}, {"users"}},
+       &smartflo::make_source},
+      {{"class4", {"token", "user", "password", "page_size"}, {"token", "password"}, {"users"}, {"users"}},
+       &class4::make_source},
+  };
+  return types;
+}
+
+const SourceType* find_source_type(std::string_view type) {
+  for (const auto& t : source_types()) {
+    if (t.schema.type == type) return &t;
+  }
+  return nullptr;
+}
+
+std::vector<config::SourceTypeSchema> source_schemas() {
+  std::vector<config::SourceTypeSchema> out;
+  for (const auto& t : source_types()) out.push_back(t.schema);
+  return out;
+}
+
+std::unique_ptr<Source> create_source(const config::SourceConfig& config) {
+  const auto* type = find_source_type(config.type);
+  if (type == nullptr) throw config::ConfigError(config.location, config.key_path + ".type", "unknown source type");
+  return type->create(config);
+}
+
+}  // namespace rosterd::sources

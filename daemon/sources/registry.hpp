@@ -1,0 +1,30 @@
+#pragma once
+// The one table of source types. Adding a vendor adds a row here and a folder
+// beside this file; nothing else in rosterd learns its name.
+
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+#include "sources/source.hpp"
+
+namespace rosterd::sources {
+
+struct SourceType {
+  config::SourceTypeSchema schema;
+  // Validates the vendor settings (throws config::ConfigError naming the key).
+  std::unique_ptr<Source> (*create)(const config::SourceConfig& config);
+};
+
+std::span<const SourceType> source_types();
+const SourceType* find_source_type(std::string_view type);
+
+// The schemas, for config::load_config.
+std::vector<config::SourceTypeSchema> source_schemas();
+
+// Throws config::ConfigError.
+std::unique_ptr<Source> create_source(const config::SourceConfig& config);
+
+}  // namespace rosterd::sources

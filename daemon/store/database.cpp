@@ -1,0 +1,63 @@
+#include "store/database.hpp"
+
+#include <sqlite3.h>
+
+#include <SQLiteCpp/Transaction.h>
+#include <fmt/format.h>
+
+#include "store/migrations.hpp"
+
+namespace rosterd::store {
+namespace {
+
+void migrate(SQLite::Database& db, const std::string& path) {
+  const int current = db.execAndGet("PRAGMA user_version").getInt();
+  if (current > latest_schema_version()) {
+    throw StoreError(fmt::format("{}: database schema version {} is newer than this rosterd knows ({}); upgrade rosterd",
+                                 path, current, latest_schema_version()));
+  }
+  for (const auto& migration : migrations()) {
+    if (migration.number <= current) continue;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db.exec(migration.sql);
+    db.exec(fmt::format("PRAGMA user_version = {}", migration.number));
+    transaction.commit();
+  }
+}
+
+}  // namespace
+
+int latest_schema_version() {
+  int latest = 0;
+  for (const auto& migration : migrations()) latest = std::max(latest, migration.number);
+  return latest;
+}
+
+Database Database::open(const std::string& path, OpenMode mode) {
+  try {
+    const int flags = mode == OpenMode::read_only ? SQLite::OPEN_READONLY
+                                                  : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+    auto db = std::make_unique<SQLite::Database>(path, flags, k_busy_timeout_ms);
+    if (mode == OpenMode::read_write) {
+      db->exec("PRAGMA journal_mode = WAL");
+      db->exec("PRAGMA synchronous = FULL");
+      // Keep -wal/-shm after the writer closes, so that read-only reporting users
+      // can still open the database (RELIABILITY.md).
+      int persist = 1;
+      sqlite3_file_control(db->getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+      migrate(*db, path);
+    } else if (db->execAndGet("PRAGMA user_version").getInt() == 0) {
+      throw StoreError(fmt::format("{}: not a rosterd database (run `rosterd sync` first)", path));
+    }
+    db->exec("PRAGMA foreign_keys = ON");
+    return Database(path, std::move(db));
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(fmt::format("{}: {}", path, e.what()));
+  }
+}
+
+int Database::schema_version() { return m_db->execAndGet("PRAGMA user_version").getInt(); }
+
+void Database::checkpoint() { m_db->exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+
+}  // namespace rosterd::store

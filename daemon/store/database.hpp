@@ -1,0 +1,50 @@
+#pragma once
+// Opening the database: WAL, a busy timeout on every connection, foreign keys,
+// synchronous=FULL (one commit per run, so durability is nearly free:
+// RELIABILITY.md), and the numbered migrations from schema/.
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <SQLiteCpp/Database.h>
+
+namespace rosterd::store {
+
+// A failure of the database itself (cannot open, schema too new, I/O error).
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class OpenMode {
+  read_write,  // creates the file and migrates the schema
+  read_only,   // reporting commands: never writes, never migrates
+};
+
+class Database {
+ public:
+  static constexpr int k_busy_timeout_ms = 10'000;
+
+  // Throws StoreError.
+  static Database open(const std::string& path, OpenMode mode = OpenMode::read_write);
+
+  [[nodiscard]] SQLite::Database& sql() { return *m_db; }
+  [[nodiscard]] const std::string& path() const { return m_path; }
+  [[nodiscard]] int schema_version();
+
+  // PRAGMA wal_checkpoint(TRUNCATE) as its own step after a run, so that readers
+  // that are always present cannot starve the checkpoint (RELIABILITY.md).
+  void checkpoint();
+
+ private:
+  Database(std::string path, std::unique_ptr<SQLite::Database> db) : m_path(std::move(path)), m_db(std::move(db)) {}
+
+  std::string m_path;
+  std::unique_ptr<SQLite::Database> m_db;
+};
+
+// The newest schema version this build knows.
+int latest_schema_version();
+
+}  // namespace rosterd::store

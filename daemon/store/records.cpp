@@ -1,0 +1,373 @@
+#include "store/records.hpp"
+
+#include <fmt/format.h>
+
+#include "model/canonical.hpp"
+#include "model/json_codec.hpp"
+#include "store/database.hpp"
+
+namespace rosterd::store {
+namespace {
+
+struct EntityTable {
+  const char* table;
+  const char* key_column;
+};
+
+EntityTable table_for(model::Entity entity) {
+  switch (entity) {
+    case model::Entity::portfolio: return {"portfolios", "code"};
+    case model::Entity::profile: return {"profiles", "profile_id"};
+    case model::Entity::campaign: return {"campaigns", "campaign_id"};
+    case model::Entity::user: break;
+  }
+  throw StoreError("users are not a named-entity table");
+}
+
+// The user columns in schema order, shared by users and user_versions.
+constexpr const char* k_user_columns =
+    "username, full_name, email, phone, extension, role, user_group, active, attributes, portfolios";
+constexpr int k_user_column_count = 10;
+
+void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::string>& value) {
+  if (value) {
+    statement.bind(index, *value);
+  } else {
+    statement.bind(index);
+  }
+}
+
+// Binds the k_user_column_count user columns starting at `first`.
+void bind_user_columns(SQLite::Statement& statement, int first, const model::User& user) {
+  int i = first;
+  for (const auto& field : model::k_user_text_fields) bind_optional(statement, i++, user.*field.member);
+  if (user.active) {
+    statement.bind(i++, *user.active ? 1 : 0);
+  } else {
+    statement.bind(i++);
+  }
+  statement.bind(i++, model::attributes_json(user.attributes));
+  if (user.portfolios) {
+    statement.bind(i++, model::portfolios_json(*user.portfolios));
+  } else {
+    statement.bind(i++);
+  }
+}
+
+std::optional<std::string> optional_text(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getString();
+}
+
+// Reads the k_user_column_count user columns starting at `first`.
+model::User read_user_columns(SQLite::Statement& row, int first, std::string external_id) {
+  model::User user;
+  user.external_id = std::move(external_id);
+  int i = first;
+  for (const auto& field : model::k_user_text_fields) user.*field.member = optional_text(row.getColumn(i++));
+  const auto active = row.getColumn(i++);
+  if (!active.isNull()) user.active = active.getInt() != 0;
+  user.attributes = model::parse_attributes_json(row.getColumn(i++).getString());
+  const auto portfolios = row.getColumn(i++);
+  if (!portfolios.isNull()) user.portfolios = model::parse_string_array_json(portfolios.getString());
+  return user;
+}
+
+std::string placeholders(int count) {
+  std::string out;
+  for (int i = 0; i < count; ++i) out += i == 0 ? "?" : ", ?";
+  return out;
+}
+
+RecordIndex load_index(SQLite::Statement& select, std::string_view source) {
+  select.bind(1, std::string(source));
+  RecordIndex index;
+  while (select.executeStep()) {
+    index.emplace(select.getColumn(0).getString(),
+                  IndexEntry{select.getColumn(1).getInt64(), select.getColumn(2).getInt64(), select.getColumn(3).getInt() != 0});
+  }
+  return index;
+}
+
+}  // namespace
+
+RecordIndex load_user_index(SQLite::Database& db, std::string_view source) {
+  SQLite::Statement select(
+      db, "SELECT external_id, content_hash, version, removed_at IS NOT NULL FROM users WHERE source = ?");
+  return load_index(select, source);
+}
+
+RecordIndex load_entity_index(SQLite::Database& db, model::Entity entity, std::string_view source) {
+  const auto t = table_for(entity);
+  SQLite::Statement select(db, fmt::format("SELECT {}, content_hash, 0, removed_at IS NOT NULL FROM {} WHERE source = ?",
+                                           t.key_column, t.table));
+  return load_index(select, source);
+}
+
+UserReader::UserReader(SQLite::Database& db, std::string source)
+    : m_source(std::move(source)),
+      m_select(db, fmt::format("SELECT {}, version, removed_at IS NOT NULL FROM users WHERE source = ? AND external_id = ?",
+                               k_user_columns)) {}
+
+std::optional<StoredUser> UserReader::find(const std::string& external_id) {
+  m_select.reset();
+  m_select.bind(1, m_source);
+  m_select.bind(2, external_id);
+  if (!m_select.executeStep()) return std::nullopt;
+  StoredUser out;
+  out.user = read_user_columns(m_select, 0, external_id);
+  out.version = m_select.getColumn(k_user_column_count).getInt64();
+  out.removed = m_select.getColumn(k_user_column_count + 1).getInt() != 0;
+  return out;
+}
+
+EntityReader::EntityReader(SQLite::Database& db, model::Entity entity, std::string source)
+    : m_source(std::move(source)),
+      m_select(db, fmt::format("SELECT name, attributes FROM {} WHERE source = ? AND {} = ?", table_for(entity).table,
+                               table_for(entity).key_column)) {}
+
+std::optional<model::NamedEntity> EntityReader::find(const std::string& key) {
+  m_select.reset();
+  m_select.bind(1, m_source);
+  m_select.bind(2, key);
+  if (!m_select.executeStep()) return std::nullopt;
+  model::NamedEntity out;
+  out.key = key;
+  out.name = optional_text(m_select.getColumn(0));
+  out.attributes = model::parse_attributes_json(m_select.getColumn(1).getString());
+  return out;
+}
+
+ChangeLogWriter::ChangeLogWriter(SQLite::Database& db, model::Entity entity, ChangeStamp stamp)
+    : m_entity(model::to_string(entity)),
+      m_stamp(std::move(stamp)),
+      m_insert(db,
+               "INSERT INTO changes (run_id, changed_at, source, entity, entity_key, change, field, old_value, new_value) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") {}
+
+void ChangeLogWriter::record(std::string_view change, const std::string& key,
+                             const std::optional<std::string>& old_value, const std::optional<std::string>& new_value) {
+  m_insert.reset();
+  m_insert.bind(1, m_stamp.run_id);
+  m_insert.bind(2, m_stamp.at);
+  m_insert.bind(3, m_stamp.source);
+  m_insert.bind(4, m_entity);
+  m_insert.bind(5, key);
+  m_insert.bind(6, std::string(change));
+  m_insert.bind(7);
+  bind_optional(m_insert, 8, old_value);
+  bind_optional(m_insert, 9, new_value);
+  m_insert.exec();
+}
+
+void ChangeLogWriter::fields(std::string_view change, const std::string& key,
+                             std::span<const model::FieldChange> fields) {
+  for (const auto& f : fields) {
+    m_insert.reset();
+    m_insert.bind(1, m_stamp.run_id);
+    m_insert.bind(2, m_stamp.at);
+    m_insert.bind(3, m_stamp.source);
+    m_insert.bind(4, m_entity);
+    m_insert.bind(5, key);
+    m_insert.bind(6, std::string(change));
+    m_insert.bind(7, f.field);
+    bind_optional(m_insert, 8, f.old_value);
+    bind_optional(m_insert, 9, f.new_value);
+    m_insert.exec();
+  }
+}
+
+UserWriter::UserWriter(SQLite::Database& db, ChangeStamp stamp)
+    : m_stamp(stamp),
+      m_changes(db, model::Entity::user, stamp),
+      m_insert_user(db, fmt::format("INSERT INTO users (source, external_id, {}, version, content_hash, first_seen_at, "
+                                    "updated_at) VALUES (?, ?, {}, ?, ?, ?, ?)",
+                                    k_user_columns, placeholders(k_user_column_count))),
+      m_update_user(db, "UPDATE users SET username = ?, full_name = ?, email = ?, phone = ?, extension = ?, role = ?, "
+                        "user_group = ?, active = ?, attributes = ?, portfolios = ?, version = ?, content_hash = ?, "
+                        "updated_at = ?, removed_at = ? WHERE source = ? AND external_id = ?"),
+      m_close_version(db, "UPDATE user_versions SET valid_to = ? WHERE source = ? AND external_id = ? AND valid_to IS NULL"),
+      m_insert_version(db, fmt::format("INSERT INTO user_versions (source, external_id, version, valid_from, run_id, op, "
+                                       "{}) VALUES (?, ?, ?, ?, ?, ?, {})",
+                                       k_user_columns, placeholders(k_user_column_count))),
+      m_delete_portfolios(db, "DELETE FROM user_portfolios WHERE source = ? AND external_id = ?"),
+      m_insert_portfolio(db, "INSERT INTO user_portfolios (source, external_id, portfolio) VALUES (?, ?, ?)"),
+      m_rehash(db, "UPDATE users SET content_hash = ? WHERE source = ? AND external_id = ?") {}
+
+void UserWriter::write_version(const model::User& user, std::int64_t version, std::string_view op) {
+  m_insert_version.reset();
+  m_insert_version.bind(1, m_stamp.source);
+  m_insert_version.bind(2, user.external_id);
+  m_insert_version.bind(3, version);
+  m_insert_version.bind(4, m_stamp.at);
+  m_insert_version.bind(5, m_stamp.run_id);
+  m_insert_version.bind(6, std::string(op));
+  bind_user_columns(m_insert_version, 7, user);
+  m_insert_version.exec();
+}
+
+void UserWriter::close_version(const std::string& external_id) {
+  m_close_version.reset();
+  m_close_version.bind(1, m_stamp.at);
+  m_close_version.bind(2, m_stamp.source);
+  m_close_version.bind(3, external_id);
+  if (m_close_version.exec() != 1) {
+    throw StoreError(fmt::format("{}: user {} has no open version to close", m_stamp.source, external_id));
+  }
+}
+
+void UserWriter::write_portfolios(const model::User& user, bool replace) {
+  if (replace) {
+    m_delete_portfolios.reset();
+    m_delete_portfolios.bind(1, m_stamp.source);
+    m_delete_portfolios.bind(2, user.external_id);
+    m_delete_portfolios.exec();
+  }
+  if (!user.portfolios) return;
+  for (const auto& code : *user.portfolios) {
+    m_insert_portfolio.reset();
+    m_insert_portfolio.bind(1, m_stamp.source);
+    m_insert_portfolio.bind(2, user.external_id);
+    m_insert_portfolio.bind(3, code);
+    m_insert_portfolio.exec();
+  }
+}
+
+void UserWriter::update_row(const model::User& user, std::int64_t version, bool removed) {
+  m_update_user.reset();
+  bind_user_columns(m_update_user, 1, user);
+  m_update_user.bind(11, version);
+  m_update_user.bind(12, model::content_hash(user));
+  m_update_user.bind(13, m_stamp.at);
+  if (removed) {
+    m_update_user.bind(14, m_stamp.at);
+  } else {
+    m_update_user.bind(14);
+  }
+  m_update_user.bind(15, m_stamp.source);
+  m_update_user.bind(16, user.external_id);
+  if (m_update_user.exec() != 1) {
+    throw StoreError(fmt::format("{}: user {} vanished during the run", m_stamp.source, user.external_id));
+  }
+}
+
+void UserWriter::add(const model::User& user) {
+  m_insert_user.reset();
+  m_insert_user.bind(1, m_stamp.source);
+  m_insert_user.bind(2, user.external_id);
+  bind_user_columns(m_insert_user, 3, user);
+  m_insert_user.bind(3 + k_user_column_count, std::int64_t{1});
+  m_insert_user.bind(4 + k_user_column_count, model::content_hash(user));
+  m_insert_user.bind(5 + k_user_column_count, m_stamp.at);
+  m_insert_user.bind(6 + k_user_column_count, m_stamp.at);
+  m_insert_user.exec();
+  write_version(user, 1, "added");
+  write_portfolios(user, false);
+  m_changes.record("added", user.external_id, std::nullopt, model::snapshot_json(user));
+}
+
+void UserWriter::update(const model::User& user, std::int64_t prior_version,
+                        std::span<const model::FieldChange> fields) {
+  update_row(user, prior_version + 1, false);
+  close_version(user.external_id);
+  write_version(user, prior_version + 1, "updated");
+  for (const auto& f : fields) {
+    if (f.field == "portfolios") write_portfolios(user, true);
+  }
+  m_changes.fields("updated", user.external_id, fields);
+}
+
+void UserWriter::remove(const model::User& last, std::int64_t prior_version) {
+  update_row(last, prior_version + 1, true);
+  close_version(last.external_id);
+  write_version(last, prior_version + 1, "removed");
+  m_changes.record("removed", last.external_id, model::snapshot_json(last), std::nullopt);
+}
+
+void UserWriter::restore(const model::User& user, std::int64_t prior_version) {
+  update_row(user, prior_version + 1, false);
+  close_version(user.external_id);
+  write_version(user, prior_version + 1, "restored");
+  write_portfolios(user, true);
+  m_changes.record("restored", user.external_id, std::nullopt, model::snapshot_json(user));
+}
+
+void UserWriter::rehash(const model::User& user) {
+  m_rehash.reset();
+  m_rehash.bind(1, model::content_hash(user));
+  m_rehash.bind(2, m_stamp.source);
+  m_rehash.bind(3, user.external_id);
+  m_rehash.exec();
+}
+
+EntityWriter::EntityWriter(SQLite::Database& db, model::Entity entity, ChangeStamp stamp)
+    : m_stamp(stamp),
+      m_changes(db, entity, stamp),
+      m_insert(db, fmt::format("INSERT INTO {} (source, {}, name, attributes, content_hash, first_seen_at, updated_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               table_for(entity).table, table_for(entity).key_column)),
+      m_update(db, fmt::format("UPDATE {} SET name = ?, attributes = ?, content_hash = ?, updated_at = ?, removed_at = ? "
+                               "WHERE source = ? AND {} = ?",
+                               table_for(entity).table, table_for(entity).key_column)),
+      m_rehash(db, fmt::format("UPDATE {} SET content_hash = ? WHERE source = ? AND {} = ?", table_for(entity).table,
+                               table_for(entity).key_column)) {}
+
+void EntityWriter::update_row(const model::NamedEntity& entity, bool removed) {
+  m_update.reset();
+  bind_optional(m_update, 1, entity.name);
+  m_update.bind(2, model::attributes_json(entity.attributes));
+  m_update.bind(3, model::content_hash(entity));
+  m_update.bind(4, m_stamp.at);
+  if (removed) {
+    m_update.bind(5, m_stamp.at);
+  } else {
+    m_update.bind(5);
+  }
+  m_update.bind(6, m_stamp.source);
+  m_update.bind(7, entity.key);
+  m_update.exec();
+}
+
+void EntityWriter::add(const model::NamedEntity& entity) {
+  m_insert.reset();
+  m_insert.bind(1, m_stamp.source);
+  m_insert.bind(2, entity.key);
+  bind_optional(m_insert, 3, entity.name);
+  m_insert.bind(4, model::attributes_json(entity.attributes));
+  m_insert.bind(5, model::content_hash(entity));
+  m_insert.bind(6, m_stamp.at);
+  m_insert.bind(7, m_stamp.at);
+  m_insert.exec();
+  m_changes.record("added", entity.key, std::nullopt, model::snapshot_json(entity));
+}
+
+void EntityWriter::update(const model::NamedEntity& entity, std::span<const model::FieldChange> fields) {
+  update_row(entity, false);
+  m_changes.fields("updated", entity.key, fields);
+}
+
+void EntityWriter::remove(const model::NamedEntity& last) {
+  update_row(last, true);
+  m_changes.record("removed", last.key, model::snapshot_json(last), std::nullopt);
+}
+
+void EntityWriter::restore(const model::NamedEntity& entity) {
+  update_row(entity, false);
+  m_changes.record("restored", entity.key, std::nullopt, model::snapshot_json(entity));
+}
+
+void EntityWriter::rehash(const model::NamedEntity& entity) {
+  m_rehash.reset();
+  m_rehash.bind(1, model::content_hash(entity));
+  m_rehash.bind(2, m_stamp.source);
+  m_rehash.bind(3, entity.key);
+  m_rehash.exec();
+}
+
+std::optional<std::string> latest_change_time(SQLite::Database& db) {
+  SQLite::Statement select(db, "SELECT max(changed_at) FROM changes");  // one step down changes_by_time
+  if (!select.executeStep() || select.getColumn(0).isNull()) return std::nullopt;
+  return select.getColumn(0).getString();
+}
+
+}  // namespace rosterd::store

@@ -1,0 +1,133 @@
+#pragma once
+// Reading and writing the current state and history of users and of named
+// entities (portfolios, profiles, campaigns). All writers work inside the run's
+// transaction, which the caller owns.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include "model/dataset.hpp"
+#include "model/diff.hpp"
+#include "model/user.hpp"
+
+namespace rosterd::store {
+
+// What a run needs to know of every record a source has ever listed, to decide
+// without reading the record whether a listed one changed.
+struct IndexEntry {
+  std::int64_t content_hash = 0;
+  std::int64_t version = 0;  // users only
+  bool removed = false;
+};
+using RecordIndex = std::unordered_map<std::string, IndexEntry>;
+
+RecordIndex load_user_index(SQLite::Database& db, std::string_view source);
+RecordIndex load_entity_index(SQLite::Database& db, model::Entity entity, std::string_view source);
+
+struct StoredUser {
+  model::User user;
+  std::int64_t version = 0;
+  bool removed = false;
+};
+
+class UserReader {
+ public:
+  UserReader(SQLite::Database& db, std::string source);
+  std::optional<StoredUser> find(const std::string& external_id);
+
+ private:
+  std::string m_source;
+  SQLite::Statement m_select;
+};
+
+class EntityReader {
+ public:
+  EntityReader(SQLite::Database& db, model::Entity entity, std::string source);
+  std::optional<model::NamedEntity> find(const std::string& key);
+
+ private:
+  std::string m_source;
+  SQLite::Statement m_select;
+};
+
+// Where a change is recorded: the run, its timestamp, the source.
+struct ChangeStamp {
+  std::string source;
+  std::int64_t run_id = 0;
+  std::string at;  // ISO-8601 UTC
+};
+
+class ChangeLogWriter {
+ public:
+  ChangeLogWriter(SQLite::Database& db, model::Entity entity, ChangeStamp stamp);
+  // A whole-record change: field NULL, the record's snapshot JSON as value.
+  void record(std::string_view change, const std::string& key, const std::optional<std::string>& old_value,
+              const std::optional<std::string>& new_value);
+  void fields(std::string_view change, const std::string& key, std::span<const model::FieldChange> fields);
+
+ private:
+  std::string m_entity;
+  ChangeStamp m_stamp;
+  SQLite::Statement m_insert;
+};
+
+class UserWriter {
+ public:
+  UserWriter(SQLite::Database& db, ChangeStamp stamp);
+
+  void add(const model::User& user);
+  void update(const model::User& user, std::int64_t prior_version, std::span<const model::FieldChange> fields);
+  void remove(const model::User& last, std::int64_t prior_version);
+  void restore(const model::User& user, std::int64_t prior_version);
+  // Stores a new content hash for an unchanged record (the hash definition changed).
+  void rehash(const model::User& user);
+
+ private:
+  void write_version(const model::User& user, std::int64_t version, std::string_view op);
+  void close_version(const std::string& external_id);
+  void write_portfolios(const model::User& user, bool replace);
+  void update_row(const model::User& user, std::int64_t version, bool removed);
+
+  ChangeStamp m_stamp;
+  ChangeLogWriter m_changes;
+  SQLite::Statement m_insert_user;
+  SQLite::Statement m_update_user;
+  SQLite::Statement m_close_version;
+  SQLite::Statement m_insert_version;
+  SQLite::Statement m_delete_portfolios;
+  SQLite::Statement m_insert_portfolio;
+  SQLite::Statement m_rehash;
+};
+
+class EntityWriter {
+ public:
+  EntityWriter(SQLite::Database& db, model::Entity entity, ChangeStamp stamp);
+
+  void add(const model::NamedEntity& entity);
+  void update(const model::NamedEntity& entity, std::span<const model::FieldChange> fields);
+  void remove(const model::NamedEntity& last);
+  void restore(const model::NamedEntity& entity);
+  void rehash(const model::NamedEntity& entity);
+
+ private:
+  void update_row(const model::NamedEntity& entity, bool removed);
+
+  ChangeStamp m_stamp;
+  ChangeLogWriter m_changes;
+  SQLite::Statement m_insert;
+  SQLite::Statement m_update;
+  SQLite::Statement m_rehash;
+};
+
+// The latest changed_at (= valid_from) recorded: a run's timestamp is never
+// earlier, so history stays ordered even if the wall clock steps back.
+std::optional<std::string> latest_change_time(SQLite::Database& db);
+
+}  // namespace rosterd::store

@@ -1,0 +1,132 @@
+#include "store/runs.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <SQLiteCpp/Statement.h>
+
+namespace rosterd::store {
+namespace {
+
+constexpr const char* k_run_columns =
+    "id, source, dataset, started_at, finished_at, status, error, fetched, added, updated, removed, restored, "
+    "unchanged, requests, bytes";
+
+std::optional<std::string> optional_text(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getString();
+}
+
+RunRecord read_run(SQLite::Statement& row) {
+  RunRecord r;
+  r.id = row.getColumn(0).getInt64();
+  r.source = row.getColumn(1).getString();
+  r.dataset = row.getColumn(2).getString();
+  r.started_at = row.getColumn(3).getString();
+  r.finished_at = optional_text(row.getColumn(4));
+  r.status = parse_run_status(row.getColumn(5).getString()).value_or(RunStatus::failed);
+  r.error = optional_text(row.getColumn(6));
+  r.counts = {row.getColumn(7).getInt64(),  row.getColumn(8).getInt64(),  row.getColumn(9).getInt64(),
+              row.getColumn(10).getInt64(), row.getColumn(11).getInt64(), row.getColumn(12).getInt64(),
+              row.getColumn(13).getInt64(), row.getColumn(14).getInt64()};
+  return r;
+}
+
+bool process_exists(std::int64_t pid) {
+  if (pid <= 0) return false;
+  return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+}  // namespace
+
+std::string_view to_string(RunStatus status) noexcept {
+  switch (status) {
+    case RunStatus::running: return "running";
+    case RunStatus::ok: return "ok";
+    case RunStatus::failed: return "failed";
+    case RunStatus::refused: return "refused";
+    case RunStatus::partial: return "partial";
+  }
+  return "failed";
+}
+
+std::optional<RunStatus> parse_run_status(std::string_view text) noexcept {
+  for (auto s : {RunStatus::running, RunStatus::ok, RunStatus::failed, RunStatus::refused, RunStatus::partial}) {
+    if (to_string(s) == text) return s;
+  }
+  return std::nullopt;
+}
+
+std::int64_t begin_run(SQLite::Database& db, std::string_view source, std::string_view dataset,
+                       const std::string& started_at) {
+  SQLite::Statement insert(db,
+                           "INSERT INTO sync_runs (source, dataset, started_at, status, pid) VALUES (?, ?, ?, 'running', ?)");
+  insert.bind(1, std::string(source));
+  insert.bind(2, std::string(dataset));
+  insert.bind(3, started_at);
+  insert.bind(4, static_cast<std::int64_t>(getpid()));
+  insert.exec();
+  return db.getLastInsertRowid();
+}
+
+void finish_run(SQLite::Database& db, std::int64_t run_id, RunStatus status, const std::string& finished_at,
+                const RunCounts& counts, const std::optional<std::string>& error) {
+  SQLite::Statement update(db,
+                           "UPDATE sync_runs SET status = ?, finished_at = ?, error = ?, fetched = ?, added = ?, "
+                           "updated = ?, removed = ?, restored = ?, unchanged = ?, requests = ?, bytes = ? WHERE id = ?");
+  update.bind(1, std::string(to_string(status)));
+  update.bind(2, finished_at);
+  if (error) {
+    update.bind(3, *error);
+  } else {
+    update.bind(3);
+  }
+  int i = 4;
+  for (auto value : {counts.fetched, counts.added, counts.updated, counts.removed, counts.restored, counts.unchanged,
+                     counts.requests, counts.bytes}) {
+    update.bind(i++, value);
+  }
+  update.bind(i, run_id);
+  update.exec();
+}
+
+int fail_abandoned_runs(SQLite::Database& db, const std::string& now) {
+  SQLite::Statement running(db, "SELECT id, pid FROM sync_runs WHERE status = 'running'");
+  std::vector<std::int64_t> abandoned;
+  while (running.executeStep()) {
+    const auto pid = running.getColumn(1).isNull() ? 0 : running.getColumn(1).getInt64();
+    if (pid == getpid() || process_exists(pid)) continue;
+    abandoned.push_back(running.getColumn(0).getInt64());
+  }
+  SQLite::Statement update(db,
+                           "UPDATE sync_runs SET status = 'failed', finished_at = ?, "
+                           "error = 'interrupted: the rosterd process ended during the run; nothing of it was written' "
+                           "WHERE id = ? AND status = 'running'");
+  for (auto id : abandoned) {
+    update.bind(1, now);
+    update.bind(2, id);
+    update.exec();
+    update.reset();
+  }
+  return static_cast<int>(abandoned.size());
+}
+
+std::optional<RunRecord> load_run(SQLite::Database& db, std::int64_t run_id) {
+  SQLite::Statement select(db, std::string("SELECT ") + k_run_columns + " FROM sync_runs WHERE id = ?");
+  select.bind(1, run_id);
+  if (!select.executeStep()) return std::nullopt;
+  return read_run(select);
+}
+
+std::vector<RunRecord> latest_runs(SQLite::Database& db) {
+  SQLite::Statement select(db, std::string("SELECT ") + k_run_columns +
+                                   " FROM sync_runs WHERE id IN (SELECT max(id) FROM sync_runs GROUP BY source, dataset)"
+                                   " ORDER BY source, dataset");
+  std::vector<RunRecord> out;
+  while (select.executeStep()) out.push_back(read_run(select));
+  return out;
+}
+
+}  // namespace rosterd::store

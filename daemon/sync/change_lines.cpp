@@ -1,0 +1,86 @@
+#include "sync/change_lines.hpp"
+
+#include <fmt/format.h>
+
+#include "core/json_writer.hpp"
+
+namespace rosterd::sync {
+namespace {
+
+constexpr std::size_t k_max_value_chars = 200;
+
+std::string clip(std::string text) {
+  if (text.size() <= k_max_value_chars) return text;
+  std::size_t cut = k_max_value_chars;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
+  text.resize(cut);
+  return text + "…";
+}
+
+// Normalized text columns are quoted; active, attributes.* and portfolios values
+// are JSON already.
+std::string format_value(std::string_view field, const std::optional<std::string>& value) {
+  if (!value) return "null";
+  const bool is_json = field == "active" || field == "portfolios" || field.starts_with("attributes.");
+  return clip(is_json ? *value : core::json_string(*value));
+}
+
+std::string describe_fields(const std::vector<model::FieldChange>& fields) {
+  std::string out;
+  for (const auto& f : fields) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} {} -> {}", f.field, format_value(f.field, f.old_value), format_value(f.field, f.new_value));
+  }
+  return out;
+}
+
+// "(label)" unless the label is missing; quoted when it holds anything but plain characters.
+std::string label_part(const std::optional<std::string>& label) {
+  if (!label) return {};
+  const bool plain = label->find_first_of("\"\\()\n\r\t") == std::string::npos && label->find(' ') == std::string::npos;
+  return fmt::format(" ({})", plain ? clip(*label) : clip(core::json_string(*label)));
+}
+
+std::string line(std::string_view source, std::string_view entity, const std::string& key,
+                 const std::optional<std::string>& label, ChangeKind kind, const std::vector<model::FieldChange>& fields) {
+  auto text = fmt::format("{}: {} {}{} {}", source, entity, key, label_part(label), to_string(kind));
+  if (!fields.empty()) text += ": " + describe_fields(fields);
+  return text;
+}
+
+std::string human_bytes(std::int64_t bytes) {
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  if (bytes < 1024 * 1024) return fmt::format("{:.1f} KB", static_cast<double>(bytes) / 1024.0);
+  return fmt::format("{:.1f} MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+}
+
+}  // namespace
+
+std::string_view to_string(ChangeKind kind) noexcept {
+  switch (kind) {
+    case ChangeKind::added: return "added";
+    case ChangeKind::updated: return "updated";
+    case ChangeKind::removed: return "removed";
+    case ChangeKind::restored: return "restored";
+  }
+  return "?";
+}
+
+std::string change_line(std::string_view source, const Change<model::User>& change) {
+  const auto& user = change.record;
+  return line(source, "user", user.external_id, user.username, change.kind, change.fields);
+}
+
+std::string change_line(std::string_view source, model::Entity entity, const Change<model::NamedEntity>& change) {
+  return line(source, model::to_string(entity), change.record.key, change.record.name, change.kind, change.fields);
+}
+
+std::string summary_line(std::string_view source, model::Dataset dataset, store::RunStatus status,
+                         const store::RunCounts& c, core::Millis elapsed) {
+  return fmt::format(
+      "{}: {}: {} in {:.2f}s: fetched {}, added {}, updated {}, removed {}, restored {}, unchanged {} ({} requests, {})",
+      source, model::to_string(dataset), store::to_string(status), static_cast<double>(elapsed.count()) / 1000.0,
+      c.fetched, c.added, c.updated, c.removed, c.restored, c.unchanged, c.requests, human_bytes(c.bytes));
+}
+
+}  // namespace rosterd::sync

@@ -1,0 +1,74 @@
+#pragma once
+// One run of one dataset of one source (SPEC 3): fetch the complete listing,
+// plan the changes against the stored state, apply the mass-removal guard, and
+// write everything in one transaction together with the run's final status.
+// Any failure before the commit leaves every table but sync_runs untouched.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stop_token>
+#include <string>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "http/http_client.hpp"
+#include "http/retrying_client.hpp"
+#include "model/dataset.hpp"
+#include "sources/source.hpp"
+#include "store/database.hpp"
+#include "store/runs.hpp"
+
+namespace rosterd::sync {
+
+struct RunOptions {
+  bool dry_run = false;  // plan and print, write nothing (not even sync_runs)
+  bool force = false;    // apply a run the mass-removal guard would refuse
+};
+
+struct RunOutcome {
+  std::int64_t run_id = 0;  // 0 for a dry run
+  store::RunStatus status = store::RunStatus::failed;
+  store::RunCounts counts;
+  std::optional<std::string> error;  // redacted
+  core::Millis elapsed{0};
+};
+
+// A configured source, its transport (the libcurl client, shared across runs for
+// keep-alive) and its retry policy. Each run wraps the transport as
+// retrying -> counting -> transport, so that every attempt is counted.
+struct SourceHandle {
+  sources::Source& source;
+  http::Client& transport;
+  http::RetryPolicy retry;
+  const config::SourceConfig& config;
+};
+
+using LineSink = std::function<void(const std::string&)>;
+
+class Runner {
+ public:
+  explicit Runner(store::Database& db, const core::Clock& clock = core::system_clock());
+
+  // Where a dry run prints its change lines (all of them); stdout by default.
+  void set_dry_run_output(LineSink sink) { m_dry_run_output = std::move(sink); }
+
+  RunOutcome run(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
+                 std::stop_token stop = {});
+
+ private:
+  template <class Record>
+  RunOutcome run_listing(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
+                         std::stop_token stop);
+
+  std::string run_timestamp();
+  void report_changes(const std::vector<std::string>& first_lines, std::int64_t total, bool dry_run);
+  void finish_failed(RunOutcome& outcome, const SourceHandle& handle, model::Dataset dataset, store::RunStatus status,
+                     const std::string& error);
+
+  store::Database& m_db;
+  const core::Clock& m_clock;
+  LineSink m_dry_run_output;
+};
+
+}  // namespace rosterd::sync

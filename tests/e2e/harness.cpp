@@ -1,0 +1,214 @@
+#include "harness.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+extern char** environ;
+
+namespace rosterd::testing {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string yaml_quote(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+ProcessResult run_rosterd(const std::vector<std::string>& args, std::chrono::seconds timeout,
+                          const std::map<std::string, std::string>& extra_env) {
+  TempDir io;
+  const auto out_path = io.file("out");
+  const auto err_path = io.file("err");
+  std::vector<std::string> argv_storage{ROSTERD_BINARY};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  std::vector<std::string> env_storage;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    const auto key = entry.substr(0, entry.find('='));
+    if (key == "ROSTERD_CONFIG" || key == "JOURNAL_STREAM" || extra_env.count(key) != 0) continue;
+    env_storage.push_back(entry);
+  }
+  for (const auto& [k, v] : extra_env) env_storage.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  ProcessResult result;
+  if (rc != 0) {
+    result.err = "posix_spawn failed";
+    return result;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (true) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      result.err = "timed out\n";
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{5});  // polling a child, not a race
+  }
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  result.out = read_file(out_path);
+  result.err += read_file(err_path);
+  return result;
+}
+
+E2eTest::E2eTest() { m_sim.start(); }
+
+E2eTest::~E2eTest() { m_sim.stop(); }
+
+sim::Tenant& E2eTest::add_tenant(const std::string& name, sim::Vendor vendor, int users, std::uint64_t seed) {
+  sim::TenantOptions options;
+  options.name = name;
+  options.vendor = vendor;
+  options.users = users;
+  options.seed = seed;
+  return m_sim.add_tenant(options);
+}
+
+void E2eTest::write_config(const std::vector<SourceBlock>& sources, const std::string& defaults) {
+  std::ostringstream out;
+  out << "database: " << yaml_quote(db_path()) << "\nlog_level: info\n";
+  out << "defaults:\n  timeout: 5s\n  retries: 1\n" << defaults;
+  out << "sources:\n";
+  for (const auto& block : sources) {
+    const auto& t = *block.tenant;
+    const auto& o = t.options();
+    out << "  - name: " << (block.name.empty() ? o.name : block.name) << "\n";
+    out << "    type: " << sim::vendor_name(o.vendor) << "\n";
+    out << "    url: " << yaml_quote(t.config_url()) << "\n";
+    auto secret = [&](const char* key, const std::string& value) {
+      out << "    " << key << ": " << yaml_quote(value) << "\n";
+      m_config_secrets.push_back(value);
+    };
+    switch (o.vendor) {
+      case sim::Vendor::crocodial:
+        out << "    user: " << yaml_quote(o.user) << "\n";
+        secret("password", o.password);
+        break;
+      case sim::Vendor::worksection: secret("api_key", o.api_key); break;
+      case sim::Vendor::smartflo:
+        if (block.use_token) {
+          secret("token", o.token);
+        } else {
+          out << "    email: " << yaml_quote(o.user) << "\n";
+          secret("password", o.password);
+        }
+        break;
+      case sim::Vendor::class4:
+        if (block.use_token) {
+          secret("token", o.token);
+        } else {
+          out << "    user: " << yaml_quote(o.user) << "\n";
+          secret("password", o.password);
+        }
+        break;
+    }
+    for (const auto& [k, v] : block.extra) out << "    " << k << ": " << v << "\n";
+  }
+  std::ofstream(config_path()) << out.str();
+  ::chmod(config_path().c_str(), 0600);
+}
+
+ProcessResult E2eTest::sync(const std::vector<std::string>& extra_args) {
+  std::vector<std::string> args{"sync", "--config", config_path()};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  return run_rosterd(args);
+}
+
+std::int64_t E2eTest::count(const std::string& sql) {
+  SQLite::Database db(db_path(), SQLite::OPEN_READONLY);
+  return db.execAndGet(sql).getInt64();
+}
+
+std::string E2eTest::value(const std::string& sql) {
+  SQLite::Database db(db_path(), SQLite::OPEN_READONLY);
+  const auto v = db.execAndGet(sql);
+  return v.isNull() ? "<null>" : v.getString();
+}
+
+std::vector<std::vector<std::string>> E2eTest::rows(const std::string& sql) {
+  SQLite::Database db(db_path(), SQLite::OPEN_READONLY);
+  SQLite::Statement query(db, sql);
+  std::vector<std::vector<std::string>> out;
+  while (query.executeStep()) {
+    std::vector<std::string> row;
+    for (int i = 0; i < query.getColumnCount(); ++i) {
+      const auto c = query.getColumn(i);
+      row.push_back(c.isNull() ? "<null>" : c.getString());
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+std::string E2eTest::dump_data_tables() {
+  SQLite::Database db(db_path(), SQLite::OPEN_READONLY);
+  SQLite::Statement tables(db,
+                           "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                           "AND name != 'sync_runs' ORDER BY name");
+  std::ostringstream out;
+  while (tables.executeStep()) {
+    const auto name = tables.getColumn(0).getString();
+    out << "## " << name << "\n";
+    SQLite::Statement all(db, "SELECT * FROM \"" + name + "\" ORDER BY 1, 2, 3");
+    while (all.executeStep()) {
+      for (int i = 0; i < all.getColumnCount(); ++i) {
+        const auto c = all.getColumn(i);
+        out << (c.isNull() ? std::string("<null>") : c.getString()) << '\x1f';
+      }
+      out << "\n";
+    }
+  }
+  return out.str();
+}
+
+std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find(needle) != std::string::npos) out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace rosterd::testing

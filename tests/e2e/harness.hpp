@@ -1,0 +1,66 @@
+#pragma once
+// End-to-end harness: the vendor simulator in the test process on 127.0.0.1, a
+// config file and a database in a temporary directory, and the real `rosterd`
+// binary run as a child process.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "../store/temp_db.hpp"
+#include "sim/simulator.hpp"
+
+namespace rosterd::testing {
+
+struct ProcessResult {
+  int exit_code = -1;  // -1: killed by a signal or timed out
+  std::string out;
+  std::string err;
+  [[nodiscard]] std::string all() const { return out + err; }
+};
+
+// Runs the rosterd binary with `args`, waits at most `timeout`.
+ProcessResult run_rosterd(const std::vector<std::string>& args, std::chrono::seconds timeout = std::chrono::seconds{120},
+                          const std::map<std::string, std::string>& extra_env = {});
+
+// One source block of a rosterd config for a simulator tenant.
+struct SourceBlock {
+  const sim::Tenant* tenant = nullptr;
+  std::string name;  // defaults to the tenant's name
+  std::map<std::string, std::string> extra;  // more keys, verbatim YAML values
+  bool use_token = false;  // smartflo/class4: the static token instead of a login
+};
+
+class E2eTest : public ::testing::Test {
+ protected:
+  E2eTest();
+  ~E2eTest() override;
+
+  sim::Tenant& add_tenant(const std::string& name, sim::Vendor vendor, int users, std::uint64_t seed = 1);
+  // Writes config.yaml with these sources (and `defaults` lines, verbatim YAML).
+  void write_config(const std::vector<SourceBlock>& sources, const std::string& defaults = "");
+  ProcessResult sync(const std::vector<std::string>& extra_args = {});
+
+  [[nodiscard]] std::string db_path() const { return m_dir.file("roster.db"); }
+  [[nodiscard]] std::string config_path() const { return m_dir.file("config.yaml"); }
+
+  // Queries on the database (opened read-only for each call).
+  std::int64_t count(const std::string& sql);
+  std::vector<std::vector<std::string>> rows(const std::string& sql);  // NULL as "<null>"
+  std::string value(const std::string& sql);
+  // Every row of every table but sync_runs, as text: equal dumps = unchanged data.
+  std::string dump_data_tables();
+
+  TempDir m_dir;
+  sim::Simulator m_sim;
+  std::vector<std::string> m_config_secrets;
+};
+
+// Lines of `text` that contain `needle`.
+std::vector<std::string> lines_with(const std::string& text, const std::string& needle);
+
+}  // namespace rosterd::testing
