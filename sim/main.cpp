@@ -1,0 +1,128 @@
+// rosterd-sim: the vendor simulator as a standalone server on 127.0.0.1, for scripts,
+// manual testing and benchmarks. Tenants come from the command line or the /_sim/
+// control API; it runs until SIGTERM or SIGINT.
+
+#include <pthread.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "sim/simulator.hpp"
+
+namespace {
+
+using rosterd::sim::TenantOptions;
+
+// NAME:VENDOR[:USERS[:SEED]]
+TenantOptions parse_tenant(const std::string& spec, std::uint64_t default_seed) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto colon = spec.find(':', start);
+    parts.push_back(spec.substr(start, colon - start));
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  if (parts.size() < 2 || parts.size() > 4) throw CLI::ValidationError("--tenant", "expected NAME:VENDOR[:USERS[:SEED]]");
+  TenantOptions options;
+  options.name = parts[0];
+  const auto vendor = rosterd::sim::parse_vendor(parts[1]);
+  if (!vendor) throw CLI::ValidationError("--tenant", "unknown vendor " + parts[1]);
+  options.vendor = *vendor;
+  options.seed = default_seed;
+  try {
+    if (parts.size() > 2) options.users = std::stoi(parts[2]);
+    if (parts.size() > 3) options.seed = std::stoull(parts[3]);
+  } catch (const std::exception&) {
+    throw CLI::ValidationError("--tenant", "USERS and SEED must be numbers");
+  }
+  return options;
+}
+
+void write_port_file(const std::string& path, int port) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << port << '\n';
+    if (!out) throw std::runtime_error("cannot write " + temporary);
+  }
+  std::filesystem::rename(temporary, path);  // readers never see a partial file
+}
+
+void print_tenant(const rosterd::sim::Tenant& tenant) {
+  const auto& o = tenant.options();
+  std::cout << "tenant " << o.name << " (" << rosterd::sim::vendor_name(o.vendor) << "): " << tenant.config_url() << '\n';
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Serves simulated CrocoDial, Worksection, Smartflo and Class4 APIs on 127.0.0.1"};
+  int port = 0;
+  std::string port_file;
+  std::vector<std::string> tenant_specs;
+  std::uint64_t seed = 1;
+  int threads = 32;
+  int latency_ms = 0;
+  bool unusual_text = false;
+  bool fixed_clock = false;
+  bool log_requests = false;
+  app.add_option("--port", port, "port on 127.0.0.1 (0 = any free port)");
+  app.add_option("--port-file", port_file, "write the port to this file once listening");
+  app.add_option("--tenant", tenant_specs, "NAME:VENDOR[:USERS[:SEED]]; VENDOR is crocodial, worksection, smartflo or class4");
+  app.add_option("--seed", seed, "seed for tenants that give none");
+  app.add_option("--threads", threads, "worker threads (each open connection holds one)");
+  app.add_option("--latency-ms", latency_ms, "latency of every answer of the command-line tenants");
+  app.add_flag("--unusual-text", unusual_text, "generate names with combining marks, RTL text, emoji, quotes");
+  app.add_flag("--fixed-clock", fixed_clock, "tenant clocks move only through the control API");
+  app.add_flag("--log-requests", log_requests, "log method, path and status of each request to stderr");
+  CLI11_PARSE(app, argc, argv);
+
+  // Signals are taken by sigwait() below; every thread started from here on inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  try {
+    rosterd::sim::SimulatorOptions options;
+    options.threads = threads;
+    options.log_requests = log_requests;
+    rosterd::sim::Simulator simulator(options);
+    for (const auto& spec : tenant_specs) {
+      auto tenant_options = parse_tenant(spec, seed);
+      tenant_options.unusual_text = unusual_text;
+      tenant_options.latency = std::chrono::milliseconds(latency_ms);
+      tenant_options.clock_follows_real_time = !fixed_clock;
+      simulator.add_tenant(std::move(tenant_options));
+    }
+    simulator.start(port);
+    std::cout << "rosterd-sim listening on " << simulator.base_url() << " (control API under /_sim/)\n";
+    for (const auto* tenant : simulator.tenants()) print_tenant(*tenant);
+    if (!simulator.tenants().empty()) {
+      std::cout << "# rosterd.yaml sources for these tenants (credentials included):\nsources:\n";
+      for (const auto* tenant : simulator.tenants()) std::cout << tenant->source_yaml();
+    }
+    std::cout << std::flush;
+    if (!port_file.empty()) write_port_file(port_file, simulator.port());
+    int received = 0;
+    sigwait(&signals, &received);
+    std::cerr << "rosterd-sim: stopping\n";
+    simulator.stop();
+  } catch (const CLI::Error& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "rosterd-sim: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

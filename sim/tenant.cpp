@@ -1,0 +1,261 @@
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "sim/crocodial.hpp"
+#include "sim/generator.hpp"
+#include "sim/simulator.hpp"
+#include "sim/tenant_state.hpp"
+#include "sim/vendor_api.hpp"
+
+namespace rosterd::sim {
+namespace {
+
+constexpr std::array<std::pair<Vendor, std::string_view>, 4> k_vendors = {{
+    {Vendor::crocodial, "crocodial"}, {Vendor::worksection, "worksection"},
+    {Vendor::smartflo, "smartflo"}, {Vendor::class4, "class4"}}};
+
+constexpr std::array<std::pair<FaultKind, std::string_view>, 19> k_fault_kinds = {{
+    {FaultKind::http_status, "http_status"}, {FaultKind::stall, "stall"}, {FaultKind::stall_body, "stall_body"},
+    {FaultKind::truncate_length, "truncate_length"}, {FaultKind::truncate_chunked, "truncate_chunked"},
+    {FaultKind::truncate_close, "truncate_close"}, {FaultKind::malformed_json, "malformed_json"},
+    {FaultKind::html_page, "html_page"}, {FaultKind::vendor_error, "vendor_error"},
+    {FaultKind::auth_failure, "auth_failure"}, {FaultKind::expire_token, "expire_token"},
+    {FaultKind::stuck_cursor, "stuck_cursor"}, {FaultKind::shift_insert, "shift_insert"},
+    {FaultKind::shift_remove, "shift_remove"}, {FaultKind::duplicate_ids, "duplicate_ids"},
+    {FaultKind::empty_listing, "empty_listing"}, {FaultKind::oversize, "oversize"},
+    {FaultKind::php_warning, "php_warning"}, {FaultKind::empty_body, "empty_body"}}};
+
+constexpr std::array<std::pair<Endpoint, std::string_view>, 7> k_endpoints = {{
+    {Endpoint::any, "any"}, {Endpoint::listing, "listing"}, {Endpoint::login, "login"},
+    {Endpoint::user_info, "user_info"}, {Endpoint::agent_info, "agent_info"},
+    {Endpoint::portfolios, "portfolios"}, {Endpoint::profiles, "profiles"}}};
+
+template <class Table, class Key>
+std::string_view name_of(const Table& table, Key key) {
+  for (const auto& [value, name] : table) {
+    if (value == key) return name;
+  }
+  return "unknown";
+}
+
+template <class Key, class Table>
+std::optional<Key> parse_name(const Table& table, std::string_view text) {
+  for (const auto& [value, name] : table) {
+    if (name == text) return value;
+  }
+  return std::nullopt;
+}
+
+TenantOptions prepared(TenantOptions options) {
+  detail::fill_default_credentials(options);
+  return options;
+}
+
+}  // namespace
+
+std::string_view vendor_name(Vendor vendor) { return name_of(k_vendors, vendor); }
+std::optional<Vendor> parse_vendor(std::string_view name) { return parse_name<Vendor>(k_vendors, name); }
+std::string_view fault_kind_name(FaultKind kind) { return name_of(k_fault_kinds, kind); }
+std::optional<FaultKind> parse_fault_kind(std::string_view name) { return parse_name<FaultKind>(k_fault_kinds, name); }
+std::string_view endpoint_name(Endpoint endpoint) { return name_of(k_endpoints, endpoint); }
+std::optional<Endpoint> parse_endpoint(std::string_view name) { return parse_name<Endpoint>(k_endpoints, name); }
+
+std::string SimUser::full_name() const {
+  if (first_name.empty()) return last_name;
+  if (last_name.empty()) return first_name;
+  return first_name + " " + last_name;
+}
+
+Tenant::Tenant(TenantOptions options, const std::atomic<int>* port)
+    : m_state(std::make_unique<detail::TenantState>(prepared(std::move(options)), port)) {}
+
+Tenant::~Tenant() = default;
+
+const TenantOptions& Tenant::options() const { return m_state->options; }
+
+std::string Tenant::base_url() const {
+  return fmt::format("http://127.0.0.1:{}/{}", m_state->port->load(), m_state->options.name);
+}
+
+std::string Tenant::config_url() const {
+  if (m_state->options.vendor == Vendor::crocodial) return base_url() + "/goAPIv2/goUsers/goAPI.php";
+  return base_url();
+}
+
+std::string Tenant::source_yaml() const {
+  const auto& o = m_state->options;
+  std::string yaml = fmt::format("  - name: {}\n    type: {}\n    url: {}\n", o.name, vendor_name(o.vendor), config_url());
+  switch (o.vendor) {
+    case Vendor::crocodial: return yaml + fmt::format("    user: {}\n    password: \"{}\"\n", o.user, o.password);
+    case Vendor::worksection: return yaml + fmt::format("    api_key: \"{}\"\n", o.api_key);
+    case Vendor::smartflo: return yaml + fmt::format("    email: {}\n    password: \"{}\"\n", o.user, o.password);
+    case Vendor::class4: return yaml + fmt::format("    user: {}\n    password: \"{}\"\n", o.user, o.password);
+  }
+  return yaml;
+}
+
+std::vector<SimUser> Tenant::users() const {
+  std::lock_guard lock(m_state->mutex);
+  auto& table = m_state->users;
+  std::vector<SimUser> out;
+  out.reserve(table.listed().size());
+  for (const auto position : table.listed()) out.push_back(table.materialize(table.entry(position)));
+  return out;
+}
+
+std::optional<SimUser> Tenant::user(std::int64_t id) const {
+  std::lock_guard lock(m_state->mutex);
+  const auto* entry = m_state->users.find(id);
+  if (entry == nullptr) return std::nullopt;
+  return m_state->users.materialize(*entry);
+}
+
+SimUser Tenant::add_user() {
+  std::lock_guard lock(m_state->mutex);
+  m_state->changed();
+  return m_state->users.add_generated();
+}
+
+SimUser Tenant::add_user(SimUser user) {
+  std::lock_guard lock(m_state->mutex);
+  auto added = m_state->users.add(std::move(user));
+  m_state->changed();
+  return added;
+}
+
+void Tenant::update_user(std::int64_t id, const std::function<void(SimUser&)>& edit) {
+  std::lock_guard lock(m_state->mutex);
+  m_state->users.update(id, edit);
+  m_state->changed();
+}
+
+void Tenant::remove_user(std::int64_t id) {
+  std::lock_guard lock(m_state->mutex);
+  m_state->users.set_removed(id, true);
+  m_state->changed();
+}
+
+void Tenant::restore_user(std::int64_t id) {
+  std::lock_guard lock(m_state->mutex);
+  m_state->users.set_removed(id, false);
+  m_state->changed();
+}
+
+std::vector<NamedItem> Tenant::portfolios() const {
+  std::lock_guard lock(m_state->mutex);
+  return m_state->portfolios;
+}
+
+void Tenant::set_portfolios(std::vector<NamedItem> items) {
+  std::lock_guard lock(m_state->mutex);
+  m_state->portfolios = std::move(items);
+  m_state->changed();
+}
+
+std::vector<NamedItem> Tenant::profiles() const {
+  std::lock_guard lock(m_state->mutex);
+  return m_state->profiles;
+}
+
+void Tenant::set_profiles(std::vector<NamedItem> items) {
+  std::lock_guard lock(m_state->mutex);
+  m_state->profiles = std::move(items);
+  m_state->changed();
+}
+
+std::vector<NamedItem> Tenant::campaigns() const {
+  std::lock_guard lock(m_state->mutex);
+  return m_state->campaigns;
+}
+
+void Tenant::set_campaigns(std::vector<NamedItem> items) {
+  std::lock_guard lock(m_state->mutex);
+  m_state->campaigns = std::move(items);
+  m_state->changed();
+}
+
+void Tenant::set_fault(Fault fault) {
+  std::lock_guard lock(m_state->mutex);
+  if (fault.times != 0) m_state->faults.push_back(std::move(fault));
+}
+
+void Tenant::clear_faults() {
+  std::lock_guard lock(m_state->mutex);
+  m_state->faults.clear();
+}
+
+std::vector<Fault> Tenant::faults() const {
+  std::lock_guard lock(m_state->mutex);
+  return m_state->faults;
+}
+
+void Tenant::set_latency(std::chrono::milliseconds latency) { m_state->latency_ms = latency.count(); }
+
+std::int64_t Tenant::now() const {
+  std::lock_guard lock(m_state->mutex);
+  return m_state->now();
+}
+
+void Tenant::advance_clock(std::chrono::seconds by) {
+  std::lock_guard lock(m_state->mutex);
+  m_state->clock_offset += by.count();
+}
+
+void Tenant::expire_tokens() {
+  std::lock_guard lock(m_state->mutex);
+  m_state->revoke_tokens();
+}
+
+void Tenant::set_agent_status(std::int64_t id, std::string status) {
+  std::lock_guard lock(m_state->mutex);
+  if (m_state->users.find(id) == nullptr) throw std::out_of_range("no user with id " + std::to_string(id));
+  m_state->agent_overrides[id] = std::move(status);
+}
+
+void Tenant::clear_agent_status(std::int64_t id) {
+  std::lock_guard lock(m_state->mutex);
+  m_state->agent_overrides.erase(id);
+}
+
+std::vector<std::string> Tenant::served_secrets() const {
+  std::lock_guard lock(m_state->mutex);
+  const auto& options = m_state->options;
+  std::vector<std::string> out;
+  for (const auto* credential : {&options.password, &options.token, &options.api_key}) {
+    if (!credential->empty()) out.push_back(*credential);
+  }
+  switch (options.vendor) {
+    case Vendor::crocodial: out.push_back(detail::crocodial_api_pass_hash(options)); break;
+    case Vendor::worksection: out.push_back(detail::worksection_hash("action=get_users", options.api_key)); break;
+    case Vendor::class4: {
+      SimUser admin;
+      admin.id = 0;  // the login payload's cdr_api_token
+      detail::class4_user_secrets(options, admin, out);
+      admin.id = 1;  // the login payload's user
+      detail::class4_user_secrets(options, admin, out);
+      break;
+    }
+    case Vendor::smartflo: break;
+  }
+  for (const auto& [token, issued] : m_state->tokens) out.push_back(token);
+  auto& table = m_state->users;
+  for (std::size_t i = 0; i < table.size(); ++i) {  // removed users too: they were served before
+    const SimUser user = table.materialize(table.entry(static_cast<std::uint32_t>(i)));
+    if (options.vendor == Vendor::crocodial) detail::crocodial_user_secrets(options, user, out);
+    if (options.vendor == Vendor::class4) detail::class4_user_secrets(options, user, out);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Stats Tenant::stats() const {
+  std::lock_guard lock(m_state->mutex);
+  return m_state->stats;
+}
+
+}  // namespace rosterd::sim
