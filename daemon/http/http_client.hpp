@@ -51,7 +51,7 @@ struct Response {
 struct Options {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds timeout{30'000};            // whole transfer
-  std::chrono::milliseconds low_speed_time{15'000};     // abort when below low_speed_limit this long
+  std::chrono::milliseconds low_speed_time{15'000};     // abort when below low_speed_limit this long (whole seconds, rounded up)
   long low_speed_limit = 1;                              // bytes per second
   std::uint64_t max_response_bytes = 256ull << 20;      // enforced while receiving
   bool verify_tls = true;
@@ -70,6 +70,9 @@ class Client {
 
 // "GET https://host/path": the label for a request when the caller gave none.
 std::string default_label(const Request& request);
+
+// request.label, or default_label(request) when it is empty.
+std::string label_of(const Request& request);
 
 // Counts requests and bytes for one run (sync_runs.requests/bytes).
 struct TransferCounters {

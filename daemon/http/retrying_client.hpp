@@ -1,0 +1,59 @@
+#pragma once
+// Retry decorator (SPEC 3 "Retries", RELIABILITY.md "HTTP"): retries what a second
+// attempt can fix and nothing else.
+//
+// Retried: transport errors of kind connection or timeout, and responses 408, 429
+// and 500-599. Not retried: other statuses (the caller reads them), and errors of
+// any other kind (tls, too_large, redirect, cancelled, ...).
+// Delay before retry n (0-based): Retry-After when the response carries one, else
+// full jitter, random in [0, min(max_delay, base_delay * 2^n)]. A Retry-After over
+// max_retry_after ends the request at once: waiting that long would stall the run.
+// After the last attempt the last Response is returned (the vendor's error body is
+// the caller's to read), or the last Error with "(after N attempts)" appended.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+
+#include "http/http_client.hpp"
+#include "http/sleeper.hpp"
+
+namespace rosterd::http {
+
+struct RetryPolicy {
+  int retries = 4;  // extra attempts after the first
+  std::chrono::milliseconds base_delay{500};
+  std::chrono::milliseconds max_delay{30'000};
+  std::chrono::seconds max_retry_after{120};
+};
+
+// Uniform random 64-bit values; called under a mutex, so it need not be thread-safe.
+using RandomBits = std::function<std::uint64_t()>;
+
+class RetryingClient final : public Client {
+ public:
+  // `inner` and `sleeper` must outlive this client. An empty `random` uses a
+  // std::mt19937_64 seeded from std::random_device.
+  explicit RetryingClient(Client& inner, RetryPolicy policy = {}, Sleeper& sleeper = real_sleeper(),
+                          RandomBits random = {});
+
+  core::Result<Response> send(const Request& request, std::stop_token stop = {}) override;
+
+  // min(max_delay, base_delay * 2^retry_index), without overflow.
+  [[nodiscard]] static std::chrono::milliseconds backoff_ceiling(const RetryPolicy& policy, int retry_index);
+
+ private:
+  std::chrono::milliseconds jittered_delay(int retry_index);
+
+  Client& m_inner;
+  const RetryPolicy m_policy;
+  Sleeper& m_sleeper;
+  std::mutex m_random_mutex;
+  RandomBits m_random;  // guarded by m_random_mutex
+};
+
+bool is_retryable_status(long status) noexcept;
+bool is_retryable_error(core::ErrorKind kind) noexcept;
+
+}  // namespace rosterd::http
