@@ -1,0 +1,207 @@
+#include "sources/class4/class4_source.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <utility>
+
+#include "core/json_writer.hpp"
+#include "core/log.hpp"
+#include "core/secrets.hpp"
+#include "sources/class4/class4_json.hpp"
+#include "sources/source_settings.hpp"
+#include "sources/token_cache.hpp"
+#include "sources/vendor_http.hpp"
+
+namespace rosterd::sources::class4 {
+namespace {
+
+core::Error shifted(std::string problem) {
+  return core::Error{core::ErrorKind::incomplete, std::move(problem)};
+}
+
+// What a listing has established so far: the first page's total and per_page,
+// and how many records the pages before this one held.
+struct Paging {
+  std::int64_t total = 0;
+  std::int64_t per_page = 0;
+  std::int64_t listed = 0;
+};
+
+// A page that does not continue the listing the first page began means the list
+// shifted while paging.
+core::Status check_page(const UserPage& page, std::int64_t number, const Paging& paging) {
+  if (page.total != paging.total) {
+    return shifted(fmt::format("total changed from {} to {} while paging (page {})", paging.total, page.total, number));
+  }
+  if (page.page != number) return shifted(fmt::format("asked for page {}, got page {}", number, page.page));
+  if (page.per_page != paging.per_page) {
+    return shifted(
+        fmt::format("per_page changed from {} to {} while paging (page {})", paging.per_page, page.per_page, number));
+  }
+  if (paging.per_page <= 0 && paging.total > 0) {
+    return shifted(
+        fmt::format("per_page is {} for a total of {}: the listing cannot be paged", paging.per_page, paging.total));
+  }
+  const auto expected = std::min(paging.per_page, paging.total - paging.listed);
+  const auto items = static_cast<std::int64_t>(page.users.size());
+  if (items != expected) {
+    return shifted(fmt::format("page {} holds {} items, expected {} (total {}, {} on earlier pages)", number, items,
+                               expected, paging.total, paging.listed));
+  }
+  return {};
+}
+
+// The vendor no longer accepts the token: HTTP 401, or an unauthenticated_error
+// document under any status but 403 (which is a permission, not a session).
+bool token_rejected(long status, const core::Error& error) {
+  return status == 401 || (status != 403 && error.kind == core::ErrorKind::auth);
+}
+
+class Class4Source final : public Source {
+ public:
+  explicit Class4Source(const config::SourceConfig& config)
+      : m_name(config.name),
+        m_url(config.url),
+        m_credentials(token_or_login(config, "user")),
+        m_page_size(page_size(config)),
+        m_filter(field_filter(config)),
+        m_tokens(core::system_clock()) {}
+
+  [[nodiscard]] const std::string& name() const override { return m_name; }
+
+  core::Status fetch_users(RunContext& context, UserSink& sink) override {
+    JsonDocumentParser parser;
+    bool relogged = false;
+    auto first = list_once(context, parser, sink, relogged);
+    if (first || first.error().kind != core::ErrorKind::incomplete) return first;
+    core::log().info("{}: {}; listing once more from page 0", m_name, first.error().message);
+    if (auto stopped = check_stopped(context); !stopped) return stopped;
+    sink.restart();
+    auto second = list_once(context, parser, sink, relogged);
+    if (second || second.error().kind != core::ErrorKind::incomplete) return second;
+    return shifted(second.error().message + " (the listing shifted on both attempts)");
+  }
+
+  // Page 0 with one item: proves the token (logging in if none is cached) and the
+  // permission to list users.
+  core::Status check_connection(RunContext& context) override {
+    JsonDocumentParser parser;
+    bool relogged = false;
+    auto page = fetch_page(context, parser, page_request(0, 1), relogged);
+    if (!page) return std::move(page).error();
+    return {};
+  }
+
+ private:
+  core::Status list_once(RunContext& context, JsonDocumentParser& parser, UserSink& sink, bool& relogged) {
+    std::unordered_set<std::string> ids;
+    Paging paging;
+    paging.per_page = m_page_size;
+    for (std::int64_t number = 0;; ++number) {
+      if (number > 0) {
+        if (auto stopped = check_stopped(context); !stopped) return stopped;
+      }
+      const auto request = page_request(number, paging.per_page);
+      auto page = fetch_page(context, parser, request, relogged);
+      if (!page) return std::move(page).error();
+      if (number == 0) {
+        paging.total = page->total;
+        if (page->per_page != paging.per_page) {
+          core::log().debug("{}: {}: the server pages by {} instead of {}", m_name, request.label, page->per_page,
+                            paging.per_page);
+          paging.per_page = page->per_page;
+        }
+      }
+      if (auto consistent = check_page(*page, number, paging); !consistent)
+        return labelled(request, consistent.error());
+      for (auto& user : page->users) {
+        if (!ids.insert(user.external_id).second) {
+          return labelled(request, shifted(fmt::format("id {} appeared twice (page {})", user.external_id, number)));
+        }
+        if (auto added = sink.add(std::move(user)); !added) return added;
+      }
+      paging.listed += static_cast<std::int64_t>(page->users.size());
+      if (paging.listed == paging.total) return {};
+    }
+  }
+
+  [[nodiscard]] http::Request page_request(std::int64_t number, std::int64_t per_page) const {
+    http::Request request;
+    const auto url = endpoint(m_url, "/v1/user/list");
+    request.url = fmt::format("{}?page={}&per_page={}", url, number, per_page);
+    request.label = request_label(http::Method::get, url,
+                                  {{"page", std::to_string(number)}, {"per_page", std::to_string(per_page)}});
+    return request;
+  }
+
+  // Sends `request` with the token. A login token the vendor rejects is replaced
+  // once per fetch (`relogged`); a configured one is never replaced.
+  core::Result<UserPage> fetch_page(RunContext& context, JsonDocumentParser& parser, http::Request request,
+                                    bool& relogged) {
+    for (;;) {
+      auto token = session_token(context, parser);
+      if (!token) return std::move(token).error();
+      request.headers = {{"X-Auth-Token", *token}, {"Accept", "application/json"}};
+      auto response = exchange(context, request);
+      if (!response) return std::move(response).error();
+      auto page = is_success(*response)
+                      ? parse_user_page(response->body, parser, m_filter)
+                      : core::Result<UserPage>(error_from_response(response->status, response->body, parser));
+      if (!page && !m_credentials.token && !relogged && token_rejected(response->status, page.error())) {
+        relogged = true;
+        m_tokens.invalidate(*token);
+        core::log().info("{}: {}: the session token was rejected ({}); logging in once more", m_name, request.label,
+                         page.error().message);
+        continue;
+      }
+      if (!page) return labelled(request, page.error());
+      return page;
+    }
+  }
+
+  core::Result<std::string> session_token(RunContext& context, JsonDocumentParser& parser) {
+    if (m_credentials.token) return *m_credentials.token;
+    return m_tokens.get([&] { return login(context, parser); });
+  }
+
+  core::Result<TokenCache::Issued> login(RunContext& context, JsonDocumentParser& parser) const {
+    http::Request request;
+    request.method = http::Method::post;
+    request.url = endpoint(m_url, "/v1/auth");
+    request.content_type = "application/json";
+    request.headers = {{"Accept", "application/json"}};
+    core::JsonWriter body;
+    body.begin_object().key("email_or_name").value(m_credentials.login).key("password").value(m_credentials.password);
+    request.body = body.end_object().take();
+    request.label = request_label(http::Method::post, request.url);
+    auto response = exchange(context, request);
+    if (!response) return std::move(response).error();
+    if (!is_success(*response)) {
+      return labelled(request, error_from_response(response->status, response->body, parser));
+    }
+    auto token = parse_login(response->body, parser);
+    if (!token) return labelled(request, token.error());
+    core::secrets().add(*token);
+    core::log().info("{}: {}: logged in", m_name, request.label);
+    return TokenCache::Issued{std::move(*token), std::nullopt};
+  }
+
+  std::string m_name;
+  std::string m_url;
+  Credentials m_credentials;
+  int m_page_size;
+  FieldFilter m_filter;
+  TokenCache m_tokens;
+};
+
+}  // namespace
+
+std::unique_ptr<Source> make_source(const config::SourceConfig& config) {
+  return std::make_unique<Class4Source>(config);
+}
+
+}  // namespace rosterd::sources::class4
