@@ -10,8 +10,9 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include "core/json_writer.hpp"
+#include "sim/json_out.hpp"
 #include "sim/faults.hpp"
+#include "sim/formatted.hpp"
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
 #include "sim/vendor_api.hpp"
@@ -19,7 +20,6 @@
 namespace rosterd::sim::detail {
 namespace {
 
-using core::JsonWriter;
 
 constexpr std::uint64_t k_salt_passwd = 0x801, k_salt_cdr = 0x802, k_salt_fields = 0x803, k_salt_token = 0x804;
 constexpr std::string_view k_no_token =
@@ -30,19 +30,21 @@ constexpr std::string_view k_bad_token =
 constexpr std::string_view k_bad_login =
     R"({"error_type":"unauthenticated_error","success":false,"error":{"message":"Incorrect login or password","code":100,"reason":"incorrect_credentials"}})";
 
-std::string iso_time(std::int64_t unix_seconds, std::int64_t micros) {
+Formatted<40> iso_time(std::int64_t unix_seconds, std::int64_t micros) {
   const std::int64_t days = unix_seconds / 86400, rest = unix_seconds % 86400;
   const std::int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;  // civil date, Hinnant
   const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
   const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
   const std::int64_t day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}+00:00", year, month, day, rest / 3600, rest / 60 % 60,
-                     rest % 60, micros);
+  return Formatted<40>("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}+00:00", year, month, day, rest / 3600,
+                       rest / 60 % 60, rest % 60, micros);
 }
 
 std::string passwd(std::uint64_t seed, std::int64_t id) {
-  return "$2b$12$" + token_chars(derive(seed, id, k_salt_passwd), 53, "./");
+  std::string hash = "$2b$12$";  // bcrypt-shaped, as the documented example
+  hash += token_chars(derive(seed, id, k_salt_passwd), 53, "./");
+  return hash;
 }
 
 std::optional<std::string> cdr_api_token(std::uint64_t seed, std::int64_t id) {
@@ -59,14 +61,14 @@ std::int64_t role_id(std::string_view role) {
 }
 
 // Every field of the documented example, in its order.
-void write_user(JsonWriter& w, std::uint64_t seed, const SimUser& user) {
+void write_user(JsonOut& w, std::uint64_t seed, const SimUser& user) {
   // Times derive from the seed, not the tenant clock, so that listings change only when users do.
   const std::int64_t clock = k_clock_epoch;
   const auto fields = derive(seed, user.id, k_salt_fields);
   const auto created = 1518652924 + static_cast<std::int64_t>(fields % (3 * 365 * 86400));
   const bool logged_in = (fields >> 32) % 2 == 0;
   const auto cdr = cdr_api_token(seed, user.id);
-  ItemWriter item(w, user, TextStyle::json);
+  ItemWriter item(w, user);
   item.number("user_id", user.id)
       .text("passwd", passwd(seed, user.id))
       .text("user_type", user.group)
@@ -90,7 +92,9 @@ void write_user(JsonWriter& w, std::uint64_t seed, const SimUser& user) {
       .null("cdr_expire")
       .boolean("is_preload", true)
       .null("landing_page")
-      .text_or_null("login_ip", logged_in ? fmt::format("10.{}.{}.{}", (fields >> 16) % 256, (fields >> 24) % 256, 1 + (fields >> 48) % 254) : "")
+      .text_or_null("login_ip", logged_in ? Formatted("10.{}.{}.{}", (fields >> 16) % 256, (fields >> 24) % 256,
+                                                       1 + (fields >> 48) % 254).view()
+                                             : std::string_view{})
       .text("default_mod2", "")
       .null("avatar_id")
       .null("create_user_id")
@@ -142,7 +146,7 @@ std::string render_page(TenantState& state, const Listing& listing) {
   };
   const std::int64_t first = std::min(total, listing.page * listing.per_page);
   const std::int64_t last = std::min(total, first + listing.per_page);
-  JsonWriter w;
+  JsonOut w(TextStyle::json, static_cast<std::size_t>(last - first + 1) * 1000);
   w.begin_object().key("success").value(true).key("payload").begin_object();
   w.key("per_page").value(listing.per_page).key("total").value(total).key("page").value(listing.page);
   w.key("items").begin_array();
@@ -225,12 +229,12 @@ Reply handle_class4_auth(TenantState& state, const httplib::Request& request) {
   std::string token = jwt_like(fmt::format(R"({{"user_id":1,"iat":{},"exp":{}}})", now, now + state.options.token_ttl.count()),
                                derive(state.options.seed, static_cast<std::int64_t>(state.tokens_issued), k_salt_token));
   state.add_token(token);
-  JsonWriter w;
+  JsonOut w;
   w.begin_object().key("success").value(true).key("payload").begin_object().key("token").value(token);
   w.key("user");
   write_user(w, state.options.seed, admin);
   w.key("cdr_api_token").value(*cdr_api_token(state.options.seed, 0));
-  w.key("cdr_api_token_expiration").value(iso_time(now + 30 * 86400, 0));
+  w.key("cdr_api_token_expiration").value(iso_time(now + 30 * 86400, 0).view());
   w.end_object().end_object();
   Reply reply = json_reply(200, w.take());
   if (fault) apply_delivery_fault(*fault, reply);

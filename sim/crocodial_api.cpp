@@ -122,14 +122,15 @@ void write_xml_value(std::string& out, const simdjson::dom::element& value, std:
 // repeat the parent's key, scalars in a list get their index as tag name, and values
 // with HTML special characters are wrapped in CDATA.
 void write_xml_members(std::string& out, const simdjson::dom::element& container, std::string_view last_key) {
-  if (container.is_array()) {
+  simdjson::dom::array array;
+  if (container.get(array) == simdjson::SUCCESS) {
     std::size_t index = 0;
-    for (const auto element : container.get_array().value_unsafe()) {
-      write_xml_value(out, element, std::to_string(index++), last_key);
-    }
+    for (const auto element : array) write_xml_value(out, element, std::to_string(index++), last_key);
     return;
   }
-  for (const auto field : container.get_object().value_unsafe()) write_xml_value(out, field.value, field.key, last_key);
+  simdjson::dom::object object;
+  if (container.get(object) != simdjson::SUCCESS) return;
+  for (const auto field : object) write_xml_value(out, field.value, field.key, last_key);
 }
 
 void write_xml_value(std::string& out, const simdjson::dom::element& value, std::string_view key,

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "core/json_writer.hpp"
+#include "sim/json_out.hpp"
 #include "sim/crocodial.hpp"
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
@@ -13,7 +13,6 @@
 namespace rosterd::sim::detail {
 namespace {
 
-using core::JsonWriter;
 
 constexpr std::uint64_t k_salt_string_id = 0x501, k_salt_campaign = 0x502, k_salt_rank = 0x503,
                         k_salt_profile = 0x504, k_salt_flags = 0x505, k_salt_pass = 0x506, k_salt_pass_hash = 0x507,
@@ -44,21 +43,18 @@ void number_or_text(ItemWriter& item, std::string_view key, std::string_view val
   }
 }
 
-void text(JsonWriter& w, std::string_view key, std::string_view value) {
-  w.key(key);
-  write_text(w, value, TextStyle::php);
-}
+void text(JsonOut& w, std::string_view key, std::string_view value) { w.key(key).value(value); }
 
 std::string hms(std::int64_t seconds) {
   return fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
 }
 
-void write_list_item(JsonWriter& w, const TenantState& state, const SimUser& user) {
+void write_list_item(JsonOut& w, const TenantState& state, const SimUser& user) {
   const auto seed = state.options.seed;
   const auto& campaign = state.seed_campaigns[pick(seed, user.id, k_salt_campaign,
                                                    static_cast<std::uint32_t>(state.seed_campaigns.size()))];
   const auto flags = derive(seed, user.id, k_salt_flags);
-  ItemWriter item(w, user, TextStyle::php);
+  ItemWriter item(w, user);
   // Both number and string ids occur (vendor-facts 1.3): every fifth user's is a string.
   if (pick(seed, user.id, k_salt_string_id, 5) == 0) {
     item.text("user_id", std::to_string(user.id));
@@ -73,9 +69,9 @@ void write_list_item(JsonWriter& w, const TenantState& state, const SimUser& use
       .text("campaign_name", campaign.name)
       .number("rank", pick(seed, user.id, k_salt_rank, 4) == 0 ? pick(seed, user.id, k_salt_rank + 1, 10) : 0)
       .number("profile_id", 1 + pick(seed, user.id, k_salt_profile, 5))
-      .custom("allowed_companys", [&](JsonWriter& out) {
+      .custom("allowed_companys", [&](JsonOut& out) {
         out.begin_array();
-        for (const auto& code : user.portfolios) write_text(out, code, TextStyle::php);
+        for (const auto& code : user.portfolios) out.value(code);
         out.end_array();
       })
       .number("inbound", static_cast<std::int64_t>(flags & 1U))
@@ -87,7 +83,7 @@ void write_list_item(JsonWriter& w, const TenantState& state, const SimUser& use
   item.finish();
 }
 
-void write_stats(JsonWriter& w, const TenantState& state, const SimUser& user) {
+void write_stats(JsonOut& w, const TenantState& state, const SimUser& user) {
   const std::int64_t day = state.now() / 86400;
   const auto v = derive(state.options.seed, user.id, k_salt_stats ^ static_cast<std::uint64_t>(day));
   const auto part = [&](int shift, std::int64_t bound) { return static_cast<std::int64_t>((v >> shift) % static_cast<std::uint64_t>(bound)); };
@@ -120,8 +116,8 @@ void write_stats(JsonWriter& w, const TenantState& state, const SimUser& user) {
   w.end_object();
 }
 
-std::string success_wrapping(const std::function<void(JsonWriter&)>& write_data) {
-  JsonWriter w;
+std::string success_wrapping(const std::function<void(JsonOut&)>& write_data) {
+  JsonOut w(TextStyle::php);
   w.begin_object().key("result").value("success").key("data");
   write_data(w);
   w.end_object();
@@ -149,7 +145,7 @@ std::string crocodial_users(TenantState& state, const CrocodialListing& listing)
   std::int64_t active = 0;
   for (const auto position : listed) active += state.users.entry(position).active ? 1 : 0;
   const auto total = static_cast<std::int64_t>(listed.size());
-  JsonWriter w;
+  JsonOut w(TextStyle::php, listed.size() * 420);
   w.begin_object().key("result").value("success").key("data").begin_object().key("user_list").begin_array();
   std::size_t written = 0;
   std::optional<SimUser> first;
@@ -163,7 +159,7 @@ std::string crocodial_users(TenantState& state, const CrocodialListing& listing)
   if (written == 0) return crocodial_error("no_rows");  // upstream goGetAllUsers.php does the same
   if (listing.duplicate) write_list_item(w, state, *first);
   w.end_array().key("all_campaigns").begin_array();
-  for (const auto& campaign : state.campaigns) write_text(w, campaign.name, TextStyle::php);
+  for (const auto& campaign : state.campaigns) w.value(campaign.name);
   w.end_array().key("all_preview_campaigns").begin_array();
   for (std::size_t i = 0; i < state.campaigns.size(); i += 2) {
     w.begin_object();
@@ -184,7 +180,7 @@ std::string crocodial_user_info(TenantState& state, const SimUser& user) {
   const auto seed = state.options.seed;
   std::vector<std::string> secrets;
   crocodial_user_secrets(state.options, user, secrets);  // pass, pass_hash, phone_pass, voicemail_pass
-  return success_wrapping([&](JsonWriter& w) {
+  return success_wrapping([&](JsonOut& w) {
     w.begin_object().key("user_info").begin_object();
     w.key("user_id").value(user.id);
     text(w, "user", user.username);
@@ -252,7 +248,7 @@ std::string crocodial_agent_info(TenantState& state, const SimUser& user) {
                                  : status == "IN CALL" ? "green"
                                  : status == "DISPOSITION" ? "warning"  // assumed: only primary and green are documented
                                                            : "danger";
-  return success_wrapping([&](JsonWriter& w) {
+  return success_wrapping([&](JsonOut& w) {
     w.begin_object();
     text(w, "status", status);
     text(w, "color", color);
@@ -271,7 +267,7 @@ std::string crocodial_agent_info(TenantState& state, const SimUser& user) {
 
 std::string crocodial_portfolios(const TenantState& state) {
   if (state.portfolios.empty()) return crocodial_error("no_rows");
-  return success_wrapping([&](JsonWriter& w) {
+  return success_wrapping([&](JsonOut& w) {
     w.begin_array();
     for (const auto& item : state.portfolios) {
       w.begin_object();
@@ -285,7 +281,7 @@ std::string crocodial_portfolios(const TenantState& state) {
 
 std::string crocodial_profiles(const TenantState& state) {
   if (state.profiles.empty()) return crocodial_error("no_rows");
-  JsonWriter w;
+  JsonOut w(TextStyle::php);
   w.begin_object().key("result").value("success").key("data").begin_array();
   for (const auto& item : state.profiles) {
     w.begin_object();

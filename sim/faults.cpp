@@ -38,11 +38,11 @@ std::string break_json(const std::string& body) {
   std::string out = body;
   const auto at = out.find(",\"", out.size() / 2);
   if (at != std::string::npos) {
-    out.insert(at, ",");
+    out.insert(at, 1, ',');
   } else if (const auto first = out.find(','); first != std::string::npos) {
-    out.insert(first, ",");
+    out.insert(first, 1, ',');
   } else {
-    out.insert(out.size() / 2, "{]");
+    out.insert(out.size() / 2, 2, ']');
   }
   return out;
 }

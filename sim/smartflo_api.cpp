@@ -8,8 +8,9 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include "core/json_writer.hpp"
+#include "sim/json_out.hpp"
 #include "sim/faults.hpp"
+#include "sim/formatted.hpp"
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
 #include "sim/vendor_api.hpp"
@@ -17,7 +18,6 @@
 namespace rosterd::sim::detail {
 namespace {
 
-using core::JsonWriter;
 
 constexpr std::uint64_t k_salt_agent = 0x701, k_salt_flags = 0x702, k_salt_jwt = 0x703;
 // Assumed: the 401 bodies of /v1/users are undocumented (vendor-facts 3.2).
@@ -32,17 +32,17 @@ std::int64_t role_id(std::string_view role) {
   return 54600 + static_cast<std::int64_t>(mix64(std::hash<std::string_view>{}(role)) % 1000);
 }
 
-void write_user(JsonWriter& w, const TenantState& state, const SimUser& user) {
+void write_user(JsonOut& w, const TenantState& state, const SimUser& user) {
   const auto seed = state.options.seed;
   const auto flags = derive(seed, user.id, k_salt_flags);
-  ItemWriter item(w, user, TextStyle::json);
+  ItemWriter item(w, user);
   item.number("id", user.id)
       .text("name", user.full_name())
-      .custom("agent", [&](JsonWriter& out) {
+      .custom("agent", [&](JsonOut& out) {
         // A string with a leading zero (vendor-facts 3.2). Status: 0 enabled, 2 disabled,
         // 3 busy, 4 offline.
         const std::int64_t status = !user.active ? 2 : flags % 10 == 0 ? 3 : flags % 10 == 1 ? 4 : 0;
-        out.begin_object().key("id").value(fmt::format("0{:012}", derive(seed, user.id, k_salt_agent) % 1000000000000));
+        out.begin_object().key("id").value(Formatted("0{:012}", derive(seed, user.id, k_salt_agent) % 1000000000000).view());
         out.key("name").value(user.full_name()).key("status").value(status).key("follow_me_number");
         if (user.phone.empty()) out.null(); else out.value(user.phone);
         out.end_object();
@@ -50,7 +50,7 @@ void write_user(JsonWriter& w, const TenantState& state, const SimUser& user) {
       .text("login_id", user.username)
       .boolean("is_login_based_calling_enabled", ((flags >> 8) & 1U) != 0)
       .boolean("is_international_outbound_enabled", ((flags >> 9) & 3U) == 0)
-      .custom("user_role", [&](JsonWriter& out) {
+      .custom("user_role", [&](JsonOut& out) {
         out.begin_object().key("id").value(role_id(user.role)).key("name").value(user.role).end_object();
       })
       .text_or_null("extension", user.extension)
@@ -85,7 +85,7 @@ std::string render_page(TenantState& state, const Cursor& cursor, const PageFlag
     if (start != listed.begin()) page.insert(page.begin(), *(start - 1));  // the previous page's last
     else page.push_back(page.front());
   }
-  JsonWriter w;
+  JsonOut w(TextStyle::json, page.size() * 450 + 100);
   const bool more = !flags.empty && count < available;
   std::int64_t last_seen = page.empty() ? cursor.last_seen_id : state.users.entry(page.back()).id;
   if (flags.stuck) last_seen = cursor.last_seen_id;
@@ -198,7 +198,7 @@ Reply handle_smartflo_login(TenantState& state, const httplib::Request& request)
   if (email != state.options.user || password != state.options.password) return login_failure(state);
   ++state.stats.logins;
   state.login_failed_count = 0;
-  JsonWriter w;
+  JsonOut w;
   w.begin_object().key("success").value(true).key("access_token").value(issue_jwt(state));
   w.key("token_type").value("bearer").key("expires_in").value(static_cast<std::int64_t>(state.options.token_ttl.count()));
   w.key("number_of_days_left").value(30).end_object();

@@ -8,8 +8,9 @@
 #include <fmt/format.h>
 
 #include "core/hash.hpp"
-#include "core/json_writer.hpp"
+#include "sim/json_out.hpp"
 #include "sim/faults.hpp"
+#include "sim/formatted.hpp"
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
 #include "sim/vendor_api.hpp"
@@ -17,7 +18,6 @@
 namespace rosterd::sim::detail {
 namespace {
 
-using core::JsonWriter;
 
 constexpr std::string_view k_bad_hash = R"({"status":"error","status_code":2,"message":"Action hash is missed or invalid"})";
 // Assumed: the vendor's status_code table is not in the stored docs.
@@ -60,49 +60,49 @@ std::string role_text(const TenantState& state, const SimUser& user) {
   return role;
 }
 
-void write_user(JsonWriter& w, const TenantState& state, const SimUser& user) {
+void write_user(JsonOut& w, const TenantState& state, const SimUser& user) {
   const auto seed = state.options.seed;
   const auto optional = derive(seed, user.id, k_salt_optional);
   const auto has = [&](int bit) { return ((optional >> bit) & 3U) != 0; };  // three in four
-  ItemWriter item(w, user, TextStyle::json);
-  item.text("id", std::to_string(user.id))  // a string in the official example
+  ItemWriter item(w, user);
+  item.text("id", Formatted("{}", user.id))  // a string in the official example
       .text("first_name", user.first_name)
       .text("last_name", user.last_name)
       .text("name", user.full_name())
       .text("title", k_titles[pick(seed, user.id, k_salt_title, k_titles.size())])
-      .text("url", fmt::format("https://{}.worksection.com/account/user/{}/", state.options.name, user.id))
-      .custom("services", [&](JsonWriter& out) {
+      .text("url", Formatted("https://{}.worksection.com/account/user/{}/", state.options.name, user.id))
+      .custom("services", [&](JsonOut& out) {
         // PHP encodes an empty array as [], not {}.
         out.begin_object().key("chats");
         if (has(2)) out.begin_object().key("WhatsApp").value(user.phone.empty() ? "+15550100" : user.phone).end_object();
         else out.begin_array().end_array();
         out.key("socials");
-        if (has(4)) out.begin_object().key("LinkedIn").value(fmt::format("https://linkedin.com/in/u{}", user.id)).end_object();
+        if (has(4)) out.begin_object().key("LinkedIn").value(Formatted("https://linkedin.com/in/u{}", user.id).view()).end_object();
         else out.begin_array().end_array();
         out.end_object();
       });
-  if (has(6)) item.text("contacts", "Telegram: @" + fmt::format("user{}", user.id));
-  item.text("date_added", fmt::format("2025-{:02}-{:02} {:02}:{:02}", 1 + optional % 12, 1 + (optional >> 8) % 28,
+  if (has(6)) item.text("contacts", Formatted("Telegram: @user{}", user.id));
+  item.text("date_added", Formatted("2025-{:02}-{:02} {:02}:{:02}", 1 + optional % 12, 1 + (optional >> 8) % 28,
                                       (optional >> 16) % 24, (optional >> 24) % 60));
   if (has(8)) item.number("rate", 10 + static_cast<std::int64_t>(pick(seed, user.id, k_salt_rate, 60)));
-  item.text("avatar", fmt::format("https://{}.worksection.com/images/avatar/{}.png", state.options.name, user.id))
+  item.text("avatar", Formatted("https://{}.worksection.com/images/avatar/{}.png", state.options.name, user.id))
       .text("group", user.group)
       .text("department", k_departments[(optional >> 32) % k_departments.size()])
       .text("role", role_text(state, user))
       .text("email", user.email);
   if (!user.phone.empty()) item.text("phone", user.phone);
-  if (has(10)) item.text("phone2", fmt::format("+1 555 01{:02}", user.id % 100));
-  if (has(12) && !has(14)) item.text("phone3", fmt::format("+1 555 02{:02}", user.id % 100));
-  if (!has(16)) item.text("phone4", fmt::format("+1 555 03{:02}", user.id % 100));
-  if (has(18)) item.text("address", fmt::format("{} Main Street", 1 + user.id % 300));
-  if (!has(20)) item.text("address2", "Suite " + std::to_string(1 + user.id % 40));
+  if (has(10)) item.text("phone2", Formatted("+1 555 01{:02}", user.id % 100));
+  if (has(12) && !has(14)) item.text("phone3", Formatted("+1 555 02{:02}", user.id % 100));
+  if (!has(16)) item.text("phone4", Formatted("+1 555 03{:02}", user.id % 100));
+  if (has(18)) item.text("address", Formatted("{} Main Street", 1 + user.id % 300));
+  if (!has(20)) item.text("address2", Formatted("Suite {}", 1 + user.id % 40));
   item.finish();
 }
 
 std::string render_users(TenantState& state, bool duplicate, bool empty) {
-  JsonWriter w;
-  w.begin_object().key("status").value("ok").key("data").begin_array();
   const auto& listed = state.users.listed();
+  JsonOut w(TextStyle::json, listed.size() * 720);
+  w.begin_object().key("status").value("ok").key("data").begin_array();
   if (!empty) {
     for (const auto position : listed) write_user(w, state, state.users.materialize(state.users.entry(position)));
     if (duplicate && !listed.empty()) write_user(w, state, state.users.materialize(state.users.entry(listed.front())));
