@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
   std::string port_file;
   std::vector<std::string> tenant_specs;
   std::uint64_t seed = 1;
-  int threads = 32;
+  int threads = 128;  // standalone use is often a benchmark with many tenants
   int latency_ms = 0;
   bool unusual_text = false;
   bool fixed_clock = false;

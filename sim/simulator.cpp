@@ -50,6 +50,15 @@ void shut_down_connections(int port) {
   }
 }
 
+// Debian's libcpp-httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG): a
+// burst of connections (a benchmark's many tenants) overflows it, and the kernel drops
+// SYNs that clients retry only after 1 s, 3 s, ... listen() again on the bound socket
+// raises the backlog; the socket is a protected member, hence the subclass.
+class SimServer : public httplib::Server {
+ public:
+  void raise_backlog() { ::listen(svr_sock_, SOMAXCONN); }
+};
+
 // The tenant prefix of every vendor route; the rest is the vendor's own path.
 constexpr std::string_view k_tenant = R"(/([a-z0-9_-]+))";
 
@@ -62,7 +71,7 @@ struct Simulator::Impl {
   void serve(Vendor vendor, Handler handler, const httplib::Request& request, httplib::Response& response);
 
   SimulatorOptions options;
-  httplib::Server server;
+  SimServer server;
   std::thread thread;
   std::atomic<int> port{0};
   std::atomic<bool> listen_returned{false};
@@ -170,6 +179,7 @@ void Simulator::start(int port) {
     bound = -1;
   }
   if (bound <= 0) throw std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port));
+  impl.server.raise_backlog();
   impl.port = bound;
   impl.started = true;
   impl.thread = std::thread([&impl] {
