@@ -61,10 +61,7 @@ void print_tenant(const rosterd::sim::Tenant& tenant) {
   std::cout << "tenant " << o.name << " (" << rosterd::sim::vendor_name(o.vendor) << "): " << tenant.config_url() << '\n';
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"Serves simulated CrocoDial, Worksection, Smartflo and Class4 APIs on 127.0.0.1"};
+struct Settings {
   int port = 0;
   std::string port_file;
   std::vector<std::string> tenant_specs;
@@ -74,50 +71,61 @@ int main(int argc, char** argv) {
   bool unusual_text = false;
   bool fixed_clock = false;
   bool log_requests = false;
-  app.add_option("--port", port, "port on 127.0.0.1 (0 = any free port)");
-  app.add_option("--port-file", port_file, "write the port to this file once listening");
-  app.add_option("--tenant", tenant_specs, "NAME:VENDOR[:USERS[:SEED]]; VENDOR is crocodial, worksection, smartflo or class4");
-  app.add_option("--seed", seed, "seed for tenants that give none");
-  app.add_option("--threads", threads, "worker threads (each open connection holds one)");
-  app.add_option("--latency-ms", latency_ms, "latency of every answer of the command-line tenants");
-  app.add_flag("--unusual-text", unusual_text, "generate names with combining marks, RTL text, emoji, quotes");
-  app.add_flag("--fixed-clock", fixed_clock, "tenant clocks move only through the control API");
-  app.add_flag("--log-requests", log_requests, "log method, path and status of each request to stderr");
+};
+
+// Serves until one of `signals` arrives.
+void serve(const Settings& settings, const sigset_t& signals) {
+  rosterd::sim::SimulatorOptions options;
+  options.threads = settings.threads;
+  options.log_requests = settings.log_requests;
+  rosterd::sim::Simulator simulator(options);
+  for (const auto& spec : settings.tenant_specs) {
+    auto tenant_options = parse_tenant(spec, settings.seed);
+    tenant_options.unusual_text = settings.unusual_text;
+    tenant_options.latency = std::chrono::milliseconds(settings.latency_ms);
+    tenant_options.clock_follows_real_time = !settings.fixed_clock;
+    simulator.add_tenant(std::move(tenant_options));
+  }
+  simulator.start(settings.port);
+  std::cout << "rosterd-sim listening on " << simulator.base_url() << " (control API under /_sim/)\n";
+  for (const auto* tenant : simulator.tenants()) print_tenant(*tenant);
+  if (!simulator.tenants().empty()) {
+    std::cout << "# rosterd.yaml sources for these tenants (credentials included):\nsources:\n";
+    for (const auto* tenant : simulator.tenants()) std::cout << tenant->source_yaml();
+  }
+  std::cout << std::flush;
+  if (!settings.port_file.empty()) write_port_file(settings.port_file, simulator.port());
+  int received = 0;
+  sigwait(&signals, &received);
+  std::cerr << "rosterd-sim: stopping\n";
+  simulator.stop();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Serves simulated CrocoDial, Worksection, Smartflo and Class4 APIs on 127.0.0.1"};
+  Settings s;
+  app.add_option("--port", s.port, "port on 127.0.0.1 (0 = any free port)");
+  app.add_option("--port-file", s.port_file, "write the port to this file once listening");
+  app.add_option("--tenant", s.tenant_specs, "NAME:VENDOR[:USERS[:SEED]]; VENDOR is crocodial, worksection, smartflo or class4");
+  app.add_option("--seed", s.seed, "seed for tenants that give none");
+  app.add_option("--threads", s.threads, "worker threads (each open connection holds one)");
+  app.add_option("--latency-ms", s.latency_ms, "latency of every answer of the command-line tenants");
+  app.add_flag("--unusual-text", s.unusual_text, "generate names with combining marks, RTL text, emoji, quotes");
+  app.add_flag("--fixed-clock", s.fixed_clock, "tenant clocks move only through the control API");
+  app.add_flag("--log-requests", s.log_requests, "log method, path and status of each request to stderr");
   CLI11_PARSE(app, argc, argv);
 
-  // Signals are taken by sigwait() below; every thread started from here on inherits the mask.
+  // Signals are taken by sigwait(); every thread started from here on inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
-
   try {
-    rosterd::sim::SimulatorOptions options;
-    options.threads = threads;
-    options.log_requests = log_requests;
-    rosterd::sim::Simulator simulator(options);
-    for (const auto& spec : tenant_specs) {
-      auto tenant_options = parse_tenant(spec, seed);
-      tenant_options.unusual_text = unusual_text;
-      tenant_options.latency = std::chrono::milliseconds(latency_ms);
-      tenant_options.clock_follows_real_time = !fixed_clock;
-      simulator.add_tenant(std::move(tenant_options));
-    }
-    simulator.start(port);
-    std::cout << "rosterd-sim listening on " << simulator.base_url() << " (control API under /_sim/)\n";
-    for (const auto* tenant : simulator.tenants()) print_tenant(*tenant);
-    if (!simulator.tenants().empty()) {
-      std::cout << "# rosterd.yaml sources for these tenants (credentials included):\nsources:\n";
-      for (const auto* tenant : simulator.tenants()) std::cout << tenant->source_yaml();
-    }
-    std::cout << std::flush;
-    if (!port_file.empty()) write_port_file(port_file, simulator.port());
-    int received = 0;
-    sigwait(&signals, &received);
-    std::cerr << "rosterd-sim: stopping\n";
-    simulator.stop();
+    serve(s, signals);
   } catch (const CLI::Error& e) {
     return app.exit(e);
   } catch (const std::exception& e) {

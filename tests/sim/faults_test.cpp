@@ -201,6 +201,44 @@ TEST_F(FaultsTest, EmptyListingInEachVendorsShape) {
             R"({"has_more":false,"count":0,"last_seen_id":0,"data":[]})");
 }
 
+TEST_F(FaultsTest, VendorErrorAndAuthFailureInEachVendorsShape) {
+  tenant->set_fault({.kind = FaultKind::vendor_error, .times = 1, .status = 200, .error = "auth_token_not_provided"});
+  tenant->set_fault({.kind = FaultKind::auth_failure, .times = 1});
+  const auto not_provided = get();
+  EXPECT_EQ(not_provided->status, 200) << "the status given";
+  EXPECT_EQ(num(Json(not_provided->body)["error"]["code"]), 110);
+  const auto refused = get();
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(num(Json(refused->body)["error"]["code"]), 120);
+  EXPECT_EQ(get()->status, 200);
+
+  Tenant& sf = add("sf", Vendor::smartflo, 5);
+  sf.set_fault({.kind = FaultKind::vendor_error, .times = 1});
+  sf.set_fault({.kind = FaultKind::auth_failure, .times = 1});
+  sf.set_fault({.kind = FaultKind::vendor_error, .endpoint = Endpoint::login, .times = 1, .error = "login_failed"});
+  auto c = client();
+  const httplib::Headers bearer{{"Authorization", "Bearer " + sf.options().token}};
+  const auto limited = c.Get("/sf/v1/users", bearer);
+  EXPECT_EQ(limited->status, 429);
+  EXPECT_EQ(limited->body, R"({ "success": "false", "message": "Too many requests." })");
+  EXPECT_EQ(c.Get("/sf/v1/users", bearer)->status, 401);
+  const std::string login = R"({"email":")" + sf.options().user + R"(","password":")" + sf.options().password + R"("})";
+  const auto failed = c.Post("/sf/v1/auth/login", login, "application/json");
+  EXPECT_EQ(num(Json(failed->body)["login_failed_count"]), 1) << "refused although the password is right";
+  EXPECT_EQ(c.Post("/sf/v1/auth/login", login, "application/json")->status, 200);
+
+  Tenant& ws = add("ws", Vendor::worksection, 5);
+  ws.set_fault({.kind = FaultKind::auth_failure, .times = 1});
+  ws.set_fault({.kind = FaultKind::vendor_error, .times = 1, .error = "invalid_action"});
+  EXPECT_EQ(num(Json(c.Get(worksection_path(ws))->body)["status_code"]), 2);
+  EXPECT_EQ(num(Json(c.Get(worksection_path(ws))->body)["status_code"]), 1);
+
+  Tenant& croco = add("croco", Vendor::crocodial, 5);
+  croco.set_fault({.kind = FaultKind::auth_failure, .endpoint = Endpoint::any, .times = 1});
+  EXPECT_EQ(c.Post("/croco/goAPIv2/goUsers/goAPI.php", croco_params(croco, "getAllProfiles"))->body,
+            R"({"result":"error","message":"Invalid Username\/Password"})");
+}
+
 TEST_F(FaultsTest, DuplicateInASinglePageListing) {
   Tenant& ws = add("ws", Vendor::worksection, 5);
   ws.set_fault({.kind = FaultKind::duplicate_ids, .times = 1});

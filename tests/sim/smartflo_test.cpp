@@ -71,8 +71,11 @@ TEST_F(SmartfloTest, LoginShapes) {
     EXPECT_EQ(str(failure["message"]), "The username or password is incorrect.");
     EXPECT_EQ(num(failure["login_failed_count"]), attempt);
   }
+  const auto unreadable = c.Post("/tata/v1/auth/login", "email=x", "application/x-www-form-urlencoded");
+  EXPECT_EQ(unreadable->status, 400);
+  EXPECT_EQ(unreadable->body, R"({"success":false,"message":"Invalid credentials"})");
   EXPECT_EQ(tenant->stats().logins, 1u);
-  EXPECT_EQ(tenant->stats().login_failures, 2u);
+  EXPECT_EQ(tenant->stats().login_failures, 3u);
 }
 
 TEST_F(SmartfloTest, CursorWalkReturnsEveryUserOnceInIdOrder) {
