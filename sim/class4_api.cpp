@@ -4,22 +4,21 @@
 // errors are undocumented: 401 for unauthenticated_error, 400 for validation_error
 // are assumptions.
 
-#include <algorithm>
-#include <charconv>
-
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include "sim/json_out.hpp"
+#include <algorithm>
+#include <charconv>
+
 #include "sim/faults.hpp"
 #include "sim/formatted.hpp"
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
+#include "sim/json_out.hpp"
 #include "sim/vendor_api.hpp"
 
 namespace rosterd::sim::detail {
 namespace {
-
 
 constexpr std::uint64_t k_salt_passwd = 0x801, k_salt_cdr = 0x802, k_salt_fields = 0x803, k_salt_token = 0x804;
 constexpr std::string_view k_no_token =
@@ -37,8 +36,8 @@ Formatted<40> iso_time(std::int64_t unix_seconds, std::int64_t micros) {
   const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
   const std::int64_t day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return Formatted<40>("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}+00:00", year, month, day, rest / 3600,
-                       rest / 60 % 60, rest % 60, micros);
+  return Formatted<40>("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}+00:00", year, month, day, rest / 3600, rest / 60 % 60,
+                       rest % 60, micros);
 }
 
 std::string passwd(std::uint64_t seed, std::int64_t id) {
@@ -80,9 +79,13 @@ void write_user(JsonOut& w, std::uint64_t seed, const SimUser& user) {
       .raw("client_limits", "[]")
       .text_or_null("last_name", user.last_name)
       .number("role_id", role_id(user.role));
-  const auto part = [&](int shift, std::uint64_t bound) { return static_cast<std::int64_t>((fields >> shift) % bound); };
-  if (logged_in) item.text("last_login_time", iso_time(clock - part(8, 864000), part(40, 1000000)));
-  else item.null("last_login_time");
+  const auto part = [&](int shift, std::uint64_t bound) {
+    return static_cast<std::int64_t>((fields >> shift) % bound);
+  };
+  if (logged_in)
+    item.text("last_login_time", iso_time(clock - part(8, 864000), part(40, 1000000)));
+  else
+    item.null("last_login_time");
   item.boolean("all_termination", true)
       .null("report_fields")
       .null("client")
@@ -92,9 +95,11 @@ void write_user(JsonOut& w, std::uint64_t seed, const SimUser& user) {
       .null("cdr_expire")
       .boolean("is_preload", true)
       .null("landing_page")
-      .text_or_null("login_ip", logged_in ? Formatted("10.{}.{}.{}", (fields >> 16) % 256, (fields >> 24) % 256,
-                                                       1 + (fields >> 48) % 254).view()
-                                             : std::string_view{})
+      .text_or_null(
+          "login_ip",
+          logged_in
+              ? Formatted("10.{}.{}.{}", (fields >> 16) % 256, (fields >> 24) % 256, 1 + (fields >> 48) % 254).view()
+              : std::string_view{})
       .text("default_mod2", "")
       .null("avatar_id")
       .null("create_user_id")
@@ -108,11 +113,15 @@ void write_user(JsonOut& w, std::uint64_t seed, const SimUser& user) {
       .null("last_seen")
       .number("is_online", (fields >> 12) % 5 == 0 ? 1 : 2);
   item.text("role_name", user.role);
-  if (user.group == "client") item.number("client_id", 2800 + user.id % 1000);
-  else item.null("client_id");
+  if (user.group == "client")
+    item.number("client_id", 2800 + user.id % 1000);
+  else
+    item.null("client_id");
   item.text_or_null("fullname", (fields >> 4) % 2 == 0 ? user.full_name() : "");
-  if (cdr) item.text("cdr_api_token", *cdr);
-  else item.null("cdr_api_token");
+  if (cdr)
+    item.text("cdr_api_token", *cdr);
+  else
+    item.null("cdr_api_token");
   item.boolean("show_carrier_trunk_drop_only", false);
   item.finish();
 }
@@ -162,7 +171,10 @@ std::string render_page(TenantState& state, const Listing& listing) {
 std::optional<Reply> read_listing(const TenantState& state, const httplib::Request& request, Listing& listing) {
   listing.per_page = state.options.default_page_size > 0 ? state.options.default_page_size : 30;
   const auto invalid = [](std::string_view field) {
-    return json_reply(400, fmt::format(R"({{"success":false,"error_type":"validation_error","errors":{{"{}":["Not a valid integer."]}}}})", field));
+    return json_reply(
+        400,
+        fmt::format(R"({{"success":false,"error_type":"validation_error","errors":{{"{}":["Not a valid integer."]}}}})",
+                    field));
   };
   if (request.has_param("page") && (!parse_int(request.get_param_value("page"), listing.page) || listing.page < 0)) {
     return invalid("page");
@@ -171,7 +183,8 @@ std::optional<Reply> read_listing(const TenantState& state, const httplib::Reque
       (!parse_int(request.get_param_value("per_page"), listing.per_page) || listing.per_page <= 0)) {
     return invalid("per_page");
   }
-  if (state.options.max_page_size > 0) listing.per_page = std::min<std::int64_t>(listing.per_page, state.options.max_page_size);
+  if (state.options.max_page_size > 0)
+    listing.per_page = std::min<std::int64_t>(listing.per_page, state.options.max_page_size);
   // The doc's table swaps the meanings of order_by and order_dir; take "asc" from either.
   listing.ascending = request.get_param_value("order_dir") == "asc" || request.get_param_value("order_by") == "asc";
   return std::nullopt;
@@ -184,11 +197,14 @@ Reply class4_error(const Fault& fault) {
   if (fault.error == "auth_token_not_provided") {
     reply = json_reply(401, std::string(k_no_token));
   } else if (fault.error == "validation_error") {
-    reply = json_reply(400, R"({"success":false,"error_type":"validation_error","errors":{"page":["Not a valid integer."]}})");
+    reply = json_reply(
+        400, R"({"success":false,"error_type":"validation_error","errors":{"page":["Not a valid integer."]}})");
   } else if (fault.error == "not_found_error") {
     reply = json_reply(404, R"({"success":false,"error_type":"not_found_error"})");
   } else if (fault.error == "operation_error") {
-    reply = json_reply(400, R"({"success":false,"error_type":"operation_error","error":{"code":300,"reason":"operation_failed","message":"Operation failed"}})");
+    reply = json_reply(
+        400,
+        R"({"success":false,"error_type":"operation_error","error":{"code":300,"reason":"operation_failed","message":"Operation failed"}})");
   } else {
     reply = json_reply(401, std::string(k_bad_token));
   }
@@ -212,7 +228,9 @@ Reply handle_class4_auth(TenantState& state, const httplib::Request& request) {
   if (parser.parse(request.body).get(body) != simdjson::SUCCESS ||
       body["email_or_name"].get(name) != simdjson::SUCCESS || body["password"].get(password) != simdjson::SUCCESS) {
     ++state.stats.login_failures;
-    return json_reply(400, R"({"success":false,"error_type":"validation_error","errors":{"email_or_name":["Missing data for required field."]}})");
+    return json_reply(
+        400,
+        R"({"success":false,"error_type":"validation_error","errors":{"email_or_name":["Missing data for required field."]}})");
   }
   const auto fault = state.take_fault(Endpoint::login, 0);
   if (fault) {
@@ -226,8 +244,9 @@ Reply handle_class4_auth(TenantState& state, const httplib::Request& request) {
   }
   ++state.stats.logins;
   const auto now = state.now();
-  std::string token = jwt_like(fmt::format(R"({{"user_id":1,"iat":{},"exp":{}}})", now, now + state.options.token_ttl.count()),
-                               derive(state.options.seed, static_cast<std::int64_t>(state.tokens_issued), k_salt_token));
+  std::string token =
+      jwt_like(fmt::format(R"({{"user_id":1,"iat":{},"exp":{}}})", now, now + state.options.token_ttl.count()),
+               derive(state.options.seed, static_cast<std::int64_t>(state.tokens_issued), k_salt_token));
   state.add_token(token);
   JsonOut w;
   w.begin_object().key("success").value(true).key("payload").begin_object().key("token").value(token);
@@ -258,12 +277,23 @@ Reply handle_class4_list(TenantState& state, const httplib::Request& request) {
   if (fault) {
     if (auto replaced = replacing_reply(*fault, Vendor::class4)) return *replaced;
     switch (fault->kind) {
-      case FaultKind::expire_token: state.revoke_tokens(); [[fallthrough]];
-      case FaultKind::auth_failure: ++state.stats.auth_rejections; return json_reply(401, std::string(k_bad_token));
-      case FaultKind::vendor_error: return class4_error(*fault);
-      case FaultKind::duplicate_ids: listing.duplicate = true; break;
-      case FaultKind::empty_listing: listing.empty = true; break;
-      default: state.apply_shift(*fault, !listing.ascending); break;
+      case FaultKind::expire_token:
+        state.revoke_tokens();
+        [[fallthrough]];
+      case FaultKind::auth_failure:
+        ++state.stats.auth_rejections;
+        return json_reply(401, std::string(k_bad_token));
+      case FaultKind::vendor_error:
+        return class4_error(*fault);
+      case FaultKind::duplicate_ids:
+        listing.duplicate = true;
+        break;
+      case FaultKind::empty_listing:
+        listing.empty = true;
+        break;
+      default:
+        state.apply_shift(*fault, !listing.ascending);
+        break;
     }
   }
   Reply reply;

@@ -1,8 +1,8 @@
 #include "sim/control_api.hpp"
 
-#include <stdexcept>
-
 #include <simdjson.h>
+
+#include <stdexcept>
 
 #include "core/json_writer.hpp"
 #include "sim/control_codec.hpp"
@@ -50,11 +50,17 @@ simdjson::dom::element body_json(simdjson::dom::parser& parser, const httplib::R
   return root;
 }
 
-std::string pattern(std::string_view base, std::string_view rest = {}) { return std::string(base) + std::string(rest); }
+std::string pattern(std::string_view base, std::string_view rest = {}) {
+  return std::string(base) + std::string(rest);
+}
 
-std::int64_t user_id(const httplib::Request& request) { return std::stoll(request.matches[2].str()); }
+std::int64_t user_id(const httplib::Request& request) {
+  return std::stoll(request.matches[2].str());
+}
 
-std::string ok() { return R"({"ok":true})"; }
+std::string ok() {
+  return R"({"ok":true})";
+}
 
 std::string user_json(const SimUser& user) {
   JsonWriter w;
@@ -79,89 +85,94 @@ std::string secrets_json(const std::vector<std::string>& secrets) {
 }
 
 void register_tenant_routes(httplib::Server& server, Simulator& sim) {
-  const auto tenant = [&sim](const httplib::Request& request) -> Tenant& { return sim.tenant(request.matches[1].str()); };
+  const auto tenant = [&sim](const httplib::Request& request) -> Tenant& {
+    return sim.tenant(request.matches[1].str());
+  };
   server.Get("/_sim/tenants", guarded([&sim](const httplib::Request&) {
-    JsonWriter w;
-    w.begin_array();
-    for (const Tenant* t : sim.tenants()) write_tenant(w, *t);
-    w.end_array();
-    return w.take();
-  }));
+               JsonWriter w;
+               w.begin_array();
+               for (const Tenant* t : sim.tenants()) write_tenant(w, *t);
+               w.end_array();
+               return w.take();
+             }));
   server.Post("/_sim/tenants", guarded([&sim](const httplib::Request& request) {
-    simdjson::dom::parser parser;
-    TenantOptions options;
-    read_tenant_options(body_json(parser, request), options);
-    JsonWriter w;
-    write_tenant(w, sim.add_tenant(std::move(options)));
-    return w.take();
-  }));
+                simdjson::dom::parser parser;
+                TenantOptions options;
+                read_tenant_options(body_json(parser, request), options);
+                JsonWriter w;
+                write_tenant(w, sim.add_tenant(std::move(options)));
+                return w.take();
+              }));
   server.Get(pattern(k_tenant), guarded([tenant](const httplib::Request& request) {
-    JsonWriter w;
-    write_tenant(w, tenant(request));
-    return w.take();
-  }));
+               JsonWriter w;
+               write_tenant(w, tenant(request));
+               return w.take();
+             }));
   server.Get(pattern(k_tenant, "/stats"), guarded([tenant](const httplib::Request& request) {
-    JsonWriter w;
-    write_stats(w, tenant(request).stats());
-    return w.take();
-  }));
+               JsonWriter w;
+               write_stats(w, tenant(request).stats());
+               return w.take();
+             }));
   server.Get(pattern(k_tenant, "/secrets"), guarded([tenant](const httplib::Request& request) {
-    return secrets_json(tenant(request).served_secrets());
-  }));
+               return secrets_json(tenant(request).served_secrets());
+             }));
   server.Get("/_sim/secrets", guarded([&sim](const httplib::Request&) {
-    std::vector<std::string> all;
-    for (const Tenant* t : sim.tenants()) {
-      auto secrets = t->served_secrets();
-      all.insert(all.end(), secrets.begin(), secrets.end());
-    }
-    return secrets_json(all);
-  }));
+               std::vector<std::string> all;
+               for (const Tenant* t : sim.tenants()) {
+                 auto secrets = t->served_secrets();
+                 all.insert(all.end(), secrets.begin(), secrets.end());
+               }
+               return secrets_json(all);
+             }));
   server.Post(pattern(k_tenant, "/clock"), guarded([tenant](const httplib::Request& request) {
-    simdjson::dom::parser parser;
-    std::int64_t seconds = 0;
-    if (body_json(parser, request)["advance_seconds"].get(seconds) != simdjson::SUCCESS) {
-      throw std::invalid_argument("advance_seconds: expected an integer");
-    }
-    tenant(request).advance_clock(std::chrono::seconds(seconds));
-    return "{\"now\":" + std::to_string(tenant(request).now()) + "}";
-  }));
+                simdjson::dom::parser parser;
+                std::int64_t seconds = 0;
+                if (body_json(parser, request)["advance_seconds"].get(seconds) != simdjson::SUCCESS) {
+                  throw std::invalid_argument("advance_seconds: expected an integer");
+                }
+                tenant(request).advance_clock(std::chrono::seconds(seconds));
+                return "{\"now\":" + std::to_string(tenant(request).now()) + "}";
+              }));
   server.Post(pattern(k_tenant, "/latency"), guarded([tenant](const httplib::Request& request) {
-    simdjson::dom::parser parser;
-    std::int64_t ms = 0;
-    if (body_json(parser, request)["ms"].get(ms) != simdjson::SUCCESS) throw std::invalid_argument("ms: expected an integer");
-    tenant(request).set_latency(std::chrono::milliseconds(ms));
-    return ok();
-  }));
+                simdjson::dom::parser parser;
+                std::int64_t ms = 0;
+                if (body_json(parser, request)["ms"].get(ms) != simdjson::SUCCESS)
+                  throw std::invalid_argument("ms: expected an integer");
+                tenant(request).set_latency(std::chrono::milliseconds(ms));
+                return ok();
+              }));
   server.Post(pattern(k_tenant, "/expire_tokens"), guarded([tenant](const httplib::Request& request) {
-    tenant(request).expire_tokens();
-    return ok();
-  }));
+                tenant(request).expire_tokens();
+                return ok();
+              }));
 }
 
 void register_user_routes(httplib::Server& server, Simulator& sim) {
-  const auto tenant = [&sim](const httplib::Request& request) -> Tenant& { return sim.tenant(request.matches[1].str()); };
+  const auto tenant = [&sim](const httplib::Request& request) -> Tenant& {
+    return sim.tenant(request.matches[1].str());
+  };
   server.Get(pattern(k_tenant, "/users"), guarded([tenant](const httplib::Request& request) {
-    JsonWriter w;
-    w.begin_array();
-    for (const auto& user : tenant(request).users()) write_user(w, user);
-    w.end_array();
-    return w.take();
-  }));
+               JsonWriter w;
+               w.begin_array();
+               for (const auto& user : tenant(request).users()) write_user(w, user);
+               w.end_array();
+               return w.take();
+             }));
   // {} (or no body) adds a generated user; any field given makes an explicit one.
   server.Post(pattern(k_tenant, "/users"), guarded([tenant](const httplib::Request& request) {
-    simdjson::dom::parser parser;
-    const auto json = body_json(parser, request);
-    if (!json.is_object()) throw std::invalid_argument("user: expected an object");
-    if (json.get_object().value_unsafe().size() == 0) return user_json(tenant(request).add_user());
-    SimUser user;
-    read_user(json, user);
-    return user_json(tenant(request).add_user(std::move(user)));
-  }));
+                simdjson::dom::parser parser;
+                const auto json = body_json(parser, request);
+                if (!json.is_object()) throw std::invalid_argument("user: expected an object");
+                if (json.get_object().value_unsafe().size() == 0) return user_json(tenant(request).add_user());
+                SimUser user;
+                read_user(json, user);
+                return user_json(tenant(request).add_user(std::move(user)));
+              }));
   server.Get(pattern(k_user), guarded([tenant](const httplib::Request& request) {
-    const auto user = tenant(request).user(user_id(request));
-    if (!user) throw std::out_of_range("no such user");
-    return user_json(*user);
-  }));
+               const auto user = tenant(request).user(user_id(request));
+               if (!user) throw std::out_of_range("no such user");
+               return user_json(*user);
+             }));
   const auto update = guarded([tenant](const httplib::Request& request) {
     simdjson::dom::parser parser;
     const auto json = body_json(parser, request);
@@ -175,65 +186,72 @@ void register_user_routes(httplib::Server& server, Simulator& sim) {
   server.Post(pattern(k_user), update);
   server.Patch(pattern(k_user), update);
   server.Delete(pattern(k_user), guarded([tenant](const httplib::Request& request) {
-    tenant(request).remove_user(user_id(request));
-    return ok();
-  }));
+                  tenant(request).remove_user(user_id(request));
+                  return ok();
+                }));
   server.Post(pattern(k_user, "/restore"), guarded([tenant](const httplib::Request& request) {
-    tenant(request).restore_user(user_id(request));
-    return ok();
-  }));
+                tenant(request).restore_user(user_id(request));
+                return ok();
+              }));
   server.Post(pattern(k_tenant, "/agents/([0-9]+)"), guarded([tenant](const httplib::Request& request) {
-    simdjson::dom::parser parser;
-    std::string_view status;
-    if (body_json(parser, request)["status"].get(status) != simdjson::SUCCESS) {
-      throw std::invalid_argument("status: expected a string");
-    }
-    tenant(request).set_agent_status(user_id(request), std::string(status));
-    return ok();
-  }));
+                simdjson::dom::parser parser;
+                std::string_view status;
+                if (body_json(parser, request)["status"].get(status) != simdjson::SUCCESS) {
+                  throw std::invalid_argument("status: expected a string");
+                }
+                tenant(request).set_agent_status(user_id(request), std::string(status));
+                return ok();
+              }));
   server.Delete(pattern(k_tenant, "/agents/([0-9]+)"), guarded([tenant](const httplib::Request& request) {
-    tenant(request).clear_agent_status(user_id(request));
-    return ok();
-  }));
+                  tenant(request).clear_agent_status(user_id(request));
+                  return ok();
+                }));
 }
 
 void register_fault_and_list_routes(httplib::Server& server, Simulator& sim) {
-  const auto tenant = [&sim](const httplib::Request& request) -> Tenant& { return sim.tenant(request.matches[1].str()); };
+  const auto tenant = [&sim](const httplib::Request& request) -> Tenant& {
+    return sim.tenant(request.matches[1].str());
+  };
   server.Post(pattern(k_tenant, "/faults"), guarded([tenant](const httplib::Request& request) {
-    simdjson::dom::parser parser;
-    Fault fault;
-    read_fault(body_json(parser, request), fault);
-    tenant(request).set_fault(fault);
-    JsonWriter w;
-    write_fault(w, fault);
-    return w.take();
-  }));
+                simdjson::dom::parser parser;
+                Fault fault;
+                read_fault(body_json(parser, request), fault);
+                tenant(request).set_fault(fault);
+                JsonWriter w;
+                write_fault(w, fault);
+                return w.take();
+              }));
   server.Get(pattern(k_tenant, "/faults"), guarded([tenant](const httplib::Request& request) {
-    JsonWriter w;
-    w.begin_array();
-    for (const auto& fault : tenant(request).faults()) write_fault(w, fault);
-    w.end_array();
-    return w.take();
-  }));
+               JsonWriter w;
+               w.begin_array();
+               for (const auto& fault : tenant(request).faults()) write_fault(w, fault);
+               w.end_array();
+               return w.take();
+             }));
   server.Delete(pattern(k_tenant, "/faults"), guarded([tenant](const httplib::Request& request) {
-    tenant(request).clear_faults();
-    return ok();
-  }));
+                  tenant(request).clear_faults();
+                  return ok();
+                }));
   server.Get(pattern(k_tenant, "/(portfolios|profiles|campaigns)"), guarded([tenant](const httplib::Request& request) {
-    Tenant& t = tenant(request);
-    const std::string list = request.matches[2].str();
-    return named_items_json(list == "portfolios" ? t.portfolios() : list == "profiles" ? t.profiles() : t.campaigns());
-  }));
+               Tenant& t = tenant(request);
+               const std::string list = request.matches[2].str();
+               return named_items_json(list == "portfolios" ? t.portfolios()
+                                       : list == "profiles" ? t.profiles()
+                                                            : t.campaigns());
+             }));
   server.Put(pattern(k_tenant, "/(portfolios|profiles|campaigns)"), guarded([tenant](const httplib::Request& request) {
-    simdjson::dom::parser parser;
-    auto items = read_named_items(body_json(parser, request));
-    Tenant& t = tenant(request);
-    const std::string list = request.matches[2].str();
-    if (list == "portfolios") t.set_portfolios(std::move(items));
-    else if (list == "profiles") t.set_profiles(std::move(items));
-    else t.set_campaigns(std::move(items));
-    return ok();
-  }));
+               simdjson::dom::parser parser;
+               auto items = read_named_items(body_json(parser, request));
+               Tenant& t = tenant(request);
+               const std::string list = request.matches[2].str();
+               if (list == "portfolios")
+                 t.set_portfolios(std::move(items));
+               else if (list == "profiles")
+                 t.set_profiles(std::move(items));
+               else
+                 t.set_campaigns(std::move(items));
+               return ok();
+             }));
 }
 
 }  // namespace

@@ -3,9 +3,9 @@
 // parsed object and throw std::invalid_argument naming the field that is wrong;
 // absent fields keep the value already in `out`.
 
-#include <string>
-
 #include <simdjson.h>
+
+#include <string>
 
 #include "core/json_writer.hpp"
 #include "sim/simulator.hpp"

@@ -28,8 +28,8 @@ CrocodialParams read_params(const httplib::Request& request) {
   CrocodialParams params;
   params.action = request.get_param_value("goAction");
   params.user = request.get_param_value("goUser");
-  params.password = request.has_param("log_pass") ? request.get_param_value("log_pass")
-                                                   : request.get_param_value("goPass");
+  params.password =
+      request.has_param("log_pass") ? request.get_param_value("log_pass") : request.get_param_value("goPass");
   params.has_responsetype = request.has_param("responsetype");
   params.responsetype = request.get_param_value("responsetype");
   params.has_only_inactives = request.has_param("only_inactives");
@@ -71,18 +71,27 @@ std::optional<SimUser> listed_user_named(TenantState& state, std::string_view us
 // Faults that change the data: applied before rendering.
 void apply_data_fault(TenantState& state, const Fault& fault, CrocodialListing& listing) {
   switch (fault.kind) {
-    case FaultKind::duplicate_ids: listing.duplicate = true; break;
-    case FaultKind::empty_listing: listing.empty = true; break;
-    default: state.apply_shift(fault, false); break;
+    case FaultKind::duplicate_ids:
+      listing.duplicate = true;
+      break;
+    case FaultKind::empty_listing:
+      listing.empty = true;
+      break;
+    default:
+      state.apply_shift(fault, false);
+      break;
   }
 }
 
 using Body = std::shared_ptr<const std::string>;
 
-Body make_body(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+Body make_body(std::string text) {
+  return std::make_shared<const std::string>(std::move(text));
+}
 
 // The action's JSON body, as upstream's $apiresults would encode.
-Body run_action(TenantState& state, const CrocodialParams& params, Endpoint endpoint, const std::optional<Fault>& fault) {
+Body run_action(TenantState& state, const CrocodialParams& params, Endpoint endpoint,
+                const std::optional<Fault>& fault) {
   if (fault && fault->kind == FaultKind::vendor_error) return make_body(crocodial_error(fault->error));
   if (fault && fault->kind == FaultKind::auth_failure) return make_body(crocodial_error("invalid_login"));
   CrocodialListing listing;
@@ -93,10 +102,9 @@ Body run_action(TenantState& state, const CrocodialParams& params, Endpoint endp
         return make_body(R"({"code":"41004","result":"Error: Invalid value in only_inactives."})");  // assumed text
       }
       listing.inactive = params.only_inactives == "1";
-      Body body = listing.duplicate || listing.empty
-                      ? make_body(crocodial_users(state, listing))
-                      : state.page(listing.inactive ? "users:1" : "users:0",
-                                   [&] { return crocodial_users(state, listing); });
+      Body body = listing.duplicate || listing.empty ? make_body(crocodial_users(state, listing))
+                                                     : state.page(listing.inactive ? "users:1" : "users:0",
+                                                                  [&] { return crocodial_users(state, listing); });
       if (body->rfind(R"({"result":"success")", 0) == 0) ++state.stats.listing_pages;
       return body;
     }
@@ -109,9 +117,12 @@ Body run_action(TenantState& state, const CrocodialParams& params, Endpoint endp
       if (!user->active) return make_body(R"({"code":"10010","result":"Error: Agent is not logged in."})");  // assumed
       return make_body(crocodial_agent_info(state, *user));
     }
-    case Endpoint::portfolios: return state.page("portfolios", [&] { return crocodial_portfolios(state); });
-    case Endpoint::profiles: return state.page("profiles", [&] { return crocodial_profiles(state); });
-    default: return make_body(crocodial_error("command_not_found"));
+    case Endpoint::portfolios:
+      return state.page("portfolios", [&] { return crocodial_portfolios(state); });
+    case Endpoint::profiles:
+      return state.page("profiles", [&] { return crocodial_profiles(state); });
+    default:
+      return make_body(crocodial_error("command_not_found"));
   }
 }
 
@@ -138,17 +149,24 @@ void write_xml_value(std::string& out, const simdjson::dom::element& value, std:
   const bool numeric_key = !key.empty() && key.find_first_not_of("0123456789") == std::string_view::npos;
   if (value.is_array() || value.is_object()) {
     const bool named = value.is_object() && value.get_object().value_unsafe().size() > 0;
-    if (numeric_key) out.append("<").append(last_key).append(">\n");
-    else if (named) out.append("<").append(key).append(">\n");
+    if (numeric_key)
+      out.append("<").append(last_key).append(">\n");
+    else if (named)
+      out.append("<").append(key).append(">\n");
     write_xml_members(out, value, key);
-    if (numeric_key) out.append("</").append(last_key).append(">\n");
-    else if (named) out.append("</").append(key).append(">\n");
+    if (numeric_key)
+      out.append("</").append(last_key).append(">\n");
+    else if (named)
+      out.append("</").append(key).append(">\n");
     return;
   }
   std::string text;
-  if (value.is_string()) text = std::string(value.get_string().value_unsafe());
-  else if (value.is_bool()) text = value.get_bool().value_unsafe() ? "1" : "";
-  else if (!value.is_null()) text = simdjson::minify(value);
+  if (value.is_string())
+    text = std::string(value.get_string().value_unsafe());
+  else if (value.is_bool())
+    text = value.get_bool().value_unsafe() ? "1" : "";
+  else if (!value.is_null())
+    text = simdjson::minify(value);
   if (text.find_first_of("&<>\"'") != std::string::npos) text = "<![CDATA[" + text + "]]>";
   out.append("<").append(key).append(">").append(text).append("</").append(key).append(">\n");
 }

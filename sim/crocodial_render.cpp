@@ -1,30 +1,28 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
 
-#include <fmt/format.h>
-
-#include "sim/json_out.hpp"
 #include "sim/crocodial.hpp"
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
+#include "sim/json_out.hpp"
 #include "sim/vendor_api.hpp"
 
 namespace rosterd::sim::detail {
 namespace {
 
-
-constexpr std::uint64_t k_salt_string_id = 0x501, k_salt_campaign = 0x502, k_salt_rank = 0x503,
-                        k_salt_profile = 0x504, k_salt_flags = 0x505, k_salt_pass = 0x506, k_salt_pass_hash = 0x507,
-                        k_salt_phone_pass = 0x508, k_salt_voicemail = 0x509, k_salt_stats = 0x50a,
-                        k_salt_segment = 0x50b, k_salt_phase = 0x50c, k_salt_state = 0x50d, k_salt_call = 0x50e;
+constexpr std::uint64_t k_salt_string_id = 0x501, k_salt_campaign = 0x502, k_salt_rank = 0x503, k_salt_profile = 0x504,
+                        k_salt_flags = 0x505, k_salt_pass = 0x506, k_salt_pass_hash = 0x507, k_salt_phone_pass = 0x508,
+                        k_salt_voicemail = 0x509, k_salt_stats = 0x50a, k_salt_segment = 0x50b, k_salt_phase = 0x50c,
+                        k_salt_state = 0x50d, k_salt_call = 0x50e;
 constexpr std::array<std::string_view, 5> k_disposition_sets = {"PAYMENT FOLLOW-UP", "GENERAL INQUIRIES", "NEW LEADS",
                                                                 "WIN-BACK", "DOCUMENTS"};
 
 bool all_digits(std::string_view text) {
-  return !text.empty() && text.size() < 18 && std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !text.empty() && text.size() < 18 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::int64_t to_int(std::string_view digits) {
@@ -43,7 +41,9 @@ void number_or_text(ItemWriter& item, std::string_view key, std::string_view val
   }
 }
 
-void text(JsonOut& w, std::string_view key, std::string_view value) { w.key(key).value(value); }
+void text(JsonOut& w, std::string_view key, std::string_view value) {
+  w.key(key).value(value);
+}
 
 std::string hms(std::int64_t seconds) {
   return fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
@@ -69,11 +69,12 @@ void write_list_item(JsonOut& w, const TenantState& state, const SimUser& user) 
       .text("campaign_name", campaign.name)
       .number("rank", pick(seed, user.id, k_salt_rank, 4) == 0 ? pick(seed, user.id, k_salt_rank + 1, 10) : 0)
       .number("profile_id", 1 + pick(seed, user.id, k_salt_profile, 5))
-      .custom("allowed_companys", [&](JsonOut& out) {
-        out.begin_array();
-        for (const auto& code : user.portfolios) out.value(code);
-        out.end_array();
-      })
+      .custom("allowed_companys",
+              [&](JsonOut& out) {
+                out.begin_array();
+                for (const auto& code : user.portfolios) out.value(code);
+                out.end_array();
+              })
       .number("inbound", static_cast<std::int64_t>(flags & 1U))
       .number("dialer", static_cast<std::int64_t>((flags >> 1) & 1U) | (flags & 1U ? 0 : 1))
       .number("xfer", static_cast<std::int64_t>((flags >> 2) & 1U))
@@ -86,7 +87,9 @@ void write_list_item(JsonOut& w, const TenantState& state, const SimUser& user) 
 void write_stats(JsonOut& w, const TenantState& state, const SimUser& user) {
   const std::int64_t day = state.now() / 86400;
   const auto v = derive(state.options.seed, user.id, k_salt_stats ^ static_cast<std::uint64_t>(day));
-  const auto part = [&](int shift, std::int64_t bound) { return static_cast<std::int64_t>((v >> shift) % static_cast<std::uint64_t>(bound)); };
+  const auto part = [&](int shift, std::int64_t bound) {
+    return static_cast<std::int64_t>((v >> shift) % static_cast<std::uint64_t>(bound));
+  };
   const bool worked = user.active;
   const std::int64_t login = worked ? 6 * 3600 + part(0, 3 * 3600) : 0;
   const std::int64_t talk = login * (50 + part(8, 30)) / 100;
@@ -246,8 +249,9 @@ std::string crocodial_agent_info(TenantState& state, const SimUser& user) {
   const auto& campaign = state.seed_campaigns[call % state.seed_campaigns.size()];
   const std::string_view color = status == "READY"     ? "primary"
                                  : status == "IN CALL" ? "green"
-                                 : status == "DISPOSITION" ? "warning"  // assumed: only primary and green are documented
-                                                           : "danger";
+                                 : status == "DISPOSITION"
+                                     ? "warning"  // assumed: only primary and green are documented
+                                     : "danger";
   return success_wrapping([&](JsonOut& w) {
     w.begin_object();
     text(w, "status", status);
@@ -255,7 +259,11 @@ std::string crocodial_agent_info(TenantState& state, const SimUser& user) {
     text(w, "in_call_with", status == "IN CALL" ? std::to_string(9000000000 + call % 999999999) : "");
     text(w, "campaign_id", on_call ? campaign.id : "");
     text(w, "campaign_name", on_call ? campaign.name : "");
-    text(w, "call_type", on_call ? ((call >> 8) % 10 < 7 ? "DIALER" : (call >> 8) % 10 < 9 ? "MANUAL" : "INBOUND") : "");
+    text(w, "call_type",
+         on_call ? ((call >> 8) % 10 < 7   ? "DIALER"
+                    : (call >> 8) % 10 < 9 ? "MANUAL"
+                                           : "INBOUND")
+                 : "");
     text(w, "caller_id", on_call ? std::to_string(9000000000 + (call >> 16) % 999999999) : "");
     text(w, "conf_exten", std::to_string(8600100 + user.id % 100));
     text(w, "server_ip", "127.0.0.1");
@@ -299,10 +307,11 @@ std::string crocodial_profiles(const TenantState& state) {
     text(w, "profile_id", item.id);
     text(w, "profile_name", item.name);
     text(w, "disposition_set", k_disposition_sets[i % k_disposition_sets.size()]);
-    text(w, "action", fmt::format("<button class=\"btn btn-success btn-normal edit_profile\" profile=\"{}\" "
-                                  "profile_type=\"profile\" profile_id=\"{}\" title=\"Edit\"><i class=\"fa "
-                                  "fa-pencil\"></i></button>",
-                                  item.id, id));
+    text(w, "action",
+         fmt::format("<button class=\"btn btn-success btn-normal edit_profile\" profile=\"{}\" "
+                     "profile_type=\"profile\" profile_id=\"{}\" title=\"Edit\"><i class=\"fa "
+                     "fa-pencil\"></i></button>",
+                     item.id, id));
     w.end_object();
   }
   w.end_array().end_object().end_object();

@@ -40,8 +40,10 @@ void send_cut(const Body& body, std::size_t cut, std::optional<std::chrono::mill
       return true;
     }
     if (stall) {
-      if (stall->count() == 0) stop.wait();
-      else stop.wait_for(*stall);
+      if (stall->count() == 0)
+        stop.wait();
+      else
+        stop.wait_for(*stall);
     }
     return false;
   });
@@ -90,8 +92,7 @@ std::size_t deliver(const Reply& reply, httplib::Response& response, StopSignal&
       send_cut(body, reply.cut, reply.delivery == Delivery::stall_body ? reply.stall : std::nullopt, stop,
                [&](auto provider) {
                  response.set_content_provider(
-                     body->size(), type,
-                     [provider](std::size_t offset, std::size_t, httplib::DataSink& sink) mutable {
+                     body->size(), type, [provider](std::size_t offset, std::size_t, httplib::DataSink& sink) mutable {
                        return provider(offset, sink);
                      });
                });

@@ -3,11 +3,11 @@
 // user (URLs, dates, phone numbers); a heap string for each was a measurable part of
 // the render time.
 
+#include <fmt/format.h>
+
 #include <cstddef>
 #include <string_view>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace rosterd::sim::detail {
 

@@ -1,52 +1,52 @@
 #include "sim/generator.hpp"
 
-#include <array>
-
 #include <fmt/format.h>
+
+#include <array>
 
 namespace rosterd::sim::detail {
 namespace {
 
 constexpr std::array<std::string_view, 32> k_first_names = {
-    "Maria", "James", "Aisha", "Wei", "Olga", "Carlos", "Priya", "John", "Fatima", "Liam", "Sofia",
-    "Kenji", "Amara", "Lucas", "Elena", "Ravi", "Chloe", "Omar", "Hannah", "Mateo", "Ines", "Yusuf",
-    "Grace", "Ivan", "Leila", "Noah", "Mei", "Diego", "Anya", "Samuel", "Zara", "Tomas"};
+    "Maria", "James", "Aisha", "Wei",   "Olga", "Carlos", "Priya", "John",   "Fatima", "Liam", "Sofia",
+    "Kenji", "Amara", "Lucas", "Elena", "Ravi", "Chloe",  "Omar",  "Hannah", "Mateo",  "Ines", "Yusuf",
+    "Grace", "Ivan",  "Leila", "Noah",  "Mei",  "Diego",  "Anya",  "Samuel", "Zara",   "Tomas"};
 constexpr std::array<std::string_view, 32> k_last_names = {
-    "Garcia", "Smith", "Khan", "Chen", "Petrova", "Silva", "Sharma", "Brown", "Haddad", "Murphy",
-    "Rossi", "Tanaka", "Okafor", "Martin", "Popescu", "Iyer", "Dubois", "Farouk", "Schmidt",
-    "Lopez", "Costa", "Demir", "Wilson", "Ivanov", "Nasser", "Taylor", "Wong", "Ramos", "Novak",
-    "Adeyemi", "Ahmed", "Horvat"};
+    "Garcia", "Smith",  "Khan",   "Chen",    "Petrova", "Silva",  "Sharma", "Brown",   "Haddad", "Murphy", "Rossi",
+    "Tanaka", "Okafor", "Martin", "Popescu", "Iyer",    "Dubois", "Farouk", "Schmidt", "Lopez",  "Costa",  "Demir",
+    "Wilson", "Ivanov", "Nasser", "Taylor",  "Wong",    "Ramos",  "Novak",  "Adeyemi", "Ahmed",  "Horvat"};
 
 // Names that break naive text handling: combining marks, right-to-left scripts and an
 // override character, emoji (one a ZWJ sequence), quotes, backslashes, CJK.
 constexpr std::array<std::string_view, 10> k_unusual_names = {
-    "Zoe\xcc\x88",                                      // "Zoe" + U+0308 combining diaeresis
-    "Ame\xcc\x81lie",                                   // "Ame" + U+0301 + "lie"
-    "\xd9\x85\xd8\xb1\xd9\x8a\xd9\x85",                 // Arabic "Maryam" (RTL)
-    "\xd7\xa9\xd7\xa8\xd7\x94",                         // Hebrew "Sarah" (RTL)
-    "Jos\xc3\xa9 \xf0\x9f\x98\x80",                     // "José" + U+1F600
+    "Zoe\xcc\x88",                                       // "Zoe" + U+0308 combining diaeresis
+    "Ame\xcc\x81lie",                                    // "Ame" + U+0301 + "lie"
+    "\xd9\x85\xd8\xb1\xd9\x8a\xd9\x85",                  // Arabic "Maryam" (RTL)
+    "\xd7\xa9\xd7\xa8\xd7\x94",                          // Hebrew "Sarah" (RTL)
+    "Jos\xc3\xa9 \xf0\x9f\x98\x80",                      // "José" + U+1F600
     "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb Dev",  // woman technologist (ZWJ sequence)
     "O'Neil \"The Closer\"",
     "Back\\slash\\Name",
-    "\xe2\x80\xae" "drowssap",                          // U+202E right-to-left override
-    "\xe6\x9d\x8e \xe5\xb0\x8f\xe9\xbe\x8d",            // CJK "Li Xiaolong"
+    "\xe2\x80\xae"
+    "drowssap",                               // U+202E right-to-left override
+    "\xe6\x9d\x8e \xe5\xb0\x8f\xe9\xbe\x8d",  // CJK "Li Xiaolong"
 };
 
 constexpr std::array<std::string_view, 6> k_portfolio_codes = {"AMI", "IST", "PTR", "BNK", "TEL", "INS"};
-constexpr std::array<std::string_view, 6> k_portfolio_names = {
-    "Alpha Medical Insurance", "Istmo Telecom", "Pioneer Realty Group", "Banco Norte",
-    "Telenova Mobile", "Insura Life"};
+constexpr std::array<std::string_view, 6> k_portfolio_names = {"Alpha Medical Insurance", "Istmo Telecom",
+                                                               "Pioneer Realty Group",    "Banco Norte",
+                                                               "Telenova Mobile",         "Insura Life"};
 constexpr std::array<std::string_view, 5> k_profile_names = {"COLLECTIONS", "CUSTOMER_SERVICE", "SALES_SUPPORT",
                                                              "RETENTION", "BACK_OFFICE"};
-constexpr std::array<std::string_view, 6> k_campaign_names = {"PAYMENTS", "GENERAL", "CUSTSERVICE",
+constexpr std::array<std::string_view, 6> k_campaign_names = {"PAYMENTS",    "GENERAL",  "CUSTSERVICE",
                                                               "COLLECTIONS", "NEWLOANS", "SERVERS"};
 constexpr std::array<std::string_view, 6> k_worksection_roles = {"account admin", "team admin", "department admin",
-                                                                 "guest", "reader", "user"};
+                                                                 "guest",         "reader",     "user"};
 constexpr std::array<std::string_view, 5> k_teams = {"Sales", "Support", "Development", "Marketing", "Finance"};
 
 constexpr std::uint64_t k_salt_first = 0x101, k_salt_last = 0x102, k_salt_phone = 0x103, k_salt_role = 0x104,
-                        k_salt_group = 0x105, k_salt_portfolios = 0x106, k_salt_active = 0x107,
-                        k_salt_unusual = 0x108, k_salt_extension = 0x109;
+                        k_salt_group = 0x105, k_salt_portfolios = 0x106, k_salt_active = 0x107, k_salt_unusual = 0x108,
+                        k_salt_extension = 0x109;
 
 std::string lower_ascii(std::string_view text) {
   std::string out(text);
@@ -115,12 +115,16 @@ void apply_vendor_fields(SimUser& user, const TenantOptions& options, std::uint3
     case Vendor::smartflo:
       user.role = roll < 70 ? "Agent" : roll < 85 ? "Supervisor" : roll < 95 ? "Quality" : "Admin";
       if (draw(options, index, k_salt_extension, 100) >= 20) user.extension = std::to_string(1001 + index);
-      if (!user.phone.empty()) user.phone = std::string("+91").append(digits(derive(options.seed, index, k_salt_phone), 10));
+      if (!user.phone.empty())
+        user.phone = std::string("+91").append(digits(derive(options.seed, index, k_salt_phone), 10));
       user.username = user.email;
       break;
     case Vendor::class4:
       user.group = index == 0 ? "admin" : roll < 60 ? "client" : roll < 80 ? "agent" : roll < 90 ? "admin" : "viewer";
-      user.role = user.group == "client" ? "Client" : user.group == "agent" ? "Agent" : user.group == "admin" ? "Admin" : "Viewer";
+      user.role = user.group == "client"  ? "Client"
+                  : user.group == "agent" ? "Agent"
+                  : user.group == "admin" ? "Admin"
+                                          : "Viewer";
       break;
   }
 }
@@ -145,10 +149,14 @@ std::uint32_t pick(std::uint64_t seed, std::int64_t id, std::uint64_t salt, std:
 std::int64_t first_user_id(Vendor vendor, std::uint64_t seed) {
   const auto jitter = static_cast<std::int64_t>(mix64(seed) % 100);
   switch (vendor) {
-    case Vendor::crocodial: return 2000 + jitter;
-    case Vendor::worksection: return 3900 + jitter;
-    case Vendor::smartflo: return 314600 + jitter;
-    case Vendor::class4: return 1700 + jitter;
+    case Vendor::crocodial:
+      return 2000 + jitter;
+    case Vendor::worksection:
+      return 3900 + jitter;
+    case Vendor::smartflo:
+      return 314600 + jitter;
+    case Vendor::class4:
+      return 1700 + jitter;
   }
   return 1000;
 }

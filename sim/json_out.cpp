@@ -13,7 +13,8 @@ constexpr char k_hex[] = "0123456789abcdef";
 constexpr std::array<bool, 256> special_bytes(TextStyle style) {
   std::array<bool, 256> table{};
   for (int c = 0; c < 256; ++c) {
-    table[static_cast<std::size_t>(c)] = c < 0x20 || c == '"' || c == '\\' || (style == TextStyle::php && (c == '/' || c >= 0x80));
+    table[static_cast<std::size_t>(c)] =
+        c < 0x20 || c == '"' || c == '\\' || (style == TextStyle::php && (c == '/' || c >= 0x80));
   }
   return table;
 }
@@ -21,8 +22,8 @@ constexpr auto k_json_special = special_bytes(TextStyle::json);
 constexpr auto k_php_special = special_bytes(TextStyle::php);
 
 void append_u_escape(std::string& out, std::uint32_t unit) {
-  const char escape[6] = {'\\', 'u', k_hex[(unit >> 12) & 0xf], k_hex[(unit >> 8) & 0xf], k_hex[(unit >> 4) & 0xf],
-                          k_hex[unit & 0xf]};
+  const char escape[6] = {
+      '\\', 'u', k_hex[(unit >> 12) & 0xf], k_hex[(unit >> 8) & 0xf], k_hex[(unit >> 4) & 0xf], k_hex[unit & 0xf]};
   out.append(escape, sizeof escape);
 }
 
@@ -54,15 +55,32 @@ std::size_t decode_utf8(std::string_view text, std::size_t i, std::uint32_t& cod
 std::size_t append_escape(std::string& out, std::string_view text, std::size_t i) {
   const auto c = static_cast<unsigned char>(text[i]);
   switch (c) {
-    case '"': out += "\\\""; return 1;
-    case '\\': out += "\\\\"; return 1;
-    case '/': out += "\\/"; return 1;
-    case '\n': out += "\\n"; return 1;
-    case '\r': out += "\\r"; return 1;
-    case '\t': out += "\\t"; return 1;
-    case '\b': out += "\\b"; return 1;
-    case '\f': out += "\\f"; return 1;
-    default: break;
+    case '"':
+      out += "\\\"";
+      return 1;
+    case '\\':
+      out += "\\\\";
+      return 1;
+    case '/':
+      out += "\\/";
+      return 1;
+    case '\n':
+      out += "\\n";
+      return 1;
+    case '\r':
+      out += "\\r";
+      return 1;
+    case '\t':
+      out += "\\t";
+      return 1;
+    case '\b':
+      out += "\\b";
+      return 1;
+    case '\f':
+      out += "\\f";
+      return 1;
+    default:
+      break;
   }
   if (c < 0x80) {
     append_u_escape(out, c);
@@ -160,7 +178,9 @@ JsonOut& JsonOut::value(std::uint64_t number) {
   return *this;
 }
 
-JsonOut& JsonOut::value(bool flag) { return raw(flag ? "true" : "false"); }
+JsonOut& JsonOut::value(bool flag) {
+  return raw(flag ? "true" : "false");
+}
 
 JsonOut& JsonOut::raw(std::string_view json) {
   separate();

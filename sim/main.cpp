@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -11,8 +12,6 @@
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "sim/simulator.hpp"
 
@@ -30,7 +29,8 @@ TenantOptions parse_tenant(const std::string& spec, std::uint64_t default_seed) 
     if (colon == std::string::npos) break;
     start = colon + 1;
   }
-  if (parts.size() < 2 || parts.size() > 4) throw CLI::ValidationError("--tenant", "expected NAME:VENDOR[:USERS[:SEED]]");
+  if (parts.size() < 2 || parts.size() > 4)
+    throw CLI::ValidationError("--tenant", "expected NAME:VENDOR[:USERS[:SEED]]");
   TenantOptions options;
   options.name = parts[0];
   const auto vendor = rosterd::sim::parse_vendor(parts[1]);
@@ -58,7 +58,8 @@ void write_port_file(const std::string& path, int port) {
 
 void print_tenant(const rosterd::sim::Tenant& tenant) {
   const auto& o = tenant.options();
-  std::cout << "tenant " << o.name << " (" << rosterd::sim::vendor_name(o.vendor) << "): " << tenant.config_url() << '\n';
+  std::cout << "tenant " << o.name << " (" << rosterd::sim::vendor_name(o.vendor) << "): " << tenant.config_url()
+            << '\n';
 }
 
 struct Settings {
@@ -108,7 +109,8 @@ int main(int argc, char** argv) {
   Settings s;
   app.add_option("--port", s.port, "port on 127.0.0.1 (0 = any free port)");
   app.add_option("--port-file", s.port_file, "write the port to this file once listening");
-  app.add_option("--tenant", s.tenant_specs, "NAME:VENDOR[:USERS[:SEED]]; VENDOR is crocodial, worksection, smartflo or class4");
+  app.add_option("--tenant", s.tenant_specs,
+                 "NAME:VENDOR[:USERS[:SEED]]; VENDOR is crocodial, worksection, smartflo or class4");
   app.add_option("--seed", s.seed, "seed for tenants that give none");
   app.add_option("--threads", s.threads, "worker threads (each open connection holds one)");
   app.add_option("--latency-ms", s.latency_ms, "latency of every answer of the command-line tenants");

@@ -1,11 +1,11 @@
 #pragma once
 // Pieces of the HTTP server shared by the simulator and its control API.
 
+#include <httplib.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
-
-#include <httplib.h>
 
 #include "sim/reply.hpp"
 

@@ -1,19 +1,18 @@
 #include "sim/simulator.hpp"
 
 #include <arpa/inet.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <charconv>
 #include <csignal>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <shared_mutex>
 #include <stdexcept>
 #include <thread>
-
-#include <httplib.h>
 
 #include "sim/control_api.hpp"
 #include "sim/faults.hpp"
@@ -27,9 +26,8 @@ using Handler = detail::Reply (*)(detail::TenantState&, const httplib::Request&)
 
 bool valid_tenant_name(std::string_view name) {
   if (name.empty() || name.size() > 64 || name == "_sim") return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; });
 }
 
 // Shuts down the server side of every connection still open on `port`. httplib 0.11
@@ -87,8 +85,10 @@ void Simulator::Impl::route(Vendor vendor, const char* method, std::string_view 
   auto callback = [this, vendor, handler](const httplib::Request& request, httplib::Response& response) {
     serve(vendor, handler, request, response);
   };
-  if (std::string_view(method) == "GET") server.Get(pattern, callback);
-  else server.Post(pattern, callback);
+  if (std::string_view(method) == "GET")
+    server.Get(pattern, callback);
+  else
+    server.Post(pattern, callback);
 }
 
 void Simulator::Impl::serve(Vendor vendor, Handler handler, const httplib::Request& request,
@@ -163,7 +163,9 @@ Simulator::Simulator(SimulatorOptions options) : m_impl(std::make_unique<Impl>(o
   impl.server.set_keep_alive_max_count(1000);
 }
 
-Simulator::~Simulator() { stop(); }
+Simulator::~Simulator() {
+  stop();
+}
 
 void Simulator::start(int port) {
   auto& impl = *m_impl;
@@ -199,9 +201,13 @@ void Simulator::stop() {
   impl.thread.join();
 }
 
-int Simulator::port() const { return m_impl->port.load(); }
+int Simulator::port() const {
+  return m_impl->port.load();
+}
 
-std::string Simulator::base_url() const { return "http://127.0.0.1:" + std::to_string(port()); }
+std::string Simulator::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(port());
+}
 
 Tenant& Simulator::add_tenant(TenantOptions options) {
   if (!valid_tenant_name(options.name)) throw std::invalid_argument("bad tenant name: " + options.name);

@@ -63,11 +63,11 @@ struct TenantOptions {
   // login email) + password, and token (a static bearer token); class4: user + password,
   // and token (a static X-Auth-Token).
   std::string user{}, password{}, token{}, api_key{};
-  bool unusual_text = false;  // combining marks, RTL, emoji, quotes, backslashes, very long values
-  int inactive_percent = 10;  // generated users that are inactive (not Worksection)
+  bool unusual_text = false;             // combining marks, RTL, emoji, quotes, backslashes, very long values
+  int inactive_percent = 10;             // generated users that are inactive (not Worksection)
   std::chrono::milliseconds latency{0};  // before every answer of this tenant
-  int default_page_size = 0;  // 0 = the documented example's: smartflo 20, class4 30
-  int max_page_size = 0;      // larger limit/per_page are clamped to it; 0 = no cap
+  int default_page_size = 0;             // 0 = the documented example's: smartflo 20, class4 30
+  int max_page_size = 0;                 // larger limit/per_page are clamped to it; 0 = no cap
   std::chrono::seconds token_ttl{3600};  // login tokens (Smartflo documents 1 h)
   // Smartflo: more than this many logins within login_lockout_window lock the account
   // (answered with 429) until the window has passed. 0 = never.
@@ -120,10 +120,10 @@ struct Fault {
 };
 
 struct Stats {
-  std::uint64_t requests = 0;  // every request routed to the tenant
+  std::uint64_t requests = 0;                          // every request routed to the tenant
   std::map<std::string, std::uint64_t> by_endpoint{};  // endpoint_name() -> requests
-  std::uint64_t listing_pages = 0;  // listing pages answered with success
-  std::uint64_t logins = 0;         // successful logins
+  std::uint64_t listing_pages = 0;                     // listing pages answered with success
+  std::uint64_t logins = 0;                            // successful logins
   std::uint64_t login_failures = 0;
   std::uint64_t auth_rejections = 0;  // requests refused for credentials or token
   std::uint64_t faults_injected = 0;
@@ -151,13 +151,13 @@ class Tenant {
   [[nodiscard]] std::string config_url() const;        // what rosterd's `url:` needs
   [[nodiscard]] std::string source_yaml() const;       // a rosterd `sources:` entry (login credentials)
 
-  [[nodiscard]] std::vector<SimUser> users() const;  // the current listing, active and inactive, by id
+  [[nodiscard]] std::vector<SimUser> users() const;                  // the current listing, active and inactive, by id
   [[nodiscard]] std::optional<SimUser> user(std::int64_t id) const;  // listed or removed
-  SimUser add_user();                // a new generated user
-  SimUser add_user(SimUser user);    // id assigned when 0; std::invalid_argument if taken
+  SimUser add_user();                                                // a new generated user
+  SimUser add_user(SimUser user);  // id assigned when 0; std::invalid_argument if taken
   // `edit` must keep the id (std::invalid_argument otherwise).
   void update_user(std::int64_t id, const std::function<void(SimUser&)>& edit);
-  void remove_user(std::int64_t id);   // gone from listings, kept for restore
+  void remove_user(std::int64_t id);  // gone from listings, kept for restore
   void restore_user(std::int64_t id);
 
   // CrocoDial's tenant-wide lists (getAllPortfolios, getAllProfiles, goGetAllUsers).

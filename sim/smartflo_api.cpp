@@ -2,22 +2,21 @@
 // {email, password} gives a 1-hour JWT; GET /v1/users?limit=&last_seen_id= with
 // "Authorization: Bearer <token>" walks users by ascending id with a cursor.
 
-#include <algorithm>
-#include <charconv>
-
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include "sim/json_out.hpp"
+#include <algorithm>
+#include <charconv>
+
 #include "sim/faults.hpp"
 #include "sim/formatted.hpp"
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
+#include "sim/json_out.hpp"
 #include "sim/vendor_api.hpp"
 
 namespace rosterd::sim::detail {
 namespace {
-
 
 constexpr std::uint64_t k_salt_agent = 0x701, k_salt_flags = 0x702, k_salt_jwt = 0x703;
 // Assumed: the 401 bodies of /v1/users are undocumented (vendor-facts 3.2).
@@ -38,21 +37,27 @@ void write_user(JsonOut& w, const TenantState& state, const SimUser& user) {
   ItemWriter item(w, user);
   item.number("id", user.id)
       .text("name", user.full_name())
-      .custom("agent", [&](JsonOut& out) {
-        // A string with a leading zero (vendor-facts 3.2). Status: 0 enabled, 2 disabled,
-        // 3 busy, 4 offline.
-        const std::int64_t status = !user.active ? 2 : flags % 10 == 0 ? 3 : flags % 10 == 1 ? 4 : 0;
-        out.begin_object().key("id").value(Formatted("0{:012}", derive(seed, user.id, k_salt_agent) % 1000000000000).view());
-        out.key("name").value(user.full_name()).key("status").value(status).key("follow_me_number");
-        if (user.phone.empty()) out.null(); else out.value(user.phone);
-        out.end_object();
-      })
+      .custom("agent",
+              [&](JsonOut& out) {
+                // A string with a leading zero (vendor-facts 3.2). Status: 0 enabled, 2 disabled,
+                // 3 busy, 4 offline.
+                const std::int64_t status = !user.active ? 2 : flags % 10 == 0 ? 3 : flags % 10 == 1 ? 4 : 0;
+                out.begin_object().key("id").value(
+                    Formatted("0{:012}", derive(seed, user.id, k_salt_agent) % 1000000000000).view());
+                out.key("name").value(user.full_name()).key("status").value(status).key("follow_me_number");
+                if (user.phone.empty())
+                  out.null();
+                else
+                  out.value(user.phone);
+                out.end_object();
+              })
       .text("login_id", user.username)
       .boolean("is_login_based_calling_enabled", ((flags >> 8) & 1U) != 0)
       .boolean("is_international_outbound_enabled", ((flags >> 9) & 3U) == 0)
-      .custom("user_role", [&](JsonOut& out) {
-        out.begin_object().key("id").value(role_id(user.role)).key("name").value(user.role).end_object();
-      })
+      .custom("user_role",
+              [&](JsonOut& out) {
+                out.begin_object().key("id").value(role_id(user.role)).key("name").value(user.role).end_object();
+              })
       .text_or_null("extension", user.extension)
       .number("user_status", user.active ? 1 : 0);
   item.finish();
@@ -74,16 +79,17 @@ struct PageFlags {
 
 std::string render_page(TenantState& state, const Cursor& cursor, const PageFlags& flags) {
   const auto& listed = state.users.listed();
-  const auto start = std::upper_bound(listed.begin(), listed.end(), cursor.last_seen_id,
-                                      [&](std::int64_t id, std::uint32_t position) {
-                                        return id < state.users.entry(position).id;
-                                      });
+  const auto start =
+      std::upper_bound(listed.begin(), listed.end(), cursor.last_seen_id,
+                       [&](std::int64_t id, std::uint32_t position) { return id < state.users.entry(position).id; });
   const auto available = static_cast<std::int64_t>(listed.end() - start);
   const auto count = flags.empty ? 0 : std::min(cursor.limit, available);
   std::vector<std::uint32_t> page(start, start + count);
   if (flags.duplicate && !page.empty()) {
-    if (start != listed.begin()) page.insert(page.begin(), *(start - 1));  // the previous page's last
-    else page.push_back(page.front());
+    if (start != listed.begin())
+      page.insert(page.begin(), *(start - 1));  // the previous page's last
+    else
+      page.push_back(page.front());
   }
   JsonOut w(TextStyle::json, page.size() * 450 + 100);
   const bool more = !flags.empty && count < available;
@@ -100,27 +106,28 @@ std::string render_page(TenantState& state, const Cursor& cursor, const PageFlag
 // The 1-based page of the cursor walk this request is: users before the cursor / limit.
 int page_number(TenantState& state, const Cursor& cursor) {
   const auto& listed = state.users.listed();
-  const auto before = std::upper_bound(listed.begin(), listed.end(), cursor.last_seen_id,
-                                       [&](std::int64_t id, std::uint32_t position) {
-                                         return id < state.users.entry(position).id;
-                                       }) - listed.begin();
+  const auto before =
+      std::upper_bound(listed.begin(), listed.end(), cursor.last_seen_id,
+                       [&](std::int64_t id, std::uint32_t position) { return id < state.users.entry(position).id; }) -
+      listed.begin();
   return static_cast<int>(before / cursor.limit) + 1;
 }
 
 std::string bearer_token(const httplib::Request& request) {
   const std::string header = request.get_header_value("Authorization");
-  if (header.size() > 7 && (header.rfind("Bearer ", 0) == 0 || header.rfind("bearer ", 0) == 0)) return header.substr(7);
+  if (header.size() > 7 && (header.rfind("Bearer ", 0) == 0 || header.rfind("bearer ", 0) == 0))
+    return header.substr(7);
   return header;  // Servetel's docs send the bare token
 }
 
 std::string issue_jwt(TenantState& state) {
   const auto now = state.now();
   const auto key = derive(state.options.seed, static_cast<std::int64_t>(state.tokens_issued), k_salt_jwt);
-  std::string token = jwt_like(
-      fmt::format(R"({{"iss":"https://cloudphone.tatateleservices.com/token/generate","iat":{0},"exp":{1},)"
-                  R"("nbf":{0},"jti":"{2}"}})",
-                  now, now + state.options.token_ttl.count(), token_chars(key, 16)),
-      key);
+  std::string token =
+      jwt_like(fmt::format(R"({{"iss":"https://cloudphone.tatateleservices.com/token/generate","iat":{0},"exp":{1},)"
+                           R"("nbf":{0},"jti":"{2}"}})",
+                           now, now + state.options.token_ttl.count(), token_chars(key, 16)),
+               key);
   state.add_token(token);
   return token;
 }
@@ -144,19 +151,23 @@ std::optional<Reply> lockout(TenantState& state) {
   if (state.options.login_lockout_after <= 0) return std::nullopt;
   const auto now = state.now();
   const auto window = state.options.login_lockout_window.count();
-  while (!state.login_attempts.empty() && state.login_attempts.front() <= now - window) state.login_attempts.pop_front();
+  while (!state.login_attempts.empty() && state.login_attempts.front() <= now - window)
+    state.login_attempts.pop_front();
   state.login_attempts.push_back(now);
   if (static_cast<int>(state.login_attempts.size()) <= state.options.login_lockout_after) return std::nullopt;
-  return json_reply(429, fmt::format(R"({{"success":false,"message":"Too many login attempts. Account locked.","retry_after":"{}"}})",
-                                     ist_time(state.login_attempts.front() + window)));
+  return json_reply(
+      429, fmt::format(R"({{"success":false,"message":"Too many login attempts. Account locked.","retry_after":"{}"}})",
+                       ist_time(state.login_attempts.front() + window)));
 }
 
 Reply login_failure(TenantState& state) {
   ++state.stats.login_failures;
   ++state.login_failed_count;
   // Assumed status: the docs show only the body.
-  return json_reply(401, fmt::format(R"({{"success":false,"message":"The username or password is incorrect.","login_failed_count":{}}})",
-                                     state.login_failed_count));
+  return json_reply(
+      401,
+      fmt::format(R"({{"success":false,"message":"The username or password is incorrect.","login_failed_count":{}}})",
+                  state.login_failed_count));
 }
 
 // vendor_error shapes by name (README.md); the default is the documented 429.
@@ -200,7 +211,10 @@ Reply handle_smartflo_login(TenantState& state, const httplib::Request& request)
   state.login_failed_count = 0;
   JsonOut w;
   w.begin_object().key("success").value(true).key("access_token").value(issue_jwt(state));
-  w.key("token_type").value("bearer").key("expires_in").value(static_cast<std::int64_t>(state.options.token_ttl.count()));
+  w.key("token_type")
+      .value("bearer")
+      .key("expires_in")
+      .value(static_cast<std::int64_t>(state.options.token_ttl.count()));
   w.key("number_of_days_left").value(30).end_object();
   Reply reply = json_reply(200, w.take());
   if (fault) apply_delivery_fault(*fault, reply);
@@ -235,11 +249,20 @@ Reply handle_smartflo_users(TenantState& state, const httplib::Request& request)
       case FaultKind::auth_failure:
         ++state.stats.auth_rejections;
         return json_reply(401, std::string(k_bad_token));
-      case FaultKind::vendor_error: return smartflo_error(state, *fault);
-      case FaultKind::stuck_cursor: flags.stuck = true; break;
-      case FaultKind::duplicate_ids: flags.duplicate = true; break;
-      case FaultKind::empty_listing: flags.empty = true; break;
-      default: state.apply_shift(*fault, false); break;
+      case FaultKind::vendor_error:
+        return smartflo_error(state, *fault);
+      case FaultKind::stuck_cursor:
+        flags.stuck = true;
+        break;
+      case FaultKind::duplicate_ids:
+        flags.duplicate = true;
+        break;
+      case FaultKind::empty_listing:
+        flags.empty = true;
+        break;
+      default:
+        state.apply_shift(*fault, false);
+        break;
     }
   }
   Reply reply;

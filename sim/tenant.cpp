@@ -1,9 +1,9 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <stdexcept>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "sim/crocodial.hpp"
 #include "sim/generator.hpp"
@@ -14,25 +14,39 @@
 namespace rosterd::sim {
 namespace {
 
-constexpr std::array<std::pair<Vendor, std::string_view>, 4> k_vendors = {{
-    {Vendor::crocodial, "crocodial"}, {Vendor::worksection, "worksection"},
-    {Vendor::smartflo, "smartflo"}, {Vendor::class4, "class4"}}};
+constexpr std::array<std::pair<Vendor, std::string_view>, 4> k_vendors = {{{Vendor::crocodial, "crocodial"},
+                                                                           {Vendor::worksection, "worksection"},
+                                                                           {Vendor::smartflo, "smartflo"},
+                                                                           {Vendor::class4, "class4"}}};
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 19> k_fault_kinds = {{
-    {FaultKind::http_status, "http_status"}, {FaultKind::stall, "stall"}, {FaultKind::stall_body, "stall_body"},
-    {FaultKind::truncate_length, "truncate_length"}, {FaultKind::truncate_chunked, "truncate_chunked"},
-    {FaultKind::truncate_close, "truncate_close"}, {FaultKind::malformed_json, "malformed_json"},
-    {FaultKind::html_page, "html_page"}, {FaultKind::vendor_error, "vendor_error"},
-    {FaultKind::auth_failure, "auth_failure"}, {FaultKind::expire_token, "expire_token"},
-    {FaultKind::stuck_cursor, "stuck_cursor"}, {FaultKind::shift_insert, "shift_insert"},
-    {FaultKind::shift_remove, "shift_remove"}, {FaultKind::duplicate_ids, "duplicate_ids"},
-    {FaultKind::empty_listing, "empty_listing"}, {FaultKind::oversize, "oversize"},
-    {FaultKind::php_warning, "php_warning"}, {FaultKind::empty_body, "empty_body"}}};
+constexpr std::array<std::pair<FaultKind, std::string_view>, 19> k_fault_kinds = {
+    {{FaultKind::http_status, "http_status"},
+     {FaultKind::stall, "stall"},
+     {FaultKind::stall_body, "stall_body"},
+     {FaultKind::truncate_length, "truncate_length"},
+     {FaultKind::truncate_chunked, "truncate_chunked"},
+     {FaultKind::truncate_close, "truncate_close"},
+     {FaultKind::malformed_json, "malformed_json"},
+     {FaultKind::html_page, "html_page"},
+     {FaultKind::vendor_error, "vendor_error"},
+     {FaultKind::auth_failure, "auth_failure"},
+     {FaultKind::expire_token, "expire_token"},
+     {FaultKind::stuck_cursor, "stuck_cursor"},
+     {FaultKind::shift_insert, "shift_insert"},
+     {FaultKind::shift_remove, "shift_remove"},
+     {FaultKind::duplicate_ids, "duplicate_ids"},
+     {FaultKind::empty_listing, "empty_listing"},
+     {FaultKind::oversize, "oversize"},
+     {FaultKind::php_warning, "php_warning"},
+     {FaultKind::empty_body, "empty_body"}}};
 
-constexpr std::array<std::pair<Endpoint, std::string_view>, 7> k_endpoints = {{
-    {Endpoint::any, "any"}, {Endpoint::listing, "listing"}, {Endpoint::login, "login"},
-    {Endpoint::user_info, "user_info"}, {Endpoint::agent_info, "agent_info"},
-    {Endpoint::portfolios, "portfolios"}, {Endpoint::profiles, "profiles"}}};
+constexpr std::array<std::pair<Endpoint, std::string_view>, 7> k_endpoints = {{{Endpoint::any, "any"},
+                                                                               {Endpoint::listing, "listing"},
+                                                                               {Endpoint::login, "login"},
+                                                                               {Endpoint::user_info, "user_info"},
+                                                                               {Endpoint::agent_info, "agent_info"},
+                                                                               {Endpoint::portfolios, "portfolios"},
+                                                                               {Endpoint::profiles, "profiles"}}};
 
 template <class Table, class Key>
 std::string_view name_of(const Table& table, Key key) {
@@ -57,12 +71,24 @@ TenantOptions prepared(TenantOptions options) {
 
 }  // namespace
 
-std::string_view vendor_name(Vendor vendor) { return name_of(k_vendors, vendor); }
-std::optional<Vendor> parse_vendor(std::string_view name) { return parse_name<Vendor>(k_vendors, name); }
-std::string_view fault_kind_name(FaultKind kind) { return name_of(k_fault_kinds, kind); }
-std::optional<FaultKind> parse_fault_kind(std::string_view name) { return parse_name<FaultKind>(k_fault_kinds, name); }
-std::string_view endpoint_name(Endpoint endpoint) { return name_of(k_endpoints, endpoint); }
-std::optional<Endpoint> parse_endpoint(std::string_view name) { return parse_name<Endpoint>(k_endpoints, name); }
+std::string_view vendor_name(Vendor vendor) {
+  return name_of(k_vendors, vendor);
+}
+std::optional<Vendor> parse_vendor(std::string_view name) {
+  return parse_name<Vendor>(k_vendors, name);
+}
+std::string_view fault_kind_name(FaultKind kind) {
+  return name_of(k_fault_kinds, kind);
+}
+std::optional<FaultKind> parse_fault_kind(std::string_view name) {
+  return parse_name<FaultKind>(k_fault_kinds, name);
+}
+std::string_view endpoint_name(Endpoint endpoint) {
+  return name_of(k_endpoints, endpoint);
+}
+std::optional<Endpoint> parse_endpoint(std::string_view name) {
+  return parse_name<Endpoint>(k_endpoints, name);
+}
 
 std::string SimUser::full_name() const {
   if (first_name.empty()) return last_name;
@@ -75,7 +101,9 @@ Tenant::Tenant(TenantOptions options, const std::atomic<int>* port)
 
 Tenant::~Tenant() = default;
 
-const TenantOptions& Tenant::options() const { return m_state->options; }
+const TenantOptions& Tenant::options() const {
+  return m_state->options;
+}
 
 std::string Tenant::base_url() const {
   return fmt::format("http://127.0.0.1:{}/{}", m_state->port->load(), m_state->options.name);
@@ -88,12 +116,17 @@ std::string Tenant::config_url() const {
 
 std::string Tenant::source_yaml() const {
   const auto& o = m_state->options;
-  std::string yaml = fmt::format("  - name: {}\n    type: {}\n    url: {}\n", o.name, vendor_name(o.vendor), config_url());
+  std::string yaml =
+      fmt::format("  - name: {}\n    type: {}\n    url: {}\n", o.name, vendor_name(o.vendor), config_url());
   switch (o.vendor) {
-    case Vendor::crocodial: return yaml + fmt::format("    user: {}\n    password: \"{}\"\n", o.user, o.password);
-    case Vendor::worksection: return yaml + fmt::format("    api_key: \"{}\"\n", o.api_key);
-    case Vendor::smartflo: return yaml + fmt::format("    email: {}\n    password: \"{}\"\n", o.user, o.password);
-    case Vendor::class4: return yaml + fmt::format("    user: {}\n    password: \"{}\"\n", o.user, o.password);
+    case Vendor::crocodial:
+      return yaml + fmt::format("    user: {}\n    password: \"{}\"\n", o.user, o.password);
+    case Vendor::worksection:
+      return yaml + fmt::format("    api_key: \"{}\"\n", o.api_key);
+    case Vendor::smartflo:
+      return yaml + fmt::format("    email: {}\n    password: \"{}\"\n", o.user, o.password);
+    case Vendor::class4:
+      return yaml + fmt::format("    user: {}\n    password: \"{}\"\n", o.user, o.password);
   }
   return yaml;
 }
@@ -193,7 +226,9 @@ std::vector<Fault> Tenant::faults() const {
   return m_state->faults;
 }
 
-void Tenant::set_latency(std::chrono::milliseconds latency) { m_state->latency_ms = latency.count(); }
+void Tenant::set_latency(std::chrono::milliseconds latency) {
+  m_state->latency_ms = latency.count();
+}
 
 std::int64_t Tenant::now() const {
   std::lock_guard lock(m_state->mutex);
@@ -229,8 +264,12 @@ std::vector<std::string> Tenant::served_secrets() const {
     if (!credential->empty()) out.push_back(*credential);
   }
   switch (options.vendor) {
-    case Vendor::crocodial: out.push_back(detail::crocodial_api_pass_hash(options)); break;
-    case Vendor::worksection: out.push_back(detail::worksection_hash("action=get_users", options.api_key)); break;
+    case Vendor::crocodial:
+      out.push_back(detail::crocodial_api_pass_hash(options));
+      break;
+    case Vendor::worksection:
+      out.push_back(detail::worksection_hash("action=get_users", options.api_key));
+      break;
     case Vendor::class4: {
       SimUser admin;
       admin.id = 0;  // the login payload's cdr_api_token
@@ -239,7 +278,8 @@ std::vector<std::string> Tenant::served_secrets() const {
       detail::class4_user_secrets(options, admin, out);
       break;
     }
-    case Vendor::smartflo: break;
+    case Vendor::smartflo:
+      break;
   }
   for (const auto& [token, issued] : m_state->tokens) out.push_back(token);
   auto& table = m_state->users;

@@ -36,7 +36,9 @@ std::optional<Fault> TenantState::take_fault(Endpoint endpoint, int page) {
   return std::nullopt;
 }
 
-void TenantState::count_request(Endpoint endpoint) { ++stats.by_endpoint[std::string(endpoint_name(endpoint))]; }
+void TenantState::count_request(Endpoint endpoint) {
+  ++stats.by_endpoint[std::string(endpoint_name(endpoint))];
+}
 
 void TenantState::changed() {
   m_cache.clear();

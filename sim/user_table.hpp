@@ -16,7 +16,7 @@ struct UserEntry {
   std::int64_t id = 0;
   std::uint32_t index = 0;  // position in the seed's user stream (generated users)
   bool removed = false;
-  bool active = true;              // mirrors the user's flag, so filters need not generate
+  bool active = true;               // mirrors the user's flag, so filters need not generate
   std::unique_ptr<SimUser> custom;  // null: the user is generate_user(index, id)
 };
 

@@ -3,11 +3,11 @@
 // the tenant lock while it authenticates, applies faults and renders, and returns the
 // Reply the server sends.
 
+#include <httplib.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <httplib.h>
 
 #include "sim/reply.hpp"
 #include "sim/simulator.hpp"

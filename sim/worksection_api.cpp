@@ -3,29 +3,29 @@
 // (the official Postman script signs the parameters in request order). No paging: one
 // response holds every user.
 
-#include <array>
-
 #include <fmt/format.h>
 
+#include <array>
+
 #include "core/hash.hpp"
-#include "sim/json_out.hpp"
 #include "sim/faults.hpp"
 #include "sim/formatted.hpp"
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
+#include "sim/json_out.hpp"
 #include "sim/vendor_api.hpp"
 
 namespace rosterd::sim::detail {
 namespace {
 
-
-constexpr std::string_view k_bad_hash = R"({"status":"error","status_code":2,"message":"Action hash is missed or invalid"})";
+constexpr std::string_view k_bad_hash =
+    R"({"status":"error","status_code":2,"message":"Action hash is missed or invalid"})";
 // Assumed: the vendor's status_code table is not in the stored docs.
 constexpr std::string_view k_bad_action = R"({"status":"error","status_code":1,"message":"Action is invalid"})";
 
 constexpr std::uint64_t k_salt_title = 0x601, k_salt_optional = 0x602, k_salt_role_case = 0x603, k_salt_rate = 0x604;
-constexpr std::array<std::string_view, 6> k_titles = {"Project manager", "Developer", "Designer", "Account manager",
-                                                      "QA engineer", "Support specialist"};
+constexpr std::array<std::string_view, 6> k_titles = {"Project manager", "Developer",   "Designer",
+                                                      "Account manager", "QA engineer", "Support specialist"};
 constexpr std::array<std::string_view, 4> k_departments = {"Operations", "Engineering", "Commercial", "Back office"};
 
 std::string_view raw_query(const httplib::Request& request) {
@@ -74,16 +74,23 @@ void write_user(JsonOut& w, const TenantState& state, const SimUser& user) {
       .custom("services", [&](JsonOut& out) {
         // PHP encodes an empty array as [], not {}.
         out.begin_object().key("chats");
-        if (has(2)) out.begin_object().key("WhatsApp").value(user.phone.empty() ? "+15550100" : user.phone).end_object();
-        else out.begin_array().end_array();
+        if (has(2))
+          out.begin_object().key("WhatsApp").value(user.phone.empty() ? "+15550100" : user.phone).end_object();
+        else
+          out.begin_array().end_array();
         out.key("socials");
-        if (has(4)) out.begin_object().key("LinkedIn").value(Formatted("https://linkedin.com/in/u{}", user.id).view()).end_object();
-        else out.begin_array().end_array();
+        if (has(4))
+          out.begin_object()
+              .key("LinkedIn")
+              .value(Formatted("https://linkedin.com/in/u{}", user.id).view())
+              .end_object();
+        else
+          out.begin_array().end_array();
         out.end_object();
       });
   if (has(6)) item.text("contacts", Formatted("Telegram: @user{}", user.id));
   item.text("date_added", Formatted("2025-{:02}-{:02} {:02}:{:02}", 1 + optional % 12, 1 + (optional >> 8) % 28,
-                                      (optional >> 16) % 24, (optional >> 24) % 60));
+                                    (optional >> 16) % 24, (optional >> 24) % 60));
   if (has(8)) item.number("rate", 10 + static_cast<std::int64_t>(pick(seed, user.id, k_salt_rate, 60)));
   item.text("avatar", Formatted("https://{}.worksection.com/images/avatar/{}.png", state.options.name, user.id))
       .text("group", user.group)
@@ -138,10 +145,11 @@ Reply handle_worksection(TenantState& state, const httplib::Request& request) {
     state.apply_shift(*fault, false);
   }
   if (fault && (fault->kind == FaultKind::vendor_error || fault->kind == FaultKind::auth_failure)) {
-    reply.set_body(std::string(fault->kind == FaultKind::vendor_error && fault->error == "invalid_action" ? k_bad_action
-                                                                                                       : k_bad_hash));
+    reply.set_body(std::string(
+        fault->kind == FaultKind::vendor_error && fault->error == "invalid_action" ? k_bad_action : k_bad_hash));
   } else if (fault && (fault->kind == FaultKind::duplicate_ids || fault->kind == FaultKind::empty_listing)) {
-    reply.set_body(render_users(state, fault->kind == FaultKind::duplicate_ids, fault->kind == FaultKind::empty_listing));
+    reply.set_body(
+        render_users(state, fault->kind == FaultKind::duplicate_ids, fault->kind == FaultKind::empty_listing));
     ++state.stats.listing_pages;
   } else {
     const auto variant = state.listing_responses % 2;

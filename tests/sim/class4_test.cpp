@@ -9,13 +9,45 @@ namespace rosterd::sim::testing {
 namespace {
 
 // The keys of the documented example item (class4-user-list.txt), in its order.
-const std::vector<std::string> k_documented_fields = {
-    "user_id", "passwd", "user_type", "active", "carrier_name", "default_mod", "reseller_id", "outbound_report",
-    "client_limits", "last_name", "role_id", "last_login_time", "all_termination", "report_fields", "client",
-    "report_count", "name", "first_name", "cdr_expire", "is_preload", "landing_page", "login_ip", "default_mod2",
-    "avatar_id", "create_user_id", "create_time", "agent", "report_group", "auth_ip", "default_billing_decimal",
-    "card_id", "email", "last_seen", "is_online", "role_name", "client_id", "fullname", "cdr_api_token",
-    "show_carrier_trunk_drop_only"};
+const std::vector<std::string> k_documented_fields = {"user_id",
+                                                      "passwd",
+                                                      "user_type",
+                                                      "active",
+                                                      "carrier_name",
+                                                      "default_mod",
+                                                      "reseller_id",
+                                                      "outbound_report",
+                                                      "client_limits",
+                                                      "last_name",
+                                                      "role_id",
+                                                      "last_login_time",
+                                                      "all_termination",
+                                                      "report_fields",
+                                                      "client",
+                                                      "report_count",
+                                                      "name",
+                                                      "first_name",
+                                                      "cdr_expire",
+                                                      "is_preload",
+                                                      "landing_page",
+                                                      "login_ip",
+                                                      "default_mod2",
+                                                      "avatar_id",
+                                                      "create_user_id",
+                                                      "create_time",
+                                                      "agent",
+                                                      "report_group",
+                                                      "auth_ip",
+                                                      "default_billing_decimal",
+                                                      "card_id",
+                                                      "email",
+                                                      "last_seen",
+                                                      "is_online",
+                                                      "role_name",
+                                                      "client_id",
+                                                      "fullname",
+                                                      "cdr_api_token",
+                                                      "show_carrier_trunk_drop_only"};
 
 class Class4Test : public SimTest {
  protected:
@@ -59,25 +91,27 @@ TEST_F(Class4Test, AuthTokenErrorsAsDocumented) {
   auto c = client();
   const auto missing = c.Get("/switch/v1/user/list");
   EXPECT_EQ(missing->status, 401);
-  EXPECT_EQ(missing->body,
-            R"({"error_type":"unauthenticated_error","success":false,"error":{"message":"No header X-Auth-Token present","code":110,"reason":"auth_token_not_provided"}})");
+  EXPECT_EQ(
+      missing->body,
+      R"({"error_type":"unauthenticated_error","success":false,"error":{"message":"No header X-Auth-Token present","code":110,"reason":"auth_token_not_provided"}})");
   const auto wrong = page(c, "not-a-token", 0);
   EXPECT_EQ(wrong->status, 401);
   Json json(wrong->body);
   EXPECT_EQ(num(json["error"]["code"]), 120);
   EXPECT_EQ(str(json["error"]["reason"]), "incorrect_token_provided");
   EXPECT_EQ(page(c, tenant->options().token, 0)->status, 200) << "the static token";
-  const auto bad_login = c.Post("/switch/v1/auth", R"({"email_or_name":"admin","password":"wrong"})", "application/json");
+  const auto bad_login =
+      c.Post("/switch/v1/auth", R"({"email_or_name":"admin","password":"wrong"})", "application/json");
   EXPECT_EQ(bad_login->status, 401);
   EXPECT_EQ(str(Json(bad_login->body)["error_type"]), "unauthenticated_error");
 }
 
 TEST_F(Class4Test, LoginPayloadCarriesTokenUserAndCdrToken) {
   auto c = client();
-  const auto result = c.Post("/switch/v1/auth",
-                             R"({"email_or_name":")" + tenant->options().user + R"(","password":")" +
-                                 tenant->options().password + R"("})",
-                             "application/json");
+  const auto result = c.Post(
+      "/switch/v1/auth",
+      R"({"email_or_name":")" + tenant->options().user + R"(","password":")" + tenant->options().password + R"("})",
+      "application/json");
   ASSERT_EQ(result->status, 200);
   Json json(result->body);
   const auto payload = json["payload"];

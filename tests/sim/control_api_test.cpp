@@ -14,7 +14,8 @@ class ControlApiTest : public SimTest {
 };
 
 TEST_F(ControlApiTest, CreatesTenantsAndReportsTheirCredentials) {
-  const auto created = post("/_sim/tenants", R"({"name":"acme","vendor":"crocodial","users":12,"seed":3,"password":"pw-12345"})");
+  const auto created =
+      post("/_sim/tenants", R"({"name":"acme","vendor":"crocodial","users":12,"seed":3,"password":"pw-12345"})");
   ASSERT_EQ(created->status, 200);
   Json json(created->body);
   EXPECT_EQ(str(json["password"]), "pw-12345");
@@ -42,7 +43,8 @@ TEST_F(ControlApiTest, EditsUsers) {
   const auto generated = post("/_sim/tenants/c4/users", "");
   EXPECT_EQ(t.users().size(), 6u);
   EXPECT_EQ(num(Json(generated->body)["id"]), t.users().back().id);
-  const auto explicit_user = post("/_sim/tenants/c4/users", R"({"username":"ops","email":"ops@example.com","group":"admin","role":"Admin"})");
+  const auto explicit_user =
+      post("/_sim/tenants/c4/users", R"({"username":"ops","email":"ops@example.com","group":"admin","role":"Admin"})");
   EXPECT_EQ(str(Json(explicit_user->body)["username"]), "ops");
   EXPECT_EQ(Json(client().Get("/_sim/tenants/c4/users")->body).root().get_array().size(), 7u);
   EXPECT_EQ(client().Delete("/_sim/tenants/c4/users/1")->status, 404);
@@ -52,7 +54,10 @@ TEST_F(ControlApiTest, EditsUsers) {
 
 TEST_F(ControlApiTest, SetsAndClearsFaults) {
   Tenant& t = add("c4", Vendor::class4, 5);
-  ASSERT_EQ(post("/_sim/tenants/c4/faults", R"({"kind":"http_status","status":503,"page":1,"times":-1,"retry_after":4})")->status, 200);
+  ASSERT_EQ(
+      post("/_sim/tenants/c4/faults", R"({"kind":"http_status","status":503,"page":1,"times":-1,"retry_after":4})")
+          ->status,
+      200);
   ASSERT_EQ(t.faults().size(), 1u);
   EXPECT_EQ(t.faults()[0].status, 503);
   EXPECT_EQ(t.faults()[0].retry_after, 4);

@@ -25,7 +25,8 @@ class CrocodialTest : public SimTest {
     return result->body;
   }
 
-  std::string post_action(const std::string& action, std::initializer_list<std::pair<std::string, std::string>> extra = {}) {
+  std::string post_action(const std::string& action,
+                          std::initializer_list<std::pair<std::string, std::string>> extra = {}) {
     auto params = croco_params(*tenant, action);
     for (const auto& [k, v] : extra) params.emplace(k, v);
     return post(params);
@@ -71,7 +72,8 @@ TEST_F(CrocodialTest, ListsActiveAndInactiveUsersSeparatelyInTheDocumentedShape)
       std::vector<std::string> portfolios;
       for (const auto code : item["allowed_companys"].get_array()) portfolios.push_back(str(code));
       EXPECT_EQ(portfolios, user->portfolios);
-      for (const auto* flag_key : {"inbound", "dialer", "xfer", "manual_dial_only"}) EXPECT_TRUE(item[flag_key].is_int64());
+      for (const auto* flag_key : {"inbound", "dialer", "xfer", "manual_dial_only"})
+        EXPECT_TRUE(item[flag_key].is_int64());
       EXPECT_TRUE(item["closer_campaigns"].is_string());
       EXPECT_EQ(str(item["agentcall_manual"]), "1");
     }
@@ -93,7 +95,8 @@ TEST_F(CrocodialTest, ListsActiveAndInactiveUsersSeparatelyInTheDocumentedShape)
 TEST_F(CrocodialTest, GetQueryWorksLikePostAndQueryParametersWin) {
   auto c = client();
   const auto& o = tenant->options();
-  const auto get = c.Get(path + "?goAction=goGetAllUsers&goUser=" + o.user + "&goPass=" + o.password + "&responsetype=json");
+  const auto get =
+      c.Get(path + "?goAction=goGetAllUsers&goUser=" + o.user + "&goPass=" + o.password + "&responsetype=json");
   ASSERT_TRUE(get);
   EXPECT_EQ(get->body, post_action("goGetAllUsers"));
   // $_GET before $_POST: a bad password in the query beats a good one in the form.
@@ -124,7 +127,8 @@ TEST_F(CrocodialTest, NoRowsWhenNoUserMatchesTheActiveFilter) {
   for (const auto& u : tenant->users()) {
     if (!u.active) tenant->update_user(u.id, [](SimUser& user) { user.active = true; });
   }
-  EXPECT_EQ(post_action("goGetAllUsers", {{"only_inactives", "1"}}), R"({"code":"10010","result":"Error: No data found."})");
+  EXPECT_EQ(post_action("goGetAllUsers", {{"only_inactives", "1"}}),
+            R"({"code":"10010","result":"Error: No data found."})");
 }
 
 TEST_F(CrocodialTest, ResponseTypeQuirks) {
@@ -247,7 +251,10 @@ TEST_F(CrocodialTest, PortfoliosAndProfilesAsDocumented) {
 TEST_F(CrocodialTest, PhpWarningPrefixesTheBody) {
   tenant->set_fault({.kind = FaultKind::php_warning, .times = 1});
   const std::string body = post_action("goGetAllUsers");
-  EXPECT_EQ(body.rfind("<br />\n<b>Warning</b>:  Undefined index: log_ip in /var/www/html/goAPIv2/goAPI.php on line 58<br />\n", 0), 0u);
+  EXPECT_EQ(
+      body.rfind(
+          "<br />\n<b>Warning</b>:  Undefined index: log_ip in /var/www/html/goAPIv2/goAPI.php on line 58<br />\n", 0),
+      0u);
   EXPECT_TRUE(Json(body.substr(body.find('{'))).ok());
   EXPECT_EQ(post_action("goGetAllUsers").front(), '{');  // once only
 }

@@ -72,7 +72,10 @@ TEST_F(FaultsTest, FaultsMatchTheirEndpointAndPage) {
   c4.set_fault({.kind = FaultKind::http_status, .endpoint = Endpoint::login, .status = 502});
   auto c = client();
   const auto list = [&](int page) {
-    return c.Get("/c4/v1/user/list?per_page=10&page=" + std::to_string(page), httplib::Headers{{"X-Auth-Token", c4.options().token}})->status;
+    return c
+        .Get("/c4/v1/user/list?per_page=10&page=" + std::to_string(page),
+             httplib::Headers{{"X-Auth-Token", c4.options().token}})
+        ->status;
   };
   EXPECT_EQ(list(0), 200);
   EXPECT_EQ(list(1), 500);

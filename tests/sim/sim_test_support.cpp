@@ -89,8 +89,8 @@ httplib::Params croco_params(const Tenant& tenant, const std::string& action) {
 }
 
 std::string worksection_path(const Tenant& tenant) {
-  return "/" + tenant.options().name + "/api/admin/v2/?action=get_users&hash=" +
-         core::md5_hex("action=get_users" + tenant.options().api_key);
+  return "/" + tenant.options().name +
+         "/api/admin/v2/?action=get_users&hash=" + core::md5_hex("action=get_users" + tenant.options().api_key);
 }
 
 std::string smartflo_login(httplib::Client& client, const Tenant& tenant) {

@@ -40,9 +40,7 @@ class SimTest : public ::testing::Test {
 // Parses `text` into a document that stays valid as long as the Json object.
 class Json {
  public:
-  explicit Json(std::string_view text) : m_text(text) {
-    m_error = m_parser.parse(m_text).get(m_root);
-  }
+  explicit Json(std::string_view text) : m_text(text) { m_error = m_parser.parse(m_text).get(m_root); }
   [[nodiscard]] bool ok() const { return m_error == simdjson::SUCCESS; }
   [[nodiscard]] simdjson::dom::element root() const { return m_root; }
   simdjson::dom::element operator[](std::string_view key) const { return m_root[key].value(); }
@@ -54,7 +52,7 @@ class Json {
   simdjson::error_code m_error = simdjson::UNINITIALIZED;
 };
 
-std::string str(const simdjson::dom::element& e);  // the string value, or "" with a test failure
+std::string str(const simdjson::dom::element& e);   // the string value, or "" with a test failure
 std::int64_t num(const simdjson::dom::element& e);  // the integer value, or 0 with a test failure
 
 // What a raw HTTP/1.1 exchange returned: the header block and every body byte up to

@@ -17,7 +17,8 @@ class SmartfloTest : public SimTest {
   httplib::Result page(httplib::Client& c, const std::string& token, std::int64_t last_seen_id, int limit = 10) {
     httplib::Headers headers;
     if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-    return c.Get("/tata/v1/users?limit=" + std::to_string(limit) + "&last_seen_id=" + std::to_string(last_seen_id), headers);
+    return c.Get("/tata/v1/users?limit=" + std::to_string(limit) + "&last_seen_id=" + std::to_string(last_seen_id),
+                 headers);
   }
 
   // Walks the cursor; returns every id seen, in order.
@@ -51,9 +52,10 @@ class SmartfloTest : public SimTest {
 
 TEST_F(SmartfloTest, LoginShapes) {
   auto c = client();
-  const auto ok = c.Post("/tata/v1/auth/login",
-                         R"({"email":")" + tenant->options().user + R"(","password":")" + tenant->options().password + R"("})",
-                         "application/json");
+  const auto ok =
+      c.Post("/tata/v1/auth/login",
+             R"({"email":")" + tenant->options().user + R"(","password":")" + tenant->options().password + R"("})",
+             "application/json");
   ASSERT_TRUE(ok);
   Json json(ok->body);
   EXPECT_TRUE(json["success"].get_bool().value());
@@ -100,8 +102,10 @@ TEST_F(SmartfloTest, ItemsAsDocumented) {
     EXPECT_TRUE(item["user_role"]["id"].is_int64());
     EXPECT_TRUE(item["is_login_based_calling_enabled"].is_bool());
     EXPECT_EQ(num(item["user_status"]), user->active ? 1 : 0);
-    if (item["extension"].is_null()) some_null_extension = true;
-    else EXPECT_EQ(str(item["extension"]), user->extension);
+    if (item["extension"].is_null())
+      some_null_extension = true;
+    else
+      EXPECT_EQ(str(item["extension"]), user->extension);
   }
   EXPECT_TRUE(some_null_extension);
 }
@@ -187,7 +191,8 @@ TEST_F(SmartfloTest, RepeatedLoginsLockTheAccount) {
   options.login_lockout_window = std::chrono::seconds(600);
   Tenant& locked = sim.add_tenant(options);
   auto c = client();
-  const std::string body = R"({"email":")" + locked.options().user + R"(","password":")" + locked.options().password + R"("})";
+  const std::string body =
+      R"({"email":")" + locked.options().user + R"(","password":")" + locked.options().password + R"("})";
   for (int i = 0; i < 3; ++i) EXPECT_EQ(c.Post("/locked/v1/auth/login", body, "application/json")->status, 200);
   const auto refused = c.Post("/locked/v1/auth/login", body, "application/json");
   EXPECT_EQ(refused->status, 429);

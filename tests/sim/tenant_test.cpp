@@ -79,7 +79,8 @@ TEST_F(TenantTest, MutationsShowInTheNextListing) {
   explicit_user.extra_json["carrier_name"] = R"("Acme Carrier")";
   t.add_user(explicit_user);
   EXPECT_EQ(listed().at(5), "five@example.com");
-  Json json(c.Get("/sw/v1/user/list?per_page=100&order_dir=asc", httplib::Headers{{"X-Auth-Token", t.options().token}})->body);
+  Json json(c.Get("/sw/v1/user/list?per_page=100&order_dir=asc", httplib::Headers{{"X-Auth-Token", t.options().token}})
+                ->body);
   const auto first = json["payload"]["items"].at(0);
   EXPECT_EQ(str(first["report_count"]), "24 Hours");
   EXPECT_EQ(str(first["carrier_name"]), "Acme Carrier");

@@ -33,7 +33,10 @@ TEST_F(WorksectionTest, WrongOrMissingHashGetsStatusCode2) {
   EXPECT_EQ(c.Get("/projects/api/admin/v2/?action=get_users")->body, bad);
   EXPECT_EQ(c.Get("/projects/api/admin/v2/?action=get_users&hash=0123")->body, bad);
   // The legacy formula md5(action + key) is not accepted.
-  EXPECT_EQ(c.Get("/projects/api/admin/v2/?action=get_users&hash=" + core::md5_hex("get_users" + tenant->options().api_key))->body, bad);
+  EXPECT_EQ(
+      c.Get("/projects/api/admin/v2/?action=get_users&hash=" + core::md5_hex("get_users" + tenant->options().api_key))
+          ->body,
+      bad);
   EXPECT_EQ(tenant->stats().auth_rejections, 3u);
 }
 
