@@ -59,17 +59,38 @@ std::int64_t role_id(std::string_view role) {
   return 5;
 }
 
+// A user's fields that SimUser does not hold, derived from the seed and the id. Times
+// come from the seed, not the tenant clock, so that listings change only when users do.
+struct Derived {
+  std::string passwd, create_time, last_login_time, login_ip, cdr_api_token;  // empty = null
+  std::int64_t is_online = 2;
+  bool fullname = false;
+};
+
+Derived derive_fields(std::uint64_t seed, const SimUser& user) {
+  const auto fields = derive(seed, user.id, k_salt_fields);
+  const auto part = [&](int shift, std::uint64_t bound) {
+    return static_cast<std::int64_t>((fields >> shift) % bound);
+  };
+  Derived out;
+  out.passwd = passwd(seed, user.id);
+  out.create_time = iso_time(1518652924 + part(0, 3 * 365 * 86400), part(20, 1000000)).view();
+  if (part(32, 2) == 0) {  // has logged in
+    out.last_login_time = iso_time(k_clock_epoch - part(8, 864000), part(40, 1000000)).view();
+    out.login_ip = Formatted("10.{}.{}.{}", part(16, 256), part(24, 256), 1 + part(48, 254)).view();
+  }
+  out.cdr_api_token = cdr_api_token(seed, user.id).value_or("");
+  out.is_online = part(12, 5) == 0 ? 1 : 2;
+  out.fullname = part(4, 2) == 0;
+  return out;
+}
+
 // Every field of the documented example, in its order.
 void write_user(JsonOut& w, std::uint64_t seed, const SimUser& user) {
-  // Times derive from the seed, not the tenant clock, so that listings change only when users do.
-  const std::int64_t clock = k_clock_epoch;
-  const auto fields = derive(seed, user.id, k_salt_fields);
-  const auto created = 1518652924 + static_cast<std::int64_t>(fields % (3 * 365 * 86400));
-  const bool logged_in = (fields >> 32) % 2 == 0;
-  const auto cdr = cdr_api_token(seed, user.id);
+  const Derived derived = derive_fields(seed, user);
   ItemWriter item(w, user);
   item.number("user_id", user.id)
-      .text("passwd", passwd(seed, user.id))
+      .text("passwd", derived.passwd)
       .text("user_type", user.group)
       .boolean("active", user.active)
       .null("carrier_name")
@@ -78,15 +99,9 @@ void write_user(JsonOut& w, std::uint64_t seed, const SimUser& user) {
       .boolean("outbound_report", true)
       .raw("client_limits", "[]")
       .text_or_null("last_name", user.last_name)
-      .number("role_id", role_id(user.role));
-  const auto part = [&](int shift, std::uint64_t bound) {
-    return static_cast<std::int64_t>((fields >> shift) % bound);
-  };
-  if (logged_in)
-    item.text("last_login_time", iso_time(clock - part(8, 864000), part(40, 1000000)));
-  else
-    item.null("last_login_time");
-  item.boolean("all_termination", true)
+      .number("role_id", role_id(user.role))
+      .text_or_null("last_login_time", derived.last_login_time)
+      .boolean("all_termination", true)
       .null("report_fields")
       .null("client")
       .text("report_count", "1 Hour")
@@ -95,15 +110,11 @@ void write_user(JsonOut& w, std::uint64_t seed, const SimUser& user) {
       .null("cdr_expire")
       .boolean("is_preload", true)
       .null("landing_page")
-      .text_or_null(
-          "login_ip",
-          logged_in
-              ? Formatted("10.{}.{}.{}", (fields >> 16) % 256, (fields >> 24) % 256, 1 + (fields >> 48) % 254).view()
-              : std::string_view{})
+      .text_or_null("login_ip", derived.login_ip)
       .text("default_mod2", "")
       .null("avatar_id")
       .null("create_user_id")
-      .text("create_time", iso_time(created, part(20, 1000000)))
+      .text("create_time", derived.create_time)
       .null("agent")
       .boolean("report_group", true)
       .raw("auth_ip", "[]")
@@ -111,18 +122,16 @@ void write_user(JsonOut& w, std::uint64_t seed, const SimUser& user) {
       .null("card_id")
       .text_or_null("email", user.email)
       .null("last_seen")
-      .number("is_online", (fields >> 12) % 5 == 0 ? 1 : 2);
-  item.text("role_name", user.role);
-  if (user.group == "client")
+      .number("is_online", derived.is_online)
+      .text("role_name", user.role);
+  if (user.group == "client") {
     item.number("client_id", 2800 + user.id % 1000);
-  else
+  } else {
     item.null("client_id");
-  item.text_or_null("fullname", (fields >> 4) % 2 == 0 ? user.full_name() : "");
-  if (cdr)
-    item.text("cdr_api_token", *cdr);
-  else
-    item.null("cdr_api_token");
-  item.boolean("show_carrier_trunk_drop_only", false);
+  }
+  item.text_or_null("fullname", derived.fullname ? user.full_name() : "")
+      .text_or_null("cdr_api_token", derived.cdr_api_token)
+      .boolean("show_carrier_trunk_drop_only", false);
   item.finish();
 }
 

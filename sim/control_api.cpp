@@ -124,6 +124,12 @@ void register_tenant_routes(httplib::Server& server, Simulator& sim) {
                }
                return secrets_json(all);
              }));
+}
+
+void register_clock_routes(httplib::Server& server, Simulator& sim) {
+  const auto tenant = [&sim](const httplib::Request& request) -> Tenant& {
+    return sim.tenant(request.matches[1].str());
+  };
   server.Post(pattern(k_tenant, "/clock"), guarded([tenant](const httplib::Request& request) {
                 simdjson::dom::parser parser;
                 std::int64_t seconds = 0;
@@ -258,6 +264,7 @@ void register_fault_and_list_routes(httplib::Server& server, Simulator& sim) {
 
 void register_control_api(httplib::Server& server, Simulator& simulator) {
   register_tenant_routes(server, simulator);
+  register_clock_routes(server, simulator);
   register_user_routes(server, simulator);
   register_fault_and_list_routes(server, simulator);
 }
