@@ -90,9 +90,12 @@ void banner(const std::string& text) {
 
 // Round 2: a rename, an e-mail change, a deactivation, a removal and an addition.
 std::int64_t change_some_users(DemoTenants& t) {
-  const auto dialer_users = t.dialer.users();
-  t.dialer.update_user(dialer_users.at(0).id, [](sim::SimUser& u) { u.last_name = "Renamed"; });
-  t.dialer.update_user(dialer_users.at(1).id, [](sim::SimUser& u) { u.active = false; });
+  std::vector<std::int64_t> active;
+  for (const auto& user : t.dialer.users()) {
+    if (user.active) active.push_back(user.id);
+  }
+  t.dialer.update_user(active.at(0), [](sim::SimUser& u) { u.last_name = "Renamed"; });
+  t.dialer.update_user(active.at(1), [](sim::SimUser& u) { u.active = false; });
   const auto project_users = t.projects.users();
   t.projects.update_user(project_users.at(2).id, [](sim::SimUser& u) { u.email = "new.address@example.com"; });
   const auto removed = t.smartflo.users().at(3).id;

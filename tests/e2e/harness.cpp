@@ -11,6 +11,7 @@
 #include <thread>
 
 #include <SQLiteCpp/Database.h>
+#include <httplib.h>
 #include <SQLiteCpp/Statement.h>
 
 extern char** environ;
@@ -112,7 +113,7 @@ void E2eTest::write_config(const std::vector<SourceBlock>& sources, const std::s
   for (const auto& block : sources) {
     const auto& t = *block.tenant;
     const auto& o = t.options();
-    out << "  - name: " << (block.name.empty() ? o.name : block.name) << "\n";
+    out << "  - name: " << o.name << "\n";
     out << "    type: " << sim::vendor_name(o.vendor) << "\n";
     out << "    url: " << yaml_quote(t.config_url()) << "\n";
     auto secret = [&](const char* key, const std::string& value) {
@@ -199,6 +200,14 @@ std::string E2eTest::dump_data_tables() {
     }
   }
   return out.str();
+}
+
+std::string http_get(const std::string& url) {
+  const auto after_scheme = url.find("://") + 3;
+  const auto path_start = url.find('/', after_scheme);
+  httplib::Client client(url.substr(0, path_start));
+  auto response = client.Get(url.substr(path_start));
+  return response ? response->body : std::string();
 }
 
 std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {

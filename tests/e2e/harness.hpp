@@ -29,10 +29,13 @@ ProcessResult run_rosterd(const std::vector<std::string>& args, std::chrono::sec
 
 // One source block of a rosterd config for a simulator tenant.
 struct SourceBlock {
-  const sim::Tenant* tenant = nullptr;
-  std::string name;  // defaults to the tenant's name
+  SourceBlock(const sim::Tenant& source_tenant, std::map<std::string, std::string> extra_keys = {},
+              bool static_token = false)
+      : tenant(&source_tenant), extra(std::move(extra_keys)), use_token(static_token) {}
+
+  const sim::Tenant* tenant;
   std::map<std::string, std::string> extra;  // more keys, verbatim YAML values
-  bool use_token = false;  // smartflo/class4: the static token instead of a login
+  bool use_token;  // smartflo/class4: the static token instead of a login
 };
 
 class E2eTest : public ::testing::Test {
@@ -59,6 +62,9 @@ class E2eTest : public ::testing::Test {
   sim::Simulator m_sim;
   std::vector<std::string> m_config_secrets;
 };
+
+// The body of a GET to the simulator (http://127.0.0.1:PORT/...); empty on failure.
+std::string http_get(const std::string& url);
 
 // Lines of `text` that contain `needle`.
 std::vector<std::string> lines_with(const std::string& text, const std::string& needle);

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian 12), builds rosterd and runs `rosterd demo`:
+# the bundled vendor simulator synced into ./rosterd-demo.db over three rounds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build -j"$(nproc)" --target rosterd
+exec ./build/rosterd demo "$@"
