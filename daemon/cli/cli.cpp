@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--database", demo.database, "Database file for the demo");
   demo_cmd->add_flag("--keep", demo.keep, "Keep an existing demo database");
 
+  for (auto* command : {sync_cmd, check_cmd, demo_cmd}) add_global_options(*command, global);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
