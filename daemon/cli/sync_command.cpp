@@ -82,7 +82,8 @@ int sync_command(const GlobalOptions& global, const SyncOptions& options) {
       const int abandoned = store::fail_abandoned_runs(db.sql(), core::format_timestamp(core::system_clock().now()));
       if (abandoned > 0) core::log().warn("marked {} run(s) left 'running' by an ended rosterd process as failed", abandoned);
     }
-    sync::Runner runner(db);
+    store::Writer writer(db);
+    sync::Runner runner(db, writer);
     bool all_ok = true;
     for (const auto& [source, datasets] : selection) {
       for (const auto dataset : datasets) {

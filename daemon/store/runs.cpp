@@ -1,9 +1,9 @@
 #include "store/runs.hpp"
 
-#include <signal.h>
+#include "store/schedule.hpp"
+
 #include <unistd.h>
 
-#include <cerrno>
 
 #include <SQLiteCpp/Statement.h>
 
@@ -32,11 +32,6 @@ RunRecord read_run(SQLite::Statement& row) {
               row.getColumn(10).getInt64(), row.getColumn(11).getInt64(), row.getColumn(12).getInt64(),
               row.getColumn(13).getInt64(), row.getColumn(14).getInt64()};
   return r;
-}
-
-bool process_exists(std::int64_t pid) {
-  if (pid <= 0) return false;
-  return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
 }
 
 }  // namespace
@@ -97,7 +92,7 @@ int fail_abandoned_runs(SQLite::Database& db, const std::string& now) {
   std::vector<std::int64_t> abandoned;
   while (running.executeStep()) {
     const auto pid = running.getColumn(1).isNull() ? 0 : running.getColumn(1).getInt64();
-    if (pid == getpid() || process_exists(pid)) continue;
+    if (pid == getpid() || process_alive(pid)) continue;
     abandoned.push_back(running.getColumn(0).getInt64());
   }
   SQLite::Statement update(db,

@@ -17,6 +17,27 @@
 namespace rosterd::sync {
 namespace {
 
+// Thrown inside the write transaction when a stop is requested: the transaction
+// rolls back and the run is recorded as interrupted.
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted: rosterd is stopping; the run was rolled back") {}
+};
+
+// Called for each change written: a large run checks for a stop now and then, so
+// that shutdown never waits for a long write to finish.
+class StopCheck {
+ public:
+  explicit StopCheck(std::stop_token stop) : m_stop(std::move(stop)) {}
+  void operator()() {
+    if (++m_count % 1024 == 0 && m_stop.stop_requested()) throw Interrupted();
+  }
+
+ private:
+  std::stop_token m_stop;
+  std::uint64_t m_count = 0;
+};
+
 // What differs between a listing of users and a listing of named entities.
 template <class Record>
 struct Listing;
@@ -38,9 +59,11 @@ struct Listing<model::User> {
                             Planner<model::User>& sink) {
     return source.fetch_users(context, sink);
   }
-  static void apply(SQLite::Database& db, const store::ChangeStamp& stamp, model::Dataset, const UserPlan& plan) {
+  static void apply(SQLite::Database& db, const store::ChangeStamp& stamp, model::Dataset, const UserPlan& plan,
+                    StopCheck& check) {
     store::UserWriter writer(db, stamp);
     for (const auto& c : plan.changes) {
+      check();
       switch (c.kind) {
         case ChangeKind::added: writer.add(c.record); break;
         case ChangeKind::updated: writer.update(c.record, c.prior_version, c.fields); break;
@@ -71,9 +94,10 @@ struct Listing<model::NamedEntity> {
     return source.fetch_entities(context, dataset, sink);
   }
   static void apply(SQLite::Database& db, const store::ChangeStamp& stamp, model::Dataset dataset,
-                    const EntityPlan& plan) {
+                    const EntityPlan& plan, StopCheck& check) {
     store::EntityWriter writer(db, entity(dataset), stamp);
     for (const auto& c : plan.changes) {
+      check();
       switch (c.kind) {
         case ChangeKind::added: writer.add(c.record); break;
         case ChangeKind::updated: writer.update(c.record, c.fields); break;
@@ -120,8 +144,8 @@ void count_plan(const Plan<Record>& plan, store::RunCounts& counts) {
 
 }  // namespace
 
-Runner::Runner(store::Database& db, const core::Clock& clock)
-    : m_db(db), m_clock(clock), m_dry_run_output([](const std::string& line) {
+Runner::Runner(store::Database& reader, store::Writer& writer, const core::Clock& clock)
+    : m_reader(reader), m_writer(writer), m_clock(clock), m_dry_run_output([](const std::string& line) {
         std::fwrite(line.data(), 1, line.size(), stdout);
         std::fputc('\n', stdout);
       }) {}
@@ -156,16 +180,22 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
   };
 
   try {
-    auto& db = m_db.sql();
+    auto& db = m_reader.sql();
     if (!options.dry_run) {
-      outcome.run_id = store::begin_run(db, name, model::to_string(dataset), core::format_timestamp(m_clock.now()));
+      outcome.run_id = m_writer.run([&](store::Database& w) {
+        return store::begin_run(w.sql(), name, model::to_string(dataset), core::format_timestamp(m_clock.now()));
+      });
     }
     Planner<Record> planner(L::index(db, name, dataset));
     auto fetched = L::fetch(handle.source, context, dataset, planner);
     take_counters();
     if (!fetched) {
       outcome.counts.fetched = planner.fetched();
-      finish_failed(outcome, handle, dataset, store::RunStatus::failed, fetched.error().message);
+      const auto& error = fetched.error();
+      finish_failed(outcome, handle, dataset, store::RunStatus::failed,
+                    error.kind == core::ErrorKind::cancelled
+                        ? "interrupted: rosterd is stopping (" + error.message + "); nothing was written"
+                        : error.message);
       return outcome;
     }
     auto plan = planner.finish(L::loader(db, name, dataset));
@@ -185,12 +215,20 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
       lines.push_back(L::line(name, dataset, plan->changes[i]));
     }
     if (!options.dry_run) {
-      SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-      const store::ChangeStamp stamp{name, outcome.run_id, run_timestamp()};
-      L::apply(db, stamp, dataset, *plan);
-      take_counters();
-      store::finish_run(db, outcome.run_id, store::RunStatus::ok, stamp.at, outcome.counts, std::nullopt);
-      transaction.commit();
+      m_writer.run([&](store::Database& w) {
+        SQLite::Transaction transaction(w.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        const store::ChangeStamp stamp{name, outcome.run_id, run_timestamp(w)};
+        StopCheck check(stop);
+        L::apply(w.sql(), stamp, dataset, *plan, check);
+        take_counters();
+        store::finish_run(w.sql(), outcome.run_id, store::RunStatus::ok, stamp.at, outcome.counts, std::nullopt);
+        transaction.commit();
+        try {
+          w.checkpoint();
+        } catch (const std::exception& e) {
+          core::log().warn("{}: checkpoint after the run failed: {}", name, e.what());
+        }
+      });
     }
     outcome.status = store::RunStatus::ok;
     take_counters();
@@ -200,12 +238,10 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
       m_dry_run_output(summary + " (dry run: nothing written)");
     } else {
       core::log().info("{}", summary);
-      try {
-        m_db.checkpoint();
-      } catch (const std::exception& e) {
-        core::log().warn("{}: checkpoint after the run failed: {}", name, e.what());
-      }
     }
+  } catch (const Interrupted& e) {
+    take_counters();
+    finish_failed(outcome, handle, dataset, store::RunStatus::failed, e.what());
   } catch (const std::exception& e) {
     take_counters();
     finish_failed(outcome, handle, dataset, store::RunStatus::failed, fmt::format("database: {}", e.what()));
@@ -213,9 +249,9 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
   return outcome;
 }
 
-std::string Runner::run_timestamp() {
+std::string Runner::run_timestamp(store::Database& db) {
   auto now = m_clock.now();
-  if (auto latest = store::latest_change_time(m_db.sql())) {
+  if (auto latest = store::latest_change_time(db.sql())) {
     if (auto parsed = core::parse_timestamp(*latest); parsed && *parsed > now) now = *parsed;
   }
   return core::format_timestamp(now);
@@ -241,8 +277,10 @@ void Runner::finish_failed(RunOutcome& outcome, const SourceHandle& handle, mode
   core::log().error("{}: {}: {}: {}", name, model::to_string(dataset), store::to_string(status), *outcome.error);
   if (outcome.run_id == 0) return;
   try {
-    store::finish_run(m_db.sql(), outcome.run_id, status, core::format_timestamp(m_clock.now()), outcome.counts,
-                      outcome.error);
+    m_writer.run([&](store::Database& w) {
+      store::finish_run(w.sql(), outcome.run_id, status, core::format_timestamp(m_clock.now()), outcome.counts,
+                        outcome.error);
+    });
   } catch (const std::exception& e) {
     core::log().error("{}: could not record the run's failure: {}", name, e.what());
   }

@@ -18,6 +18,7 @@
 #include "sources/source.hpp"
 #include "store/database.hpp"
 #include "store/runs.hpp"
+#include "store/writer.hpp"
 
 namespace rosterd::sync {
 
@@ -46,9 +47,12 @@ struct SourceHandle {
 
 using LineSink = std::function<void(const std::string&)>;
 
+// Plans on `reader` (a connection of the calling thread) and writes through
+// `writer`, so that runs of different sources can proceed on several threads.
+// The two may share one Database when a single thread runs everything.
 class Runner {
  public:
-  explicit Runner(store::Database& db, const core::Clock& clock = core::system_clock());
+  Runner(store::Database& reader, store::Writer& writer, const core::Clock& clock = core::system_clock());
 
   // Where a dry run prints its change lines (all of them); stdout by default.
   void set_dry_run_output(LineSink sink) { m_dry_run_output = std::move(sink); }
@@ -61,12 +65,13 @@ class Runner {
   RunOutcome run_listing(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
                          std::stop_token stop);
 
-  std::string run_timestamp();
+  std::string run_timestamp(store::Database& db);
   void report_changes(const std::vector<std::string>& first_lines, std::int64_t total, bool dry_run);
   void finish_failed(RunOutcome& outcome, const SourceHandle& handle, model::Dataset dataset, store::RunStatus status,
                      const std::string& error);
 
-  store::Database& m_db;
+  store::Database& m_reader;
+  store::Writer& m_writer;
   const core::Clock& m_clock;
   LineSink m_dry_run_output;
 };
