@@ -1,4 +1,6 @@
 #include <cstdio>
+
+#include <CLI/CLI.hpp>
 #include <memory>
 
 #include <fmt/format.h>
@@ -22,7 +24,9 @@ std::string joined(const std::vector<std::string>& items) {
 
 }  // namespace
 
-int check_command(const GlobalOptions& global, const CheckOptions& options) {
+namespace {
+
+int check_command(const GlobalOptions& global, bool connect) {
   service::SignalWatcher signals;
   config::Config config;
   std::vector<std::unique_ptr<sync::ConfiguredSource>> sources;
@@ -40,7 +44,7 @@ int check_command(const GlobalOptions& global, const CheckOptions& options) {
     std::printf("  %-20s %-12s %-45s every %-6s %s\n", c.name.c_str(), c.type.c_str(), core::redact_url(c.url).c_str(),
                 core::format_duration(c.interval).c_str(), joined(c.datasets).c_str());
   }
-  if (!options.connect) return k_exit_ok;
+  if (!connect) return k_exit_ok;
 
   int failures = 0;
   for (const auto& s : sources) {
@@ -57,6 +61,15 @@ int check_command(const GlobalOptions& global, const CheckOptions& options) {
     }
   }
   return failures == 0 ? k_exit_ok : k_exit_failed;
+}
+
+}  // namespace
+
+Command add_check_command(CLI::App& parent, const GlobalOptions& global) {
+  auto connect = std::make_shared<bool>(false);
+  auto* app = parent.add_subcommand("check", "Validate the configuration");
+  app->add_flag("--connect", *connect, "Also authenticate against each source");
+  return {app, [&global, connect] { return check_command(global, *connect); }};
 }
 
 }  // namespace rosterd::cli

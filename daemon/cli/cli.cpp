@@ -1,5 +1,7 @@
 #include "cli/cli.hpp"
 
+#include <vector>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
@@ -22,30 +24,17 @@ int main(int argc, char** argv) {
   app.name("rosterd");
   app.set_version_flag("--version", "rosterd " ROSTERD_VERSION);
   app.require_subcommand(1);
-  app.fallthrough();  // global options are accepted after the subcommand too
+  app.fallthrough();  // --version after a subcommand
 
   GlobalOptions global;
   add_global_options(app, global);
-
-  SyncOptions sync;
-  auto* sync_cmd = app.add_subcommand("sync", "Sync every (or the named) source once, then exit");
-  sync_cmd->add_option("--source", sync.sources, "Only this source (repeatable)");
-  sync_cmd->add_option("--dataset", sync.datasets,
-                       "Only this dataset: users, portfolios, profiles, campaigns (repeatable)");
-  sync_cmd->add_flag("--dry-run", sync.dry_run, "Print the changes a run would make; write nothing");
-  sync_cmd->add_flag("--force", sync.force, "Apply a run the mass-removal guard would refuse");
-
-  CheckOptions check;
-  auto* check_cmd = app.add_subcommand("check", "Validate the configuration");
-  check_cmd->add_flag("--connect", check.connect, "Also authenticate against each source");
-
-  DemoOptions demo;
-  auto* demo_cmd = app.add_subcommand(
-      "demo", "Sync the bundled vendor simulator into ./rosterd-demo.db, change some users, sync again");
-  demo_cmd->add_option("--database", demo.database, "Database file for the demo");
-  demo_cmd->add_flag("--keep", demo.keep, "Keep an existing demo database");
-
-  for (auto* command : {sync_cmd, check_cmd, demo_cmd}) add_global_options(*command, global);
+  const std::vector<Command> commands{
+      add_sync_command(app, global),
+      add_check_command(app, global),
+      add_demo_command(app, global),
+  };
+  // Each subcommand's help lists the global options too.
+  for (const auto& command : commands) add_global_options(*command.app, global);
 
   try {
     app.parse(argc, argv);
@@ -53,10 +42,9 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? k_exit_ok : k_exit_usage;
   }
-
-  if (sync_cmd->parsed()) return sync_command(global, sync);
-  if (check_cmd->parsed()) return check_command(global, check);
-  if (demo_cmd->parsed()) return demo_command(global, demo);
+  for (const auto& command : commands) {
+    if (command.app->parsed()) return command.run();
+  }
   return k_exit_usage;
 }
 

@@ -1,9 +1,16 @@
 #pragma once
-// The subcommands. Each returns the process exit status (SPEC 5).
+// The subcommands. Each file `<name>_command.cpp` defines add_<name>_command(),
+// which declares its options on a new CLI11 subcommand and returns the action
+// to run when that subcommand was chosen. cli.cpp lists them all.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace rosterd::cli {
 
@@ -16,24 +23,22 @@ struct GlobalOptions {
   std::optional<std::string> log_level;    // --log-level, overrides the file
 };
 
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;  // called after parsing, when `app` was chosen
+};
+
+Command add_sync_command(CLI::App& parent, const GlobalOptions& global);
+Command add_check_command(CLI::App& parent, const GlobalOptions& global);
+Command add_demo_command(CLI::App& parent, const GlobalOptions& global);
+
+// For `demo`, which drives the same code path as `rosterd sync`.
 struct SyncOptions {
   std::vector<std::string> sources;   // --source, repeatable; empty = all
   std::vector<std::string> datasets;  // --dataset, repeatable; empty = each source's configured ones
   bool dry_run = false;
   bool force = false;
 };
-
-struct CheckOptions {
-  bool connect = false;
-};
-
-struct DemoOptions {
-  std::string database = "rosterd-demo.db";
-  bool keep = false;  // keep an existing demo database instead of starting afresh
-};
-
 int sync_command(const GlobalOptions& global, const SyncOptions& options);
-int check_command(const GlobalOptions& global, const CheckOptions& options);
-int demo_command(const GlobalOptions& global, const DemoOptions& options);
 
 }  // namespace rosterd::cli

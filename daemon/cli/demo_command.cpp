@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "cli/app_context.hpp"
@@ -106,6 +107,13 @@ std::int64_t change_some_users(DemoTenants& t) {
 
 }  // namespace
 
+namespace {
+
+struct DemoOptions {
+  std::string database = "rosterd-demo.db";
+  bool keep = false;  // keep an existing demo database instead of starting afresh
+};
+
 int demo_command(const GlobalOptions& global, const DemoOptions& options) {
   const auto database = fs::absolute(options.database).string();
   if (!options.keep) {
@@ -152,6 +160,17 @@ int demo_command(const GlobalOptions& global, const DemoOptions& options) {
   std::printf("  sqlite3 %s \"SELECT id, source, dataset, status, fetched, added, updated, removed, restored FROM sync_runs\"\n",
               database.c_str());
   return status;
+}
+
+}  // namespace
+
+Command add_demo_command(CLI::App& parent, const GlobalOptions& global) {
+  auto options = std::make_shared<DemoOptions>();
+  auto* app = parent.add_subcommand(
+      "demo", "Sync the bundled vendor simulator into ./rosterd-demo.db, change some users, sync again");
+  app->add_option("--database", options->database, "Database file for the demo");
+  app->add_flag("--keep", options->keep, "Keep an existing demo database");
+  return {app, [&global, options] { return demo_command(global, *options); }};
 }
 
 }  // namespace rosterd::cli

@@ -1,4 +1,6 @@
 #include <algorithm>
+
+#include <CLI/CLI.hpp>
 #include <memory>
 
 #include <fmt/format.h>
@@ -98,6 +100,17 @@ int sync_command(const GlobalOptions& global, const SyncOptions& options) {
     print_error(e.what());
     return k_exit_failed;
   }
+}
+
+Command add_sync_command(CLI::App& parent, const GlobalOptions& global) {
+  auto options = std::make_shared<SyncOptions>();
+  auto* app = parent.add_subcommand("sync", "Sync every (or the named) source once, then exit");
+  app->add_option("--source", options->sources, "Only this source (repeatable)");
+  app->add_option("--dataset", options->datasets,
+                  "Only this dataset: users, portfolios, profiles, campaigns (repeatable)");
+  app->add_flag("--dry-run", options->dry_run, "Print the changes a run would make; write nothing");
+  app->add_flag("--force", options->force, "Apply a run the mass-removal guard would refuse");
+  return {app, [&global, options] { return sync_command(global, *options); }};
 }
 
 }  // namespace rosterd::cli
