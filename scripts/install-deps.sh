@@ -17,10 +17,16 @@ packages=(
   libssl-dev             # MD5 for the Worksection request hash
   libgtest-dev libgmock-dev  # tests
 )
-if [[ "${1:-}" == "--with-tools" ]]; then
-  # Optional: fuzzing, systemd unit analysis and the benchmark's comparison tool.
-  packages+=(clang-14 libclang-rt-14-dev systemd sqlite-utils)
-fi
+for arg in "$@"; do
+  case "$arg" in
+    # What the test suite needs beyond the build: clang for the libFuzzer targets,
+    # systemd for `systemd-analyze security` on the unit.
+    --test-tools) packages+=(clang-14 libclang-rt-14-dev systemd) ;;
+    # The benchmark's comparison tool and measurement helpers.
+    --bench-tools) packages+=(sqlite-utils time) ;;
+    *) echo "usage: $0 [--test-tools] [--bench-tools]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,16 +2,26 @@
 // What every subcommand starts with: the configuration, logging set up from it,
 // and the way errors reach the user.
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "cli/commands.hpp"
 #include "config/config.hpp"
+#include "store/database.hpp"
 
 namespace rosterd::cli {
 
 // Loads and validates the configuration, sets up logging (level from --log-level,
 // else the file) and logs the configuration's warnings. Throws config::ConfigError.
 config::Config load_configuration(const GlobalOptions& global);
+
+// The database for read-only commands (status, history, changes, users): `database`
+// (their --database option) when given, else the configuration's. Reporting
+// users often may not read the configuration (it holds credentials), so
+// --database lets them work without it. Never creates or migrates.
+// Throws config::ConfigError (configuration) or store::StoreError (database).
+store::Database open_database_for_reading(const GlobalOptions& global, const std::optional<std::string>& database);
 
 // "rosterd: <message>" on stderr, secrets masked.
 void print_error(std::string_view message);
