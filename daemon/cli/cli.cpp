@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   GlobalOptions global;
   add_global_options(app, global);
   const std::vector<Command> commands{
+      add_run_command(app, global),
       add_sync_command(app, global),
       add_check_command(app, global),
       add_demo_command(app, global),

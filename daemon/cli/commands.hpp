@@ -28,6 +28,7 @@ struct Command {
   std::function<int()> run;  // called after parsing, when `app` was chosen
 };
 
+Command add_run_command(CLI::App& parent, const GlobalOptions& global);
 Command add_sync_command(CLI::App& parent, const GlobalOptions& global);
 Command add_check_command(CLI::App& parent, const GlobalOptions& global);
 Command add_demo_command(CLI::App& parent, const GlobalOptions& global);

@@ -19,6 +19,10 @@ extern char** environ;
 namespace rosterd::testing {
 namespace {
 
+// The tests read while rosterd writes (and creates the database): wait for locks
+// like every rosterd connection does.
+constexpr int k_busy_timeout_ms = 10'000;
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream out;
@@ -37,25 +41,34 @@ std::string yaml_quote(const std::string& text) {
 
 }  // namespace
 
-ProcessResult run_rosterd(const std::vector<std::string>& args, std::chrono::seconds timeout,
-                          const std::map<std::string, std::string>& extra_env) {
-  TempDir io;
-  const auto out_path = io.file("out");
-  const auto err_path = io.file("err");
+namespace {
+
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& extra_env) {
+  std::vector<std::string> out;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    const auto key = entry.substr(0, entry.find('='));
+    if (key == "ROSTERD_CONFIG" || key == "JOURNAL_STREAM" || key == "NOTIFY_SOCKET" || key == "WATCHDOG_USEC" ||
+        extra_env.count(key) != 0) {
+      continue;
+    }
+    out.push_back(entry);
+  }
+  for (const auto& [k, v] : extra_env) out.push_back(k + "=" + v);
+  return out;
+}
+
+}  // namespace
+
+RosterdProcess::RosterdProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& extra_env) {
+  const auto out_path = m_io.file("out");
+  const auto err_path = m_io.file("err");
   std::vector<std::string> argv_storage{ROSTERD_BINARY};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
-
-  std::vector<std::string> env_storage;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string entry(*e);
-    const auto key = entry.substr(0, entry.find('='));
-    if (key == "ROSTERD_CONFIG" || key == "JOURNAL_STREAM" || extra_env.count(key) != 0) continue;
-    env_storage.push_back(entry);
-  }
-  for (const auto& [k, v] : extra_env) env_storage.push_back(k + "=" + v);
+  auto env_storage = child_environment(extra_env);
   std::vector<char*> envp;
   for (auto& e : env_storage) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -65,30 +78,56 @@ ProcessResult run_rosterd(const std::vector<std::string>& args, std::chrono::sec
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  if (posix_spawn(&m_pid, argv[0], &actions, nullptr, argv.data(), envp.data()) != 0) m_pid = -1;
   posix_spawn_file_actions_destroy(&actions);
-  ProcessResult result;
-  if (rc != 0) {
-    result.err = "posix_spawn failed";
-    return result;
+}
+
+RosterdProcess::~RosterdProcess() {
+  if (m_pid > 0 && !m_exit) {
+    kill(m_pid, SIGKILL);
+    int status = 0;
+    waitpid(m_pid, &status, 0);
   }
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+}
+
+void RosterdProcess::signal(int number) const {
+  if (m_pid > 0) kill(m_pid, number);
+}
+
+std::optional<int> RosterdProcess::wait(std::chrono::milliseconds timeout) {
+  if (m_exit || m_pid <= 0) return m_exit;
   int status = 0;
+  const bool done = eventually([&] { return waitpid(m_pid, &status, WNOHANG) == m_pid; }, timeout);
+  if (!done) return std::nullopt;
+  m_exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return m_exit;
+}
+
+std::string RosterdProcess::out() const { return read_file(m_io.file("out")); }
+std::string RosterdProcess::err() const { return read_file(m_io.file("err")); }
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      result.err = "timed out\n";
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds{5});  // polling a child, not a race
+    if (condition()) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
   }
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  result.out = read_file(out_path);
-  result.err += read_file(err_path);
+}
+
+ProcessResult run_rosterd(const std::vector<std::string>& args, std::chrono::seconds timeout,
+                          const std::map<std::string, std::string>& extra_env) {
+  RosterdProcess process(args, extra_env);
+  ProcessResult result;
+  auto exit = process.wait(timeout);
+  if (!exit) {
+    process.signal(SIGKILL);
+    exit = process.wait(std::chrono::seconds{10});
+    result.err = "timed out\n";
+  }
+  result.exit_code = exit.value_or(-1);
+  result.out = process.out();
+  result.err += process.err();
   return result;
 }
 
@@ -108,7 +147,10 @@ sim::Tenant& E2eTest::add_tenant(const std::string& name, sim::Vendor vendor, in
 void E2eTest::write_config(const std::vector<SourceBlock>& sources, const std::string& defaults) {
   std::ostringstream out;
   out << "database: " << yaml_quote(db_path()) << "\nlog_level: info\n";
-  out << "defaults:\n  timeout: 5s\n  retries: 1\n" << defaults;
+  out << "defaults:\n" << defaults;
+  // The harness's defaults unless the test set its own.
+  if (defaults.find("timeout:") == std::string::npos) out << "  timeout: 5s\n";
+  if (defaults.find("retries:") == std::string::npos) out << "  retries: 1\n";
   out << "sources:\n";
   for (const auto& block : sources) {
     const auto& t = *block.tenant;
@@ -156,18 +198,18 @@ ProcessResult E2eTest::sync(const std::vector<std::string>& extra_args) {
 }
 
 std::int64_t E2eTest::count(const std::string& sql) {
-  SQLite::Database db(db_path(), SQLite::OPEN_READONLY);
+  SQLite::Database db(db_path(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
   return db.execAndGet(sql).getInt64();
 }
 
 std::string E2eTest::value(const std::string& sql) {
-  SQLite::Database db(db_path(), SQLite::OPEN_READONLY);
+  SQLite::Database db(db_path(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
   const auto v = db.execAndGet(sql);
   return v.isNull() ? "<null>" : v.getString();
 }
 
 std::vector<std::vector<std::string>> E2eTest::rows(const std::string& sql) {
-  SQLite::Database db(db_path(), SQLite::OPEN_READONLY);
+  SQLite::Database db(db_path(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
   SQLite::Statement query(db, sql);
   std::vector<std::vector<std::string>> out;
   while (query.executeStep()) {
@@ -182,10 +224,10 @@ std::vector<std::vector<std::string>> E2eTest::rows(const std::string& sql) {
 }
 
 std::string E2eTest::dump_data_tables() {
-  SQLite::Database db(db_path(), SQLite::OPEN_READONLY);
+  SQLite::Database db(db_path(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
   SQLite::Statement tables(db,
                            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                           "AND name != 'sync_runs' ORDER BY name");
+                           "AND name NOT IN ('sync_runs', 'schedule') ORDER BY name");
   std::ostringstream out;
   while (tables.executeStep()) {
     const auto name = tables.getColumn(0).getString();
@@ -208,6 +250,20 @@ std::string http_get(const std::string& url) {
   httplib::Client client(url.substr(0, path_start));
   auto response = client.Get(url.substr(path_start));
   return response ? response->body : std::string();
+}
+
+std::string first_difference(const std::string& a, const std::string& b) {
+  std::istringstream left(a), right(b);
+  std::string l, r;
+  for (int line = 1;; ++line) {
+    const bool more_left = static_cast<bool>(std::getline(left, l));
+    const bool more_right = static_cast<bool>(std::getline(right, r));
+    if (!more_left && !more_right) return {};
+    if (!more_left || !more_right || l != r) {
+      return "line " + std::to_string(line) + ":\n  before: " + (more_left ? l.substr(0, 300) : "<end>") +
+             "\n  after:  " + (more_right ? r.substr(0, 300) : "<end>");
+    }
+  }
 }
 
 std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {

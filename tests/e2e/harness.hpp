@@ -3,7 +3,11 @@
 // config file and a database in a temporary directory, and the real `rosterd`
 // binary run as a child process.
 
+#include <sys/types.h>
+
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -22,6 +26,33 @@ struct ProcessResult {
   std::string err;
   [[nodiscard]] std::string all() const { return out + err; }
 };
+
+// A rosterd process running in the background (`rosterd run`), killed at
+// destruction if still alive.
+class RosterdProcess {
+ public:
+  explicit RosterdProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& extra_env = {});
+  ~RosterdProcess();
+  RosterdProcess(const RosterdProcess&) = delete;
+  RosterdProcess& operator=(const RosterdProcess&) = delete;
+
+  [[nodiscard]] pid_t pid() const { return m_pid; }
+  void signal(int number) const;
+  // The exit status once it exited within `timeout` (-1 for death by a signal);
+  // nullopt while it still runs.
+  std::optional<int> wait(std::chrono::milliseconds timeout);
+  [[nodiscard]] std::string out() const;
+  [[nodiscard]] std::string err() const;
+
+ private:
+  TempDir m_io;
+  pid_t m_pid = -1;
+  std::optional<int> m_exit;
+};
+
+// Checks `condition` every 20 ms until it holds or `timeout` passes; returns
+// whether it held. For waiting on a process, never a fixed sleep.
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
 // Runs the rosterd binary with `args`, waits at most `timeout`.
 ProcessResult run_rosterd(const std::vector<std::string>& args, std::chrono::seconds timeout = std::chrono::seconds{120},
@@ -55,7 +86,8 @@ class E2eTest : public ::testing::Test {
   std::int64_t count(const std::string& sql);
   std::vector<std::vector<std::string>> rows(const std::string& sql);  // NULL as "<null>"
   std::string value(const std::string& sql);
-  // Every row of every table but sync_runs, as text: equal dumps = unchanged data.
+  // Every row of every table but the bookkeeping ones (sync_runs, schedule), as
+  // text: equal dumps = unchanged data. Compare with EXPECT_SAME_DATA.
   std::string dump_data_tables();
 
   TempDir m_dir;
@@ -65,6 +97,10 @@ class E2eTest : public ::testing::Test {
 
 // The body of a GET to the simulator (http://127.0.0.1:PORT/...); empty on failure.
 std::string http_get(const std::string& url);
+
+// The first line where two dumps differ (empty when equal), for readable failures.
+std::string first_difference(const std::string& a, const std::string& b);
+#define EXPECT_SAME_DATA(before, after) EXPECT_EQ(::rosterd::testing::first_difference(before, after), "")
 
 // Lines of `text` that contain `needle`.
 std::vector<std::string> lines_with(const std::string& text, const std::string& needle);

@@ -1,0 +1,289 @@
+#include "service/daemon.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/duration.hpp"
+#include "core/log.hpp"
+#include "core/timestamp.hpp"
+#include "service/config_diff.hpp"
+#include "sources/registry.hpp"
+#include "store/runs.hpp"
+#include "store/schedule.hpp"
+#include "sync/runner.hpp"
+
+namespace rosterd::service {
+namespace {
+
+config::Config load(const DaemonOptions& options) {
+  auto config = config::load_config(options.config_path, sources::source_schemas());
+  core::set_log_level(options.log_level.value_or(config.log_level));
+  for (const auto& warning : config.warnings) core::log().warn("{}", warning);
+  return config;
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+core::Millis interval_for(const config::SourceConfig& source, model::Dataset) { return source.interval; }
+
+Daemon::Daemon(DaemonOptions options, Notifier& notifier, const core::Clock& clock)
+    : m_options(std::move(options)), m_notifier(notifier), m_clock(clock), m_config(load(m_options)) {
+  for (const auto& source : m_config.sources) {
+    m_sources.emplace(source.name, std::make_shared<sync::ConfiguredSource>(source));
+  }
+  m_db.emplace(store::Database::open(m_config.database));
+  m_writer.emplace(*m_db);
+  const auto abandoned = m_writer->run([&](store::Database& db) {
+    return store::fail_abandoned_runs(db.sql(), core::format_timestamp(m_clock.now()));
+  });
+  if (abandoned > 0) core::log().warn("marked {} run(s) left 'running' by an ended rosterd process as failed", abandoned);
+  m_pool = std::make_unique<WorkerPool>(m_config.database, static_cast<std::size_t>(m_config.concurrency));
+
+  std::vector<std::string> names;
+  for (const auto& source : m_config.sources) names.push_back(source.name);
+  schedule_sources(names);
+  m_writer->run([](store::Database& db) { store::replace_schedule(db.sql(), {}); });
+  publish_all();
+  core::log().info("rosterd {} running: {} sources, {} datasets, concurrency {}, database {}", ROSTERD_VERSION,
+                   m_sources.size(), m_scheduler.jobs().size(), m_config.concurrency, m_config.database);
+}
+
+Daemon::~Daemon() = default;
+
+void Daemon::request_reload() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_reload_requested = true;
+  }
+  m_wake.notify_all();
+}
+
+void Daemon::schedule_sources(const std::vector<std::string>& names) {
+  const auto now = m_clock.steady_now();
+  for (const auto& name : names) {
+    const auto& source = *m_sources.at(name);
+    const auto datasets = source.datasets();
+    for (auto it = m_scheduler.jobs().begin(); it != m_scheduler.jobs().end();) {
+      const auto key = (it++)->first;
+      if (key.source == name && std::find(datasets.begin(), datasets.end(), key.dataset) == datasets.end()) {
+        m_scheduler.remove(key);
+      }
+    }
+    for (const auto dataset : datasets) {
+      m_scheduler.upsert({name, dataset}, interval_for(source.config(), dataset), now);
+    }
+  }
+}
+
+int Daemon::run(std::stop_token stop) {
+  std::stop_callback wake_on_stop(stop, [this] { m_wake.notify_all(); });
+  update_status();
+  m_notifier.notify("READY=1\nSTATUS=" + m_status);
+  const auto watchdog = m_notifier.watchdog_interval();
+  std::optional<core::SteadyTime> watchdog_due;
+  if (watchdog) watchdog_due = m_clock.steady_now();
+
+  while (!stop.stop_requested()) {
+    handle_completions();
+    bool reload_now = false;
+    {
+      std::lock_guard lock(m_mutex);
+      std::swap(reload_now, m_reload_requested);
+    }
+    if (reload_now) reload();
+    dispatch(stop);
+    if (watchdog_due && m_clock.steady_now() >= *watchdog_due) {
+      m_notifier.notify("WATCHDOG=1");
+      watchdog_due = m_clock.steady_now() + *watchdog / 2;
+    }
+    wait_for_work(watchdog_due, stop);
+  }
+
+  m_notifier.notify("STOPPING=1\nSTATUS=stopping: interrupting the runs in progress");
+  core::log().info("stopping: {} run(s) in progress are interrupted and rolled back", m_in_flight);
+  drain();
+  m_pool.reset();
+  core::log().info("stopped");
+  return 0;
+}
+
+void Daemon::wait_for_work(std::optional<core::SteadyTime> watchdog_due, const std::stop_token& stop) {
+  auto until = m_clock.steady_now() + std::chrono::minutes{1};
+  if (auto due = m_scheduler.next_due(); due && m_in_flight < static_cast<std::size_t>(m_config.concurrency)) {
+    until = std::min(until, *due);
+  }
+  if (watchdog_due) until = std::min(until, *watchdog_due);
+  std::unique_lock lock(m_mutex);
+  m_wake.wait_until(lock, until, [&] { return stop.stop_requested() || m_reload_requested || !m_completions.empty(); });
+}
+
+void Daemon::dispatch(std::stop_token stop) {
+  const auto limit = static_cast<std::size_t>(m_config.concurrency);
+  if (m_in_flight >= limit) return;
+  const auto ready = m_scheduler.take_ready(m_clock.steady_now(), limit - m_in_flight);
+  for (const auto& key : ready) start_job(key, stop);
+  if (!ready.empty()) {
+    publish({ready.begin(), ready.end()});
+    update_status();
+  }
+}
+
+void Daemon::start_job(const JobKey& key, std::stop_token stop) {
+  ++m_in_flight;
+  auto source = m_sources.at(key.source);  // the run keeps its source alive through a reload
+  const auto started = m_clock.steady_now();
+  m_pool->submit([this, key, source, started, stop](store::Database* reader) {
+    bool ok = false;
+    try {
+      if (reader != nullptr) {
+        sync::Runner runner(*reader, *m_writer, m_clock);
+        ok = runner.run(source->handle(), key.dataset, {}, stop).status == store::RunStatus::ok;
+      }
+    } catch (const std::exception& e) {
+      core::log().error("{}: {}: {}", key.source, model::to_string(key.dataset), e.what());
+    }
+    {
+      std::lock_guard lock(m_mutex);
+      m_completions.push_back({key, ok, started});
+    }
+    m_wake.notify_all();
+  });
+}
+
+void Daemon::handle_completions() {
+  std::vector<Completion> done;
+  {
+    std::lock_guard lock(m_mutex);
+    done.swap(m_completions);
+  }
+  if (done.empty()) return;
+  std::set<JobKey> keys;
+  for (const auto& completion : done) {
+    --m_in_flight;
+    m_scheduler.finished(completion.key, completion.ok, completion.started, m_clock.steady_now());
+    if (m_scheduler.jobs().count(completion.key) != 0) keys.insert(completion.key);
+  }
+  publish(keys);
+  update_status();
+}
+
+void Daemon::drain() {
+  std::unique_lock lock(m_mutex);
+  while (m_in_flight > 0) {
+    m_wake.wait(lock, [this] { return !m_completions.empty(); });
+    m_in_flight -= m_completions.size();
+    m_completions.clear();
+  }
+}
+
+void Daemon::reload() {
+  m_notifier.notify("RELOADING=1\nSTATUS=reloading the configuration");
+  config::Config next;
+  SourceMap rebuilt;
+  ConfigDiff diff;
+  try {
+    next = load(m_options);
+    diff = diff_sources(m_config, next);
+    for (const auto* names : {&diff.added, &diff.changed}) {
+      for (const auto& name : *names) {
+        rebuilt.emplace(name, std::make_shared<sync::ConfiguredSource>(*next.find_source(name)));
+      }
+    }
+  } catch (const config::ConfigError& e) {
+    core::log().error("reload rejected, still running the previous configuration: {}", e.what());
+    m_notifier.notify("READY=1\nSTATUS=" + m_status);
+    return;
+  }
+  if (next.database != m_config.database) {
+    core::log().warn("reload: database changes from {} to {} need a restart; still using {}", m_config.database,
+                     next.database, m_config.database);
+    next.database = m_config.database;
+  }
+  for (const auto& name : diff.removed) {
+    m_sources.erase(name);
+    for (auto it = m_scheduler.jobs().begin(); it != m_scheduler.jobs().end();) {
+      const auto key = (it++)->first;
+      if (key.source == name) m_scheduler.remove(key);
+    }
+  }
+  for (auto& [name, source] : rebuilt) m_sources.insert_or_assign(name, source);
+  // Unchanged sources keep their objects; their configs are equal but for positions.
+  m_config = std::move(next);
+  std::vector<std::string> scheduled = diff.added;
+  scheduled.insert(scheduled.end(), diff.changed.begin(), diff.changed.end());
+  schedule_sources(scheduled);
+  m_pool->grow(static_cast<std::size_t>(m_config.concurrency));
+
+  std::vector<std::string> names;
+  for (const auto& [name, source] : m_sources) names.push_back(name);
+  m_writer->run([&](store::Database& db) { store::keep_schedule_of(db.sql(), names); });
+  publish_all();
+  core::log().info("reloaded {}: added {}; removed {}; changed {}", m_config.path, join(diff.added), join(diff.removed),
+                   join(diff.changed));
+  update_status();
+  m_notifier.notify("READY=1\nSTATUS=" + m_status);
+}
+
+void Daemon::publish_all() {
+  std::set<JobKey> keys;
+  for (const auto& [key, job] : m_scheduler.jobs()) keys.insert(key);
+  publish(keys);
+}
+
+void Daemon::publish(const std::set<JobKey>& keys) {
+  if (keys.empty()) return;
+  const auto wall = m_clock.now();
+  const auto steady = m_clock.steady_now();
+  std::vector<store::ScheduleRow> rows;
+  for (const auto& key : keys) {
+    const auto& job = m_scheduler.jobs().at(key);
+    store::ScheduleRow row;
+    row.source = key.source;
+    row.dataset = std::string(model::to_string(key.dataset));
+    row.interval_ms = job.interval.count();
+    if (!job.running) {
+      row.next_due_at = core::format_timestamp(wall + std::max(core::Millis{0}, std::chrono::duration_cast<core::Millis>(
+                                                                                      job.due - steady)));
+    }
+    row.consecutive_failures = job.failures;
+    row.pid = getpid();
+    row.updated_at = core::format_timestamp(wall);
+    rows.push_back(std::move(row));
+  }
+  try {
+    m_writer->run([&](store::Database& db) {
+      for (const auto& row : rows) store::upsert_schedule(db.sql(), row);
+    });
+  } catch (const std::exception& e) {
+    core::log().warn("could not publish the schedule: {}", e.what());
+  }
+}
+
+void Daemon::update_status() {
+  std::vector<std::string> running;
+  int failing = 0;
+  for (const auto& [key, job] : m_scheduler.jobs()) {
+    if (job.running) running.push_back(key.source + "/" + std::string(model::to_string(key.dataset)));
+    failing += job.failures > 0 ? 1 : 0;
+  }
+  auto status = fmt::format("{} sources; {} running{}; {} failing", m_sources.size(), running.size(),
+                            running.empty() ? "" : " (" + join(running) + ")", failing);
+  if (auto due = m_scheduler.next_due(); due && running.empty()) {
+    const auto wait = std::max(core::Millis{0}, std::chrono::duration_cast<core::Millis>(*due - m_clock.steady_now()));
+    status += "; next run in " + core::format_duration(std::chrono::duration_cast<std::chrono::seconds>(wait));
+  }
+  if (status == m_status) return;
+  m_status = std::move(status);
+  m_notifier.notify("STATUS=" + m_status);
+}
+
+}  // namespace rosterd::service

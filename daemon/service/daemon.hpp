@@ -1,0 +1,95 @@
+#pragma once
+// `rosterd run`: every (source, dataset) on its own schedule, runs fetched
+// concurrently by a bounded pool, writes serialized through one writer, the
+// configuration reloaded on request, systemd told what happens (READY, STATUS,
+// WATCHDOG, RELOADING, STOPPING).
+//
+// Threads: the caller's thread runs the main loop (scheduling, reloads,
+// notifications); worker threads run syncs and report back through a queue.
+// No exception crosses a thread: a worker's task turns every failure into a
+// completion with ok = false.
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "service/notifier.hpp"
+#include "service/scheduler.hpp"
+#include "service/worker_pool.hpp"
+#include "store/database.hpp"
+#include "store/writer.hpp"
+#include "sync/configured_source.hpp"
+
+namespace rosterd::service {
+
+struct DaemonOptions {
+  std::string config_path;
+  std::optional<core::LogLevel> log_level;  // overrides the file's log_level
+};
+
+// How often a dataset of a source runs.
+core::Millis interval_for(const config::SourceConfig& source, model::Dataset dataset);
+
+class Daemon {
+ public:
+  // Loads the configuration, opens (and migrates) the database and builds the
+  // sources. Throws config::ConfigError or store::StoreError.
+  Daemon(DaemonOptions options, Notifier& notifier, const core::Clock& clock = core::system_clock());
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Runs until `stop` is requested; then cancels the runs in progress (each is
+  // rolled back and recorded as interrupted) and returns the exit status.
+  int run(std::stop_token stop);
+
+  // Thread-safe (a signal watcher calls it): reload the configuration soon.
+  void request_reload();
+
+ private:
+  struct Completion {
+    JobKey key;
+    bool ok = false;
+    core::SteadyTime started;
+  };
+  using SourceMap = std::map<std::string, std::shared_ptr<sync::ConfiguredSource>, std::less<>>;
+
+  void schedule_sources(const std::vector<std::string>& names);
+  void dispatch(std::stop_token stop);
+  void start_job(const JobKey& key, std::stop_token stop);
+  void handle_completions();
+  void reload();
+  void publish(const std::set<JobKey>& keys);
+  void publish_all();
+  void update_status();
+  void wait_for_work(std::optional<core::SteadyTime> watchdog_due, const std::stop_token& stop);
+  void drain();
+
+  DaemonOptions m_options;
+  Notifier& m_notifier;
+  const core::Clock& m_clock;
+
+  config::Config m_config;
+  SourceMap m_sources;
+  Scheduler m_scheduler;
+  std::optional<store::Database> m_db;
+  std::optional<store::Writer> m_writer;
+  std::unique_ptr<WorkerPool> m_pool;
+  std::size_t m_in_flight = 0;
+  std::string m_status;
+
+  std::mutex m_mutex;  // guards m_completions and m_reload_requested
+  std::condition_variable m_wake;
+  std::vector<Completion> m_completions;
+  bool m_reload_requested = false;
+};
+
+}  // namespace rosterd::service
