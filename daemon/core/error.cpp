@@ -14,6 +14,7 @@ std::string_view to_string(ErrorKind kind) noexcept {
     case ErrorKind::http: return "http";
     case ErrorKind::auth: return "auth";
     case ErrorKind::vendor: return "vendor";
+    case ErrorKind::not_found: return "not_found";
     case ErrorKind::parse: return "parse";
     case ErrorKind::incomplete: return "incomplete";
     case ErrorKind::refused: return "refused";

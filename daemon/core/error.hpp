@@ -19,6 +19,7 @@ enum class ErrorKind {
   http,        // unexpected HTTP status
   auth,        // the vendor rejected our credentials
   vendor,      // the vendor answered with an error document
+  not_found,   // the vendor does not know the thing asked about (CrocoDial 41004: unknown user)
   parse,       // the body is not the documented JSON shape
   incomplete,  // the listing is not provably complete (paging, duplicates, totals)
   refused,     // the mass-removal guard refused the run

@@ -9,4 +9,13 @@ core::Status Source::fetch_entities(RunContext&, model::Dataset dataset, EntityS
                      fmt::format("{}: dataset '{}' is not available for this source type", name(), model::to_string(dataset))};
 }
 
+core::Status Source::fetch_user_info(RunContext&, std::span<const UserRef>, PerUserSink<model::UserInfoResult>&) {
+  return core::Error{core::ErrorKind::config, fmt::format("{}: dataset 'user_stats' is not available for this source type", name())};
+}
+
+core::Status Source::fetch_agent_states(RunContext&, std::span<const UserRef>, PerUserSink<model::AgentState>&) {
+  return core::Error{core::ErrorKind::config,
+                     fmt::format("{}: dataset 'agent_status' is not available for this source type", name())};
+}
+
 }  // namespace rosterd::sources

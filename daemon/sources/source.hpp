@@ -10,12 +10,14 @@
 // match) is an Error, and the run writes nothing.
 
 #include <memory>
+#include <span>
 #include <stop_token>
 #include <string>
 #include <string_view>
 
 #include "core/result.hpp"
 #include "http/http_client.hpp"
+#include "model/agent.hpp"
 #include "model/dataset.hpp"
 #include "model/user.hpp"
 
@@ -35,6 +37,23 @@ class Sink {
 using UserSink = Sink<model::User>;
 using EntitySink = Sink<model::NamedEntity>;
 
+// A user a per-user dataset asks the vendor about (from the stored listing).
+struct UserRef {
+  std::string external_id;
+  std::string username;
+};
+
+// Receives per-user results. Called from several threads at once: implementations
+// synchronize.
+template <class Result>
+class PerUserSink {
+ public:
+  virtual ~PerUserSink() = default;
+  virtual void result(const UserRef& user, Result&& value) = 0;
+  // This user's call failed; the others go on (the run ends 'partial').
+  virtual void failure(const UserRef& user, const core::Error& error) = 0;
+};
+
 // What one run gives a source to work with.
 struct RunContext {
   http::Client& http;  // retrying and counting; never logs secrets
@@ -53,6 +72,16 @@ class Source {
   // The complete listing of portfolios, profiles or campaigns. The default says
   // the vendor has no such dataset.
   virtual core::Status fetch_entities(RunContext& context, model::Dataset dataset, EntitySink& sink);
+
+  // Per-user datasets (CrocoDial user_stats and agent_status): one call per user,
+  // a bounded number in flight and a request-rate cap. A failure that concerns
+  // one user goes to sink.failure(); one that dooms them all (credentials
+  // rejected, stop requested) ends the fetch as an Error. The defaults say the
+  // vendor has no such dataset.
+  virtual core::Status fetch_user_info(RunContext& context, std::span<const UserRef> users,
+                                       PerUserSink<model::UserInfoResult>& sink);
+  virtual core::Status fetch_agent_states(RunContext& context, std::span<const UserRef> users,
+                                          PerUserSink<model::AgentState>& sink);
 
   // Authenticates (or makes the cheapest authenticated call) without syncing:
   // `rosterd check --connect`.
