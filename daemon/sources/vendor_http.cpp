@@ -24,7 +24,11 @@ core::Error labelled(const http::Request& request, const core::Error& error) {
 
 core::Result<http::Response> exchange(RunContext& context, const http::Request& request) {
   auto response = context.http.send(request, context.stop);
-  if (!response) return labelled(request, response.error());
+  // The real clients (curl, retrying) already start their errors with the label:
+  // saying it twice makes an error line hard to read.
+  if (!response && !response.error().message.starts_with(http::label_of(request) + ": ")) {
+    return labelled(request, response.error());
+  }
   return response;
 }
 
