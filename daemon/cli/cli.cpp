@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
       add_sync_command(app, global),
       add_check_command(app, global),
       add_demo_command(app, global),
+      add_status_command(app, global),
   };
   // Each subcommand's help lists the global options too.
   for (const auto& command : commands) add_global_options(*command.app, global);

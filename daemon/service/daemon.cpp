@@ -33,7 +33,14 @@ std::string join(const std::vector<std::string>& names) {
 
 }  // namespace
 
-core::Millis interval_for(const config::SourceConfig& source, model::Dataset) { return source.interval; }
+core::Millis interval_for(const config::SourceConfig& source, model::Dataset dataset) {
+  // Live agent state is polled far more often than the directory (issue 4).
+  if (dataset == model::Dataset::agent_status) {
+    return std::max<core::Millis>(std::chrono::seconds{1},
+                                  source.setting_duration("agent_status_interval", std::chrono::seconds{30}));
+  }
+  return source.interval;
+}
 
 Daemon::Daemon(DaemonOptions options, Notifier& notifier, const core::Clock& clock)
     : m_options(std::move(options)), m_notifier(notifier), m_clock(clock), m_config(load(m_options)) {
@@ -146,7 +153,9 @@ void Daemon::start_job(const JobKey& key, std::stop_token stop) {
     try {
       if (reader != nullptr) {
         sync::Runner runner(*reader, *m_writer, m_clock);
-        ok = runner.run(source->handle(), key.dataset, {}, stop).status == store::RunStatus::ok;
+        const auto status = runner.run(source->handle(), key.dataset, {}, stop).status;
+        // A partial run (some users of a per-user dataset failed) did its work: no backoff.
+        ok = status == store::RunStatus::ok || status == store::RunStatus::partial;
       }
     } catch (const std::exception& e) {
       core::log().error("{}: {}: {}", key.source, model::to_string(key.dataset), e.what());

@@ -97,6 +97,35 @@ RecordIndex load_user_index(SQLite::Database& db, std::string_view source) {
   return load_index(select, source);
 }
 
+std::vector<ListedUser> load_listed_users(SQLite::Database& db, std::string_view source) {
+  SQLite::Statement select(db,
+                           "SELECT external_id, username, active FROM users WHERE source = ? AND removed_at IS NULL "
+                           "ORDER BY external_id");
+  select.bind(1, std::string(source));
+  std::vector<ListedUser> out;
+  while (select.executeStep()) {
+    ListedUser user;
+    user.external_id = select.getColumn(0).getString();
+    user.username = optional_text(select.getColumn(1));
+    if (!select.getColumn(2).isNull()) user.active = select.getColumn(2).getInt() != 0;
+    out.push_back(std::move(user));
+  }
+  return out;
+}
+
+std::unordered_map<std::string, std::optional<std::int64_t>> load_info_hashes(SQLite::Database& db,
+                                                                              std::string_view source) {
+  SQLite::Statement select(db, "SELECT external_id, info_hash FROM users WHERE source = ? AND removed_at IS NULL");
+  select.bind(1, std::string(source));
+  std::unordered_map<std::string, std::optional<std::int64_t>> out;
+  while (select.executeStep()) {
+    const auto hash = select.getColumn(1);
+    out.emplace(select.getColumn(0).getString(),
+                hash.isNull() ? std::nullopt : std::optional<std::int64_t>(hash.getInt64()));
+  }
+  return out;
+}
+
 RecordIndex load_entity_index(SQLite::Database& db, model::Entity entity, std::string_view source) {
   const auto t = table_for(entity);
   SQLite::Statement select(db, fmt::format("SELECT {}, content_hash, 0, removed_at IS NOT NULL FROM {} WHERE source = ?",
@@ -177,8 +206,9 @@ void ChangeLogWriter::fields(std::string_view change, const std::string& key,
   }
 }
 
-UserWriter::UserWriter(SQLite::Database& db, ChangeStamp stamp)
+UserWriter::UserWriter(SQLite::Database& db, ChangeStamp stamp, model::InfoColumns columns)
     : m_stamp(stamp),
+      m_columns(columns),
       m_changes(db, model::Entity::user, stamp),
       m_insert_user(db, fmt::format("INSERT INTO users (source, external_id, {}, version, content_hash, first_seen_at, "
                                     "updated_at) VALUES (?, ?, {}, ?, ?, ?, ?)",
@@ -192,7 +222,8 @@ UserWriter::UserWriter(SQLite::Database& db, ChangeStamp stamp)
                                        k_user_columns, placeholders(k_user_column_count))),
       m_delete_portfolios(db, "DELETE FROM user_portfolios WHERE source = ? AND external_id = ?"),
       m_insert_portfolio(db, "INSERT INTO user_portfolios (source, external_id, portfolio) VALUES (?, ?, ?)"),
-      m_rehash(db, "UPDATE users SET content_hash = ? WHERE source = ? AND external_id = ?") {}
+      m_rehash(db, "UPDATE users SET content_hash = ? WHERE source = ? AND external_id = ?"),
+      m_set_info_hash(db, "UPDATE users SET info_hash = ? WHERE source = ? AND external_id = ?") {}
 
 void UserWriter::write_version(const model::User& user, std::int64_t version, std::string_view op) {
   m_insert_version.reset();
@@ -237,7 +268,7 @@ void UserWriter::update_row(const model::User& user, std::int64_t version, bool 
   m_update_user.reset();
   bind_user_columns(m_update_user, 1, user);
   m_update_user.bind(11, version);
-  m_update_user.bind(12, model::content_hash(user));
+  m_update_user.bind(12, model::listing_hash(user, m_columns));
   m_update_user.bind(13, m_stamp.at);
   if (removed) {
     m_update_user.bind(14, m_stamp.at);
@@ -257,7 +288,7 @@ void UserWriter::add(const model::User& user) {
   m_insert_user.bind(2, user.external_id);
   bind_user_columns(m_insert_user, 3, user);
   m_insert_user.bind(3 + k_user_column_count, std::int64_t{1});
-  m_insert_user.bind(4 + k_user_column_count, model::content_hash(user));
+  m_insert_user.bind(4 + k_user_column_count, model::listing_hash(user, m_columns));
   m_insert_user.bind(5 + k_user_column_count, m_stamp.at);
   m_insert_user.bind(6 + k_user_column_count, m_stamp.at);
   m_insert_user.exec();
@@ -292,9 +323,26 @@ void UserWriter::restore(const model::User& user, std::int64_t prior_version) {
   m_changes.record("restored", user.external_id, std::nullopt, model::snapshot_json(user));
 }
 
+void UserWriter::enrich(const model::User& user, std::int64_t prior_version,
+                        std::span<const model::FieldChange> fields, std::int64_t info_hash) {
+  update_row(user, prior_version + 1, false);
+  close_version(user.external_id);
+  write_version(user, prior_version + 1, "updated");
+  m_changes.fields("updated", user.external_id, fields);
+  set_info_hash(user.external_id, info_hash);
+}
+
+void UserWriter::set_info_hash(const std::string& external_id, std::int64_t info_hash) {
+  m_set_info_hash.reset();
+  m_set_info_hash.bind(1, info_hash);
+  m_set_info_hash.bind(2, m_stamp.source);
+  m_set_info_hash.bind(3, external_id);
+  m_set_info_hash.exec();
+}
+
 void UserWriter::rehash(const model::User& user) {
   m_rehash.reset();
-  m_rehash.bind(1, model::content_hash(user));
+  m_rehash.bind(1, model::listing_hash(user, m_columns));
   m_rehash.bind(2, m_stamp.source);
   m_rehash.bind(3, user.external_id);
   m_rehash.exec();

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -16,6 +17,7 @@
 #include "model/dataset.hpp"
 #include "model/diff.hpp"
 #include "model/user.hpp"
+#include "model/user_parts.hpp"
 
 namespace rosterd::store {
 
@@ -29,6 +31,18 @@ struct IndexEntry {
 using RecordIndex = std::unordered_map<std::string, IndexEntry>;
 
 RecordIndex load_user_index(SQLite::Database& db, std::string_view source);
+// A user currently listed (not removed), as per-user datasets need it.
+struct ListedUser {
+  std::string external_id;
+  std::optional<std::string> username;
+  std::optional<bool> active;
+};
+std::vector<ListedUser> load_listed_users(SQLite::Database& db, std::string_view source);
+
+// users.info_hash of every listed (not removed) user: the getUserInfo part's hash,
+// nullopt when it was never written.
+std::unordered_map<std::string, std::optional<std::int64_t>> load_info_hashes(SQLite::Database& db,
+                                                                              std::string_view source);
 RecordIndex load_entity_index(SQLite::Database& db, model::Entity entity, std::string_view source);
 
 struct StoredUser {
@@ -80,7 +94,9 @@ class ChangeLogWriter {
 
 class UserWriter {
  public:
-  UserWriter(SQLite::Database& db, ChangeStamp stamp);
+  // `columns`: the normalized columns getUserInfo owns for this source; the
+  // stored content_hash covers the rest (model/user_parts.hpp).
+  UserWriter(SQLite::Database& db, ChangeStamp stamp, model::InfoColumns columns = model::InfoColumns::none());
 
   void add(const model::User& user);
   void update(const model::User& user, std::int64_t prior_version, std::span<const model::FieldChange> fields);
@@ -88,6 +104,11 @@ class UserWriter {
   void restore(const model::User& user, std::int64_t prior_version);
   // Stores a new content hash for an unchanged record (the hash definition changed).
   void rehash(const model::User& user);
+  // getUserInfo changed the user's info part: a new version with these fields.
+  void enrich(const model::User& user, std::int64_t prior_version, std::span<const model::FieldChange> fields,
+              std::int64_t info_hash);
+  // Records the info part's hash without a change (the part is already as stored).
+  void set_info_hash(const std::string& external_id, std::int64_t info_hash);
 
  private:
   void write_version(const model::User& user, std::int64_t version, std::string_view op);
@@ -96,6 +117,7 @@ class UserWriter {
   void update_row(const model::User& user, std::int64_t version, bool removed);
 
   ChangeStamp m_stamp;
+  model::InfoColumns m_columns;
   ChangeLogWriter m_changes;
   SQLite::Statement m_insert_user;
   SQLite::Statement m_update_user;
@@ -104,6 +126,7 @@ class UserWriter {
   SQLite::Statement m_delete_portfolios;
   SQLite::Statement m_insert_portfolio;
   SQLite::Statement m_rehash;
+  SQLite::Statement m_set_info_hash;
 };
 
 class EntityWriter {

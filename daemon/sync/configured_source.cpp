@@ -1,5 +1,7 @@
 #include "sync/configured_source.hpp"
 
+#include <algorithm>
+
 #include "sources/registry.hpp"
 
 namespace rosterd::sync {
@@ -19,6 +21,14 @@ http::RetryPolicy retry_policy(const config::SourceConfig& config) {
   http::RetryPolicy policy;
   policy.retries = config.retries;
   return policy;
+}
+
+model::InfoColumns info_columns(const config::SourceConfig& config) {
+  const auto* type = sources::find_source_type(config.type);
+  if (type == nullptr) return model::InfoColumns::none();
+  const auto& datasets = type->schema.datasets;
+  return std::find(datasets.begin(), datasets.end(), "user_stats") != datasets.end() ? model::InfoColumns::crocodial()
+                                                                                     : model::InfoColumns::none();
 }
 
 ConfiguredSource::ConfiguredSource(config::SourceConfig config)

@@ -16,6 +16,8 @@ namespace rosterd::sync {
 
 http::Options http_options(const config::SourceConfig& config);
 http::RetryPolicy retry_policy(const config::SourceConfig& config);
+// getUserInfo's columns for a source whose type has the user_stats dataset.
+model::InfoColumns info_columns(const config::SourceConfig& config);
 
 class ConfiguredSource {
  public:
@@ -25,7 +27,9 @@ class ConfiguredSource {
   [[nodiscard]] const config::SourceConfig& config() const { return m_config; }
   [[nodiscard]] const std::string& name() const { return m_config.name; }
   [[nodiscard]] sources::Source& source() { return *m_source; }
-  [[nodiscard]] SourceHandle handle() { return {*m_source, *m_transport, retry_policy(m_config), m_config}; }
+  [[nodiscard]] SourceHandle handle() {
+    return {*m_source, *m_transport, retry_policy(m_config), m_config, info_columns(m_config)};
+  }
   // The configured datasets, in the order written.
   [[nodiscard]] std::vector<model::Dataset> datasets() const;
 

@@ -28,8 +28,15 @@ class Planner final : public sources::Sink<Record> {
   // Reads the stored state of one record (for diffs); nullopt if it is gone,
   // which the planner reports as an internal error.
   using Loader = std::function<std::optional<Record>(const std::string& key)>;
+  // The hash compared with the stored one: the part of the record this listing owns.
+  using Hash = std::function<std::int64_t(const Record&)>;
+  // Copies what this listing does not own from the stored record into a changed
+  // one before it is diffed and written (CrocoDial's getUserInfo part).
+  using CarryOver = std::function<void(const Record& stored, Record& incoming)>;
 
-  explicit Planner(store::RecordIndex index) {
+  explicit Planner(store::RecordIndex index, Hash hash = {}, CarryOver carry_over = {})
+      : m_hash(std::move(hash)), m_carry_over(std::move(carry_over)) {
+    if (!m_hash) m_hash = [](const Record& record) { return model::content_hash(record); };
     m_index.reserve(index.size());
     for (auto& [key, entry] : index) m_index.emplace(key, Slot{entry, false});
   }
@@ -49,7 +56,7 @@ class Planner final : public sources::Sink<Record> {
     if (auto it = m_index.find(key); it != m_index.end()) {
       if (it->second.seen) return duplicate(key);
       it->second.seen = true;
-      if (!it->second.entry.removed && it->second.entry.content_hash == model::content_hash(record)) {
+      if (!it->second.entry.removed && it->second.entry.content_hash == m_hash(record)) {
         ++m_unchanged;
         return {};
       }
@@ -77,6 +84,7 @@ class Planner final : public sources::Sink<Record> {
       }
       auto before = load(it->first);
       if (!before) return missing(it->first);
+      if (m_carry_over) m_carry_over(*before, record);
       auto fields = model::diff(*before, record);
       if (it->second.entry.removed) {
         plan.changes.push_back({ChangeKind::restored, std::move(record), std::move(fields), it->second.entry.version});
@@ -115,6 +123,8 @@ class Planner final : public sources::Sink<Record> {
     return {core::ErrorKind::internal, fmt::format("stored record {} vanished while planning", key)};
   }
 
+  Hash m_hash;
+  CarryOver m_carry_over;
   std::unordered_map<std::string, Slot> m_index;
   std::unordered_set<std::string> m_new_keys;
   std::vector<Record> m_pending;

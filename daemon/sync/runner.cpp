@@ -44,8 +44,14 @@ struct Listing;
 
 template <>
 struct Listing<model::User> {
-  static store::RecordIndex index(SQLite::Database& db, const std::string& source, model::Dataset) {
-    return store::load_user_index(db, source);
+  static Planner<model::User> planner(SQLite::Database& db, const SourceHandle& handle, model::Dataset) {
+    const auto columns = handle.info_columns;
+    return Planner<model::User>(
+        store::load_user_index(db, handle.config.name),
+        [columns](const model::User& user) { return model::listing_hash(user, columns); },
+        [columns](const model::User& stored, model::User& incoming) {
+          model::merge_info(incoming, model::info_view(stored, columns), columns);
+        });
   }
   static Planner<model::User>::Loader loader(SQLite::Database& db, const std::string& source, model::Dataset) {
     auto reader = std::make_shared<store::UserReader>(db, source);
@@ -59,9 +65,9 @@ struct Listing<model::User> {
                             Planner<model::User>& sink) {
     return source.fetch_users(context, sink);
   }
-  static void apply(SQLite::Database& db, const store::ChangeStamp& stamp, model::Dataset, const UserPlan& plan,
-                    StopCheck& check) {
-    store::UserWriter writer(db, stamp);
+  static void apply(SQLite::Database& db, const store::ChangeStamp& stamp, const SourceHandle& handle, model::Dataset,
+                    const UserPlan& plan, StopCheck& check) {
+    store::UserWriter writer(db, stamp, handle.info_columns);
     for (const auto& c : plan.changes) {
       check();
       switch (c.kind) {
@@ -81,8 +87,8 @@ struct Listing<model::User> {
 template <>
 struct Listing<model::NamedEntity> {
   static model::Entity entity(model::Dataset dataset) { return model::entity_of(dataset).value(); }
-  static store::RecordIndex index(SQLite::Database& db, const std::string& source, model::Dataset dataset) {
-    return store::load_entity_index(db, entity(dataset), source);
+  static Planner<model::NamedEntity> planner(SQLite::Database& db, const SourceHandle& handle, model::Dataset dataset) {
+    return Planner<model::NamedEntity>(store::load_entity_index(db, entity(dataset), handle.config.name));
   }
   static Planner<model::NamedEntity>::Loader loader(SQLite::Database& db, const std::string& source,
                                                     model::Dataset dataset) {
@@ -93,7 +99,7 @@ struct Listing<model::NamedEntity> {
                             Planner<model::NamedEntity>& sink) {
     return source.fetch_entities(context, dataset, sink);
   }
-  static void apply(SQLite::Database& db, const store::ChangeStamp& stamp, model::Dataset dataset,
+  static void apply(SQLite::Database& db, const store::ChangeStamp& stamp, const SourceHandle&, model::Dataset dataset,
                     const EntityPlan& plan, StopCheck& check) {
     store::EntityWriter writer(db, entity(dataset), stamp);
     for (const auto& c : plan.changes) {
@@ -156,6 +162,8 @@ RunOutcome Runner::run(const SourceHandle& handle, model::Dataset dataset, const
     return run_listing<model::User>(handle, dataset, options, stop);
   }
   if (model::entity_of(dataset)) return run_listing<model::NamedEntity>(handle, dataset, options, stop);
+  if (dataset == model::Dataset::user_stats) return run_user_stats(handle, options, stop);
+  if (dataset == model::Dataset::agent_status) return run_agent_status(handle, options, stop);
   RunOutcome outcome;
   finish_failed(outcome, handle, dataset, store::RunStatus::failed,
                 fmt::format("dataset {} is not a listing dataset", model::to_string(dataset)));
@@ -186,7 +194,7 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
         return store::begin_run(w.sql(), name, model::to_string(dataset), core::format_timestamp(m_clock.now()));
       });
     }
-    Planner<Record> planner(L::index(db, name, dataset));
+    auto planner = L::planner(db, handle, dataset);
     auto fetched = L::fetch(handle.source, context, dataset, planner);
     take_counters();
     if (!fetched) {
@@ -219,7 +227,7 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
         SQLite::Transaction transaction(w.sql(), SQLite::TransactionBehavior::IMMEDIATE);
         const store::ChangeStamp stamp{name, outcome.run_id, run_timestamp(w)};
         StopCheck check(stop);
-        L::apply(w.sql(), stamp, dataset, *plan, check);
+        L::apply(w.sql(), stamp, handle, dataset, *plan, check);
         take_counters();
         store::finish_run(w.sql(), outcome.run_id, store::RunStatus::ok, stamp.at, outcome.counts, std::nullopt);
         transaction.commit();
@@ -255,6 +263,14 @@ std::string Runner::run_timestamp(store::Database& db) {
     if (auto parsed = core::parse_timestamp(*latest); parsed && *parsed > now) now = *parsed;
   }
   return core::format_timestamp(now);
+}
+
+void Runner::log_line(const std::string& line, bool dry_run) {
+  if (dry_run) {
+    m_dry_run_output(line);
+  } else {
+    core::log().info("{}", line);
+  }
 }
 
 void Runner::report_changes(const std::vector<std::string>& first_lines, std::int64_t total, bool dry_run) {

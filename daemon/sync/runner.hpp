@@ -15,6 +15,7 @@
 #include "http/http_client.hpp"
 #include "http/retrying_client.hpp"
 #include "model/dataset.hpp"
+#include "model/user_parts.hpp"
 #include "sources/source.hpp"
 #include "store/database.hpp"
 #include "store/runs.hpp"
@@ -43,6 +44,8 @@ struct SourceHandle {
   http::Client& transport;
   http::RetryPolicy retry;
   const config::SourceConfig& config;
+  // The user columns a per-user dataset (getUserInfo) owns rather than the listing.
+  model::InfoColumns info_columns = model::InfoColumns::none();
 };
 
 using LineSink = std::function<void(const std::string&)>;
@@ -64,8 +67,12 @@ class Runner {
   template <class Record>
   RunOutcome run_listing(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
                          std::stop_token stop);
+  // Per-user datasets (per_user_runs.cpp).
+  RunOutcome run_user_stats(const SourceHandle& handle, const RunOptions& options, std::stop_token stop);
+  RunOutcome run_agent_status(const SourceHandle& handle, const RunOptions& options, std::stop_token stop);
 
   std::string run_timestamp(store::Database& db);
+  void log_line(const std::string& line, bool dry_run);
   void report_changes(const std::vector<std::string>& first_lines, std::int64_t total, bool dry_run);
   void finish_failed(RunOutcome& outcome, const SourceHandle& handle, model::Dataset dataset, store::RunStatus status,
                      const std::string& error);

@@ -105,4 +105,16 @@ std::string first_difference(const std::string& a, const std::string& b);
 // Lines of `text` that contain `needle`.
 std::vector<std::string> lines_with(const std::string& text, const std::string& needle);
 
+// Expected values, computed from the simulator independently of rosterd's code.
+std::string lower(std::string text);                 // ASCII lower-casing
+std::string or_null(const std::string& text);        // "" -> "<null>"
+// Worksection's phone per user id: `phone`, else phone3, phone2, phone4 (SPEC 2),
+// read from what the simulator actually serves ("<null>" when none).
+std::map<std::string, std::string> worksection_phones(const sim::Tenant& tenant);
+// The normalized columns rosterd must store for a simulator user (SPEC 2's table):
+// username, full_name, email, phone, extension, role, user_group, active, with
+// NULL as "<null>". Worksection needs `phones` (worksection_phones()).
+std::vector<std::string> expected_columns(sim::Vendor vendor, const sim::SimUser& u,
+                                          const std::map<std::string, std::string>& phones = {});
+
 }  // namespace rosterd::testing

@@ -17,64 +17,11 @@ namespace {
 using sim::SimUser;
 using sim::Vendor;
 
-std::string lower(std::string text) {
-  for (auto& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return text;
-}
-
-std::string or_null(const std::string& text) { return text.empty() ? "<null>" : text; }
-
 std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
-}
-
-// Worksection's phone: `phone`, else phone3, phone2, phone4 (SPEC 2), read from what
-// the simulator actually serves.
-std::map<std::string, std::string> worksection_phones(const sim::Tenant& tenant) {
-  const auto body = http_get(tenant.base_url() + "/api/admin/v2/?action=get_users&hash=" +
-                             core::md5_hex("action=get_users" + tenant.options().api_key));
-  simdjson::dom::parser parser;
-  std::map<std::string, std::string> phones;
-  for (auto item : parser.parse(body)["data"].get_array()) {
-    std::string phone = "<null>";
-    for (const char* key : {"phone", "phone3", "phone2", "phone4"}) {
-      std::string_view value;
-      if (item[key].get(value) == simdjson::SUCCESS && !value.empty()) {
-        phone = std::string(value);
-        break;
-      }
-    }
-    phones[std::string(item["id"].get_string().value())] = phone;
-  }
-  return phones;
-}
-
-// The normalized columns rosterd must store for a simulator user (SPEC 2's table),
-// computed independently of rosterd's code.
-std::vector<std::string> expected_columns(Vendor vendor, const SimUser& u,
-                                          const std::map<std::string, std::string>& phones = {}) {
-  const std::string active = u.active ? "1" : "0";
-  switch (vendor) {
-    case Vendor::crocodial:  // email, phone and group come from getUserInfo, not the list
-      return {u.username, u.full_name(), "<null>", "<null>", or_null(u.extension), lower(u.role), "<null>", active};
-    case Vendor::worksection:
-      return {lower(u.email), u.full_name(), lower(u.email), phones.at(std::to_string(u.id)), "<null>", lower(u.role),
-              or_null(u.group), "<null>"};
-    case Vendor::smartflo: {
-      const bool address = u.username.find('@') != std::string::npos;
-      return {u.username, u.full_name(), address ? lower(u.username) : "<null>", or_null(u.phone),
-              or_null(u.extension), lower(u.role), "<null>", active};
-    }
-    case Vendor::class4:
-      return {u.username, u.full_name(), or_null(lower(u.email)), "<null>", "<null>", lower(u.role),
-              or_null(u.group), active};
-  }
-  return {};
 }
 
 constexpr const char* k_columns =

@@ -1,0 +1,116 @@
+// `rosterd changes`: the audit log (the changes table), newest first, one line per
+// row: whole-record changes by name, field changes as `field: old -> new`.
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+
+#include "cli/app_context.hpp"
+#include "cli/audit_output.hpp"
+#include "cli/commands.hpp"
+#include "core/clock.hpp"
+#include "store/audit_queries.hpp"
+
+namespace rosterd::cli {
+namespace {
+
+constexpr std::int64_t k_default_limit = 1000;
+
+struct ChangesOptions {
+  std::string since = "24h";
+  std::optional<std::string> until;
+  std::optional<std::string> source;
+  std::optional<std::string> entity;
+  std::int64_t limit = k_default_limit;
+  bool json = false;
+  std::optional<std::string> database;
+};
+
+// acme-dialer: user 2222 (Jhon.Exp) email: "a@x.com" -> "b@x.com"
+// acme-dialer: user 2223 (Ann) added
+std::string change_line(const store::ChangeRow& c) {
+  auto line = fmt::format("{}  run {}  {}: {} {}{} ", c.changed_at, c.run_id, c.source, c.entity,
+                          plain_or_quoted(c.entity_key), label_part(c.label));
+  if (c.field) {
+    line += fmt::format("{}: {} -> {}", plain_or_quoted(*c.field), display_value(c.field, c.old_value),
+                        display_value(c.field, c.new_value));
+  } else {
+    line += c.change;
+  }
+  return line + "\n";
+}
+
+std::string changes_json(const std::vector<store::ChangeRow>& rows) {
+  std::string out = "[";
+  for (const auto& c : rows) {
+    core::JsonWriter item;
+    item.begin_object().key("id").value(c.id).key("run_id").value(c.run_id).key("changed_at").value(c.changed_at);
+    item.key("source").value(c.source).key("entity").value(c.entity).key("entity_key").value(c.entity_key);
+    item.key("label").value(c.label).key("change").value(c.change).key("field").value(c.field);
+    item.key("old_value").value(c.old_value).key("new_value").value(c.new_value).end_object();
+    out += (out.size() > 1 ? ",\n" : "\n") + item.str();
+  }
+  return terminal_safe(out) + "\n]\n";
+}
+
+int changes_command(const GlobalOptions& global, const ChangesOptions& options) {
+  const auto now = core::system_clock().now();
+  store::ChangeFilter filter;
+  filter.since = parse_moment(options.since, now);
+  if (!filter.since) {
+    print_error(fmt::format("--since: {} is neither a duration (24h, 7d) nor a timestamp", json_quoted(options.since)));
+    return k_exit_usage;
+  }
+  if (options.until) {
+    filter.until = parse_moment(*options.until, now);
+    if (!filter.until) {
+      print_error(
+          fmt::format("--until: {} is neither a duration (24h, 7d) nor a timestamp", json_quoted(*options.until)));
+      return k_exit_usage;
+    }
+  }
+  filter.source = options.source;
+  filter.entity = options.entity;
+  // One row more than shown tells whether the limit cut the list.
+  filter.limit = options.limit > 0 ? options.limit + 1 : 0;
+
+  return run_report(global, options.database, [&](store::Database& db) {
+    auto rows = store::recent_changes(db.sql(), filter);
+    const bool cut = options.limit > 0 && static_cast<std::int64_t>(rows.size()) > options.limit;
+    if (cut) rows.resize(static_cast<std::size_t>(options.limit));
+    if (options.json) {
+      print(changes_json(rows));
+    } else {
+      std::string out;
+      for (const auto& row : rows) out += change_line(row);
+      print(out);
+      if (rows.empty()) std::fprintf(stderr, "no changes since %s\n", filter.since->c_str());
+    }
+    if (cut) {
+      std::fprintf(stderr, "showing the newest %lld changes; --limit 0 shows all\n",
+                   static_cast<long long>(options.limit));
+    }
+    return k_exit_ok;
+  });
+}
+
+}  // namespace
+
+Command add_changes_command(CLI::App& parent, const GlobalOptions& global) {
+  auto options = std::make_shared<ChangesOptions>();
+  auto* app = parent.add_subcommand("changes", "Show the audit log of changes, newest first");
+  app->add_option("--since", options->since, "From this long ago (24h, 7d) or this timestamp (default 24h)");
+  app->add_option("--until", options->until, "Up to (not including) this long ago or this timestamp");
+  app->add_option("--source", options->source, "Only changes of this source");
+  app->add_option("--entity", options->entity, "Only changes of user, portfolio, profile or campaign records")
+      ->check(CLI::IsMember({"user", "portfolio", "profile", "campaign"}));
+  app->add_option("--limit", options->limit, "Show at most N changes (default 1000; 0 = all)")
+      ->check(CLI::NonNegativeNumber);
+  app->add_flag("--json", options->json, "Print a JSON array instead of text");
+  app->add_option("--database", options->database, "Read this database instead of the configuration's");
+  return {app, [&global, options] { return changes_command(global, *options); }};
+}
+
+}  // namespace rosterd::cli

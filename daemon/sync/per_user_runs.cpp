@@ -1,0 +1,277 @@
+// Runs of CrocoDial's per-user datasets: user_stats (getUserInfo for every listed
+// user) and agent_status (getLiveAgentInfo for every active user). One call per
+// user; a failure that concerns one user does not throw away the others: the run
+// commits what succeeded and ends 'partial', naming the users that failed.
+
+#include <mutex>
+
+#include <SQLiteCpp/Transaction.h>
+#include <fmt/format.h>
+
+#include "core/log.hpp"
+#include "core/secrets.hpp"
+#include "core/timestamp.hpp"
+#include "http/counting_client.hpp"
+#include "model/diff.hpp"
+#include "model/user_parts.hpp"
+#include "store/agent_status.hpp"
+#include "store/records.hpp"
+#include "store/user_stats.hpp"
+#include "sync/change_lines.hpp"
+#include "sync/runner.hpp"
+
+namespace rosterd::sync {
+namespace {
+
+// At most this many failed users are named in sync_runs.error and the log.
+constexpr std::size_t k_named_failures = 10;
+
+template <class Result>
+class CollectingSink final : public sources::PerUserSink<Result> {
+ public:
+  void result(const sources::UserRef& user, Result&& value) override {
+    std::lock_guard lock(m_mutex);
+    results.emplace_back(user, std::move(value));
+  }
+  void failure(const sources::UserRef& user, const core::Error& error) override {
+    std::lock_guard lock(m_mutex);
+    failures.emplace_back(user, error);
+  }
+
+  // Read only after the fetch returned (no more calls).
+  std::vector<std::pair<sources::UserRef, Result>> results;
+  std::vector<std::pair<sources::UserRef, core::Error>> failures;
+
+ private:
+  std::mutex m_mutex;
+};
+
+std::vector<sources::UserRef> user_refs(const std::vector<store::ListedUser>& listed, bool active_only) {
+  std::vector<sources::UserRef> out;
+  for (const auto& user : listed) {
+    if (!user.username || (active_only && user.active != true)) continue;
+    out.push_back({user.external_id, *user.username});
+  }
+  return out;
+}
+
+// "2 of 40 users failed: jdoe: <why>; asmith: <why>"
+std::string failure_summary(const std::vector<std::pair<sources::UserRef, core::Error>>& failures, std::size_t asked) {
+  auto text = fmt::format("{} of {} users failed", failures.size(), asked);
+  for (std::size_t i = 0; i < failures.size() && i < k_named_failures; ++i) {
+    text += fmt::format("{} {}: {}", i == 0 ? ":" : ";", failures[i].first.username, failures[i].second.message);
+  }
+  if (failures.size() > k_named_failures) text += fmt::format("; and {} more", failures.size() - k_named_failures);
+  return text;
+}
+
+store::RunStatus outcome_status(std::size_t results, std::size_t failures) {
+  if (failures == 0) return store::RunStatus::ok;
+  return results == 0 ? store::RunStatus::failed : store::RunStatus::partial;
+}
+
+struct Enrichment {
+  model::User user;  // the stored record with the new info part
+  std::int64_t prior_version = 0;
+  std::vector<model::FieldChange> fields;
+  std::int64_t info_hash = 0;
+};
+
+std::string agent_line(std::string_view source, const sources::UserRef& user, std::string_view what) {
+  return fmt::format("{}: agent {} ({}) {}", source, user.external_id, user.username, what);
+}
+
+std::string describe_state(const model::AgentState& state) {
+  auto text = state.status;
+  if (state.pause_reason) text += " - " + *state.pause_reason;
+  if (state.campaign_id) text += " (" + *state.campaign_id + ")";
+  return text;
+}
+
+}  // namespace
+
+RunOutcome Runner::run_user_stats(const SourceHandle& handle, const RunOptions& options, std::stop_token stop) {
+  const auto started = m_clock.steady_now();
+  const auto& name = handle.config.name;
+  const auto dataset = model::Dataset::user_stats;
+  RunOutcome outcome;
+  http::TransferCounters counters;
+  http::CountingClient counting(handle.transport, counters);
+  http::RetryingClient retrying(counting, handle.retry);
+  sources::RunContext context{retrying, stop};
+  try {
+    auto& db = m_reader.sql();
+    const auto poll_time = m_clock.now();
+    if (!options.dry_run) {
+      outcome.run_id = m_writer.run([&](store::Database& w) {
+        return store::begin_run(w.sql(), name, model::to_string(dataset), core::format_timestamp(poll_time));
+      });
+    }
+    const auto users = user_refs(store::load_listed_users(db, name), false);
+    CollectingSink<model::UserInfoResult> sink;
+    const auto fetched = handle.source.fetch_user_info(context, users, sink);
+    outcome.counts.requests = counters.requests;
+    outcome.counts.bytes = counters.bytes;
+    if (!fetched) {
+      finish_failed(outcome, handle, dataset, store::RunStatus::failed, fetched.error().message);
+      return outcome;
+    }
+
+    // Plan: which users' getUserInfo part changed.
+    const auto stored_hashes = store::load_info_hashes(db, name);
+    store::UserReader reader(db, name);
+    std::vector<Enrichment> enrichments;
+    std::vector<std::pair<std::string, std::int64_t>> hash_only;
+    for (const auto& [user, result] : sink.results) {
+      const auto hash = model::info_hash(result.info);
+      const auto it = stored_hashes.find(user.external_id);
+      if (it == stored_hashes.end() || it->second == hash) continue;  // removed meanwhile, or unchanged
+      auto stored = reader.find(user.external_id);
+      if (!stored) continue;
+      Enrichment e{stored->user, stored->version, {}, hash};
+      model::merge_info(e.user, result.info, handle.info_columns);
+      e.fields = model::diff(stored->user, e.user);
+      if (e.fields.empty()) {
+        hash_only.emplace_back(user.external_id, hash);
+      } else {
+        enrichments.push_back(std::move(e));
+      }
+    }
+    outcome.status = outcome_status(sink.results.size(), sink.failures.size());
+    outcome.counts.fetched = static_cast<std::int64_t>(sink.results.size());
+    outcome.counts.updated = static_cast<std::int64_t>(enrichments.size());
+    outcome.counts.unchanged = outcome.counts.fetched - outcome.counts.updated;
+    std::optional<std::string> error;
+    if (!sink.failures.empty()) error = core::secrets().redact(failure_summary(sink.failures, users.size()));
+
+    if (!options.dry_run) {
+      const auto stat_date = core::format_timestamp(poll_time).substr(0, 10);
+      m_writer.run([&](store::Database& w) {
+        SQLite::Transaction transaction(w.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        const store::ChangeStamp stamp{name, outcome.run_id, run_timestamp(w)};
+        store::UserWriter users_writer(w.sql(), stamp, handle.info_columns);
+        for (const auto& e : enrichments) users_writer.enrich(e.user, e.prior_version, e.fields, e.info_hash);
+        for (const auto& [id, hash] : hash_only) users_writer.set_info_hash(id, hash);
+        store::UserStatsWriter stats(w.sql(), name, outcome.run_id, stamp.at);
+        for (const auto& [user, result] : sink.results) stats.upsert(user.external_id, stat_date, result.stats);
+        outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
+        store::finish_run(w.sql(), outcome.run_id, outcome.status, stamp.at, outcome.counts, error);
+        transaction.commit();
+      });
+    }
+    for (std::size_t i = 0; i < enrichments.size() && (options.dry_run || i < k_max_logged_changes); ++i) {
+      Change<model::User> change{ChangeKind::updated, enrichments[i].user, enrichments[i].fields, 0};
+      log_line(change_line(name, change), options.dry_run);
+    }
+    if (error) core::log().warn("{}: {}: {}", name, model::to_string(dataset), *error);
+    outcome.error = error;
+    outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
+    log_line(summary_line(name, dataset, outcome.status, outcome.counts, outcome.elapsed), options.dry_run);
+  } catch (const std::exception& e) {
+    finish_failed(outcome, handle, dataset, store::RunStatus::failed, fmt::format("database: {}", e.what()));
+  }
+  return outcome;
+}
+
+RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions& options, std::stop_token stop) {
+  const auto started = m_clock.steady_now();
+  const auto& name = handle.config.name;
+  const auto dataset = model::Dataset::agent_status;
+  RunOutcome outcome;
+  http::TransferCounters counters;
+  http::CountingClient counting(handle.transport, counters);
+  http::RetryingClient retrying(counting, handle.retry);
+  sources::RunContext context{retrying, stop};
+  try {
+    auto& db = m_reader.sql();
+    // Interval boundaries are poll times: the moment this poll began.
+    const auto poll_time = core::format_timestamp(m_clock.now());
+    if (!options.dry_run) {
+      outcome.run_id = m_writer.run([&](store::Database& w) {
+        return store::begin_run(w.sql(), name, model::to_string(dataset), poll_time);
+      });
+    }
+    const auto agents = user_refs(store::load_listed_users(db, name), true);
+    CollectingSink<model::AgentState> sink;
+    const auto fetched = handle.source.fetch_agent_states(context, agents, sink);
+    outcome.counts.requests = counters.requests;
+    outcome.counts.bytes = counters.bytes;
+    if (!fetched) {
+      finish_failed(outcome, handle, dataset, store::RunStatus::failed, fetched.error().message);
+      return outcome;
+    }
+
+    // Plan against the current states: start, change, stop; unchanged states cost nothing.
+    auto current = store::load_agent_states(db, name);
+    struct Step {
+      enum Kind { start, change, stop } kind;
+      sources::UserRef agent;
+      model::AgentState state;
+    };
+    std::vector<Step> steps;
+    for (auto& [agent, state] : sink.results) {
+      const auto it = current.find(agent.external_id);
+      if (it == current.end()) {
+        steps.push_back({Step::start, agent, std::move(state)});
+      } else {
+        if (!it->second.state.same_state(state)) {
+          if (it->second.since > poll_time) continue;  // the clock stepped back: wait for a later poll
+          steps.push_back({Step::change, agent, std::move(state)});
+        }
+        current.erase(it);
+      }
+    }
+    for (const auto& [agent, error] : sink.failures) {
+      // An agent the vendor no longer knows stops being reported; any other failure leaves it as it was.
+      if (error.kind != core::ErrorKind::not_found) current.erase(agent.external_id);
+    }
+    // What remains was reported before and is not now: no longer active, listed or known.
+    for (const auto& [id, state] : current) steps.push_back({Step::stop, {id, id}, state.state});
+
+    outcome.status = outcome_status(sink.results.size(), sink.failures.size());
+    outcome.counts.fetched = static_cast<std::int64_t>(sink.results.size());
+    for (const auto& step : steps) {
+      auto& counter = step.kind == Step::start    ? outcome.counts.added
+                      : step.kind == Step::change ? outcome.counts.updated
+                                                  : outcome.counts.removed;
+      ++counter;
+    }
+    outcome.counts.unchanged = outcome.counts.fetched - outcome.counts.added - outcome.counts.updated;
+    std::optional<std::string> error;
+    if (!sink.failures.empty()) error = core::secrets().redact(failure_summary(sink.failures, agents.size()));
+
+    if (!options.dry_run) {
+      m_writer.run([&](store::Database& w) {
+        SQLite::Transaction transaction(w.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        store::AgentStatusWriter writer(w.sql(), name, outcome.run_id, poll_time);
+        for (const auto& step : steps) {
+          if (step.kind == Step::start) writer.start(step.agent.external_id, step.state);
+          if (step.kind == Step::change) writer.change(step.agent.external_id, step.state);
+          if (step.kind == Step::stop) writer.stop(step.agent.external_id);
+        }
+        outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
+        store::finish_run(w.sql(), outcome.run_id, outcome.status, core::format_timestamp(m_clock.now()),
+                          outcome.counts, error);
+        transaction.commit();
+      });
+    }
+    for (const auto& step : steps) {
+      const auto what = step.kind == Step::stop ? std::string("no longer reported")
+                                                : (step.kind == Step::start ? "now " : "-> ") + describe_state(step.state);
+      if (options.dry_run) {
+        m_dry_run_output(agent_line(name, step.agent, what));
+      } else {
+        core::log().debug("{}", agent_line(name, step.agent, what));
+      }
+    }
+    if (error) core::log().warn("{}: {}: {}", name, model::to_string(dataset), *error);
+    outcome.error = error;
+    outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
+    log_line(summary_line(name, dataset, outcome.status, outcome.counts, outcome.elapsed), options.dry_run);
+  } catch (const std::exception& e) {
+    finish_failed(outcome, handle, dataset, store::RunStatus::failed, fmt::format("database: {}", e.what()));
+  }
+  return outcome;
+}
+
+}  // namespace rosterd::sync
