@@ -10,6 +10,8 @@
 namespace rosterd::store {
 namespace {
 
+constexpr int k_checkpoint_wait_ms = 200;
+
 void migrate(SQLite::Database& db, const std::string& path) {
   const int current = db.execAndGet("PRAGMA user_version").getInt();
   if (current > latest_schema_version()) {
@@ -58,6 +60,20 @@ Database Database::open(const std::string& path, OpenMode mode) {
 
 int Database::schema_version() { return m_db->execAndGet("PRAGMA user_version").getInt(); }
 
-void Database::checkpoint() { m_db->exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+void Database::checkpoint() {
+  // TRUNCATE waits in the busy handler until every reader has reached the latest
+  // snapshot: a reporting user's long read transaction would hold the writer for the
+  // whole busy timeout after every run. Waiting briefly lets short reads finish; past
+  // that the checkpoint copies what it can without blocking (SQLite's documented
+  // fallback), and the next run's checkpoint catches up.
+  m_db->setBusyTimeout(k_checkpoint_wait_ms);
+  try {
+    m_db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  } catch (...) {
+    m_db->setBusyTimeout(k_busy_timeout_ms);
+    throw;
+  }
+  m_db->setBusyTimeout(k_busy_timeout_ms);
+}
 
 }  // namespace rosterd::store
