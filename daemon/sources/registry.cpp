@@ -9,10 +9,11 @@ namespace rosterd::sources {
 
 std::span<const SourceType> source_types() {
   static const SourceType types[] = {
+      // user_stats and agent_status cost one request per user: not synced by default.
       {{"crocodial",
-        {"user", "password"},
+        {"user", "password", "concurrency", "max_requests_per_second", "agent_status_interval"},
         {"password"},
-        {"users", "portfolios", "profiles", "campaigns"},
+        {"users", "portfolios", "profiles", "campaigns", "user_stats", "agent_status"},
         {"users", "portfolios", "profiles", "campaigns"}},
        &crocodial::make_source},
       {{"worksection", {"api_key"}, {"api_key"}, {"users"}, {"users"}}, &worksection::make_source},

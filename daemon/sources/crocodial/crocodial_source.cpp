@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <map>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "core/log.hpp"
 #include "http/url.hpp"
 #include "sources/crocodial/crocodial_json.hpp"
+#include "sources/crocodial/crocodial_user_info_json.hpp"
 #include "sources/source_settings.hpp"
 #include "sources/vendor_http.hpp"
 
@@ -25,6 +27,8 @@ enum class Listing { active, inactive };
 constexpr Listing k_listings[] = {Listing::active, Listing::inactive};
 
 using EntityParser = core::Result<EntityListing> (*)(std::string_view, JsonDocumentParser&, const FieldFilter&);
+template <class Value>
+using PerUserMapper = core::Result<Value> (*)(const Envelope&, const FieldFilter&);
 using CampaignMap = std::map<std::string, model::NamedEntity, std::less<>>;
 
 // The same campaign in both responses: the first name given wins, attributes join.
@@ -39,14 +43,26 @@ void merge_campaign(CampaignMap& campaigns, model::NamedEntity campaign) {
   it->second.attributes.merge(campaign.attributes);
 }
 
+// A username as a label shows it: usernames are not secrets, but a control byte
+// must not break a log line.
+std::string shown_username(std::string_view username) {
+  std::string out(username);
+  for (auto& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
 class CrocodialSource final : public Source {
  public:
-  explicit CrocodialSource(const config::SourceConfig& config)
+  CrocodialSource(const config::SourceConfig& config, RateTimer& timer)
       : m_name(config.name),
         m_url(config.url),
         m_user(required_setting(config, "user")),
         m_password(required_setting(config, "password")),
-        m_filter(field_filter(config)) {}
+        m_filter(field_filter(config)),
+        m_limits(per_user_limits(config)),
+        m_limiter(m_limits.max_requests_per_second, timer) {}
 
   [[nodiscard]] const std::string& name() const override { return m_name; }
 
@@ -85,6 +101,16 @@ class CrocodialSource final : public Source {
     }
   }
 
+  core::Status fetch_user_info(RunContext& context, std::span<const UserRef> users,
+                               PerUserSink<model::UserInfoResult>& sink) override {
+    return fetch_per_user<model::UserInfoResult>(context, users, "getUserInfo", &user_info_from, sink);
+  }
+
+  core::Status fetch_agent_states(RunContext& context, std::span<const UserRef> users,
+                                  PerUserSink<model::AgentState>& sink) override {
+    return fetch_per_user<model::AgentState>(context, users, "getLiveAgentInfo", &live_agent_info_from, sink);
+  }
+
   // goGetAllUsers for the inactive users: every action authenticates, and this
   // documented one is usually the shortest.
   core::Status check_connection(RunContext& context) override {
@@ -96,14 +122,24 @@ class CrocodialSource final : public Source {
 
  private:
   [[nodiscard]] http::Request action_request(std::string_view action, std::optional<Listing> listing = {}) const {
+    if (!listing) return form_request(action, {}, {});
+    const std::string only_inactives = *listing == Listing::inactive ? "1" : "0";
+    return form_request(action, {{"only_inactives", only_inactives}}, {{"only_inactives", only_inactives}});
+  }
+
+  [[nodiscard]] http::Request user_request(std::string_view action, const UserRef& user) const {
+    return form_request(action, {{"user", user.username}}, {{"user", shown_username(user.username)}});
+  }
+
+  // `parameters` follow the credentials in the form; `shown` is what the label adds
+  // after goAction.
+  [[nodiscard]] http::Request form_request(std::string_view action, const LabelParams& parameters,
+                                           const LabelParams& shown_parameters) const {
     std::vector<std::pair<std::string, std::string>> fields = {
         {"goAction", std::string(action)}, {"goUser", m_user}, {"goPass", m_password}, {"responsetype", "json"}};
+    fields.insert(fields.end(), parameters.begin(), parameters.end());
     LabelParams shown = {{"goAction", std::string(action)}};
-    if (listing) {
-      const std::string only_inactives = *listing == Listing::inactive ? "1" : "0";
-      fields.emplace_back("only_inactives", only_inactives);
-      shown.emplace_back("only_inactives", only_inactives);
-    }
+    shown.insert(shown.end(), shown_parameters.begin(), shown_parameters.end());
     http::Request request;
     request.method = http::Method::post;
     request.url = m_url;
@@ -204,17 +240,70 @@ class CrocodialSource final : public Source {
     return {};
   }
 
+  // One call per user, through run_per_user(); each worker parses with its own
+  // parser. Per-user failures go to the sink once every call has ended; an error
+  // that dooms the run is returned instead (the run then stores nothing).
+  template <class Value>
+  core::Status fetch_per_user(RunContext& context, std::span<const UserRef> users, std::string_view action,
+                              PerUserMapper<Value> map, PerUserSink<Value>& sink) {
+    std::vector<JsonDocumentParser> parsers(static_cast<std::size_t>(m_limits.concurrency));
+    std::atomic<std::size_t> warned{0};
+    auto report =
+        run_per_user(users.size(), m_limits.concurrency, m_limiter, context.stop, [&](const PerUserCall& call) {
+          const auto& user = users[call.index];
+          RunContext user_context{context.http, call.stop};
+          auto value = ask_about(user_context, action, user, parsers[call.worker], map, warned);
+          if (!value) return core::Status(std::move(value).error());
+          sink.result(user, std::move(*value));
+          return core::Status();
+        });
+    if (warned > 1) {
+      core::log().warn("{}: {} of {} {} responses had text before the JSON (only the first was shown)", m_name,
+                       warned.load(), users.size(), action);
+    }
+    if (report.stopped_by) return std::move(*report.stopped_by);
+    for (const auto& failure : report.failures) sink.failure(users[failure.index], failure.error);
+    return {};
+  }
+
+  template <class Value>
+  core::Result<Value> ask_about(RunContext& context, std::string_view action, const UserRef& user,
+                                JsonDocumentParser& parser, PerUserMapper<Value> map,
+                                std::atomic<std::size_t>& warned) const {
+    const auto request = user_request(action, user);
+    if (user.username.empty()) {
+      return labelled(request, core::Error{core::ErrorKind::not_found,
+                                           fmt::format("user {} has no username to ask about", user.external_id)});
+    }
+    auto body = call(context, request, parser);
+    if (!body) return std::move(body).error();
+    auto envelope = parse_per_user_envelope(*body, parser);
+    if (!envelope) return labelled(request, envelope.error());
+    // PHP warnings repeat on every call (vendor-facts 1.2): one line per fetch.
+    if (!envelope->warnings.empty() && warned.fetch_add(1) == 0) log_warnings(request, envelope->warnings);
+    auto value = map(*envelope, m_filter);
+    if (!value) return labelled(request, value.error());
+    return value;
+  }
+
   std::string m_name;
   std::string m_url;
   std::string m_user;
   std::string m_password;
   FieldFilter m_filter;
+  PerUserLimits m_limits;
+  // Shared by every run of this source: the cap holds when runs follow each other.
+  RateLimiter m_limiter;
 };
 
 }  // namespace
 
 std::unique_ptr<Source> make_source(const config::SourceConfig& config) {
-  return std::make_unique<CrocodialSource>(config);
+  return make_source_with_timer(config, real_rate_timer());
+}
+
+std::unique_ptr<Source> make_source_with_timer(const config::SourceConfig& config, RateTimer& timer) {
+  return std::make_unique<CrocodialSource>(config, timer);
 }
 
 }  // namespace rosterd::sources::crocodial

@@ -13,16 +13,27 @@
 //                       first, inactive in the second);
 //           campaigns = the campaign lists of those same two responses;
 //           portfolios = getAllPortfolios; profiles = getAllProfiles.
-// Settings: user, password.
+//           user_stats = getUserInfo, agent_status = getLiveAgentInfo: one POST per
+//                       user (`user=<username>`), `concurrency` at once and at most
+//                       `max_requests_per_second` started, across every run of the
+//                       source (per_user.hpp).
+// Settings: user, password; concurrency (1..64, default 4), max_requests_per_second
+//           (more than 0, at most 1000, default 10); agent_status_interval (read by
+//           the scheduler, not here).
 
 #include <memory>
 
 #include "config/config.hpp"
+#include "sources/per_user.hpp"
 #include "sources/source.hpp"
 
 namespace rosterd::sources::crocodial {
 
-// Throws config::ConfigError when user or password is missing or empty.
+// Throws config::ConfigError when user or password is missing or empty, or a
+// per-user limit is out of range.
 std::unique_ptr<Source> make_source(const config::SourceConfig& config);
+// The same with the rate cap's clock and waits going through `timer` (tests); the
+// timer must outlive the source.
+std::unique_ptr<Source> make_source_with_timer(const config::SourceConfig& config, RateTimer& timer);
 
 }  // namespace rosterd::sources::crocodial
