@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
       add_sync_command(app, global),
       add_check_command(app, global),
       add_demo_command(app, global),
+      add_history_command(app, global),
+      add_changes_command(app, global),
+      add_users_command(app, global),
       add_status_command(app, global),
   };
   // Each subcommand's help lists the global options too.

@@ -32,6 +32,9 @@ Command add_run_command(CLI::App& parent, const GlobalOptions& global);
 Command add_sync_command(CLI::App& parent, const GlobalOptions& global);
 Command add_check_command(CLI::App& parent, const GlobalOptions& global);
 Command add_demo_command(CLI::App& parent, const GlobalOptions& global);
+Command add_history_command(CLI::App& parent, const GlobalOptions& global);
+Command add_changes_command(CLI::App& parent, const GlobalOptions& global);
+Command add_users_command(CLI::App& parent, const GlobalOptions& global);
 Command add_status_command(CLI::App& parent, const GlobalOptions& global);
 
 // For `demo`, which drives the same code path as `rosterd sync`.
