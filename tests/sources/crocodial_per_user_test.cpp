@@ -184,8 +184,9 @@ TEST_F(CrocodialPerUserTest, PostsGetUserInfoPerUserWithCredentialsInTheForm) {
   EXPECT_EQ(requests[0].method, http::Method::post);
   EXPECT_EQ(requests[0].content_type, "application/x-www-form-urlencoded");
   EXPECT_TRUE(requests[0].headers.empty());
-  EXPECT_EQ(requests[0].body,
-            fmt::format("goAction=getUserInfo&goUser=api%20user&goPass={}&responsetype=json&user=Ana%20Exp", k_password));
+  EXPECT_EQ(
+      requests[0].body,
+      fmt::format("goAction=getUserInfo&goUser=api%20user&goPass={}&responsetype=json&user=Ana%20Exp", k_password));
   EXPECT_EQ(requests[0].label, label("getUserInfo", "Ana Exp"));
   EXPECT_EQ(requests[1].label, label("getUserInfo", "jdoe"));
   EXPECT_EQ(requests[2].label, label("getUserInfo", "maria.lopez"));
@@ -227,8 +228,8 @@ TEST_F(CrocodialPerUserTest, OneUsersFailureGoesToTheSinkWithTheLabelAndTheOther
     if (user == "slow") return core::Error{core::ErrorKind::timeout, label("getUserInfo", "slow") + ": timed out"};
     return reply(example);
   });
-  const std::vector<UserRef> refs = {
-      {"1", "jdoe"}, {"2", "ghost"}, {"3", "cut"}, {"4", "busy"}, {"5", "slow"}, {"6", ""}, {"7", "maria.lopez"}};
+  const std::vector<UserRef> refs = {{"1", "jdoe"}, {"2", "ghost"}, {"3", "cut"},        {"4", "busy"},
+                                     {"5", "slow"}, {"6", ""},      {"7", "maria.lopez"}};
   auto source = make();
   ASSERT_TRUE(user_info(*source, client, refs).ok());
 
@@ -260,9 +261,9 @@ TEST_F(CrocodialPerUserTest, RejectedCredentialsFailTheFetchAndStopAsking) {
   auto status = agent_states(*source, client, many);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, core::ErrorKind::auth);
-  EXPECT_EQ(status.error().message,
-            label("getLiveAgentInfo", "agent0") + ": CrocoDial error 10001: Error: You do not have permission to "
-                                                  "view this page");
+  EXPECT_EQ(status.error().message, label("getLiveAgentInfo", "agent0") +
+                                        ": CrocoDial error 10001: Error: You do not have permission to "
+                                        "view this page");
   EXPECT_EQ(client.requests().size(), 1u);
   EXPECT_TRUE(states.failures.empty());
   EXPECT_TRUE(states.results.empty());
@@ -329,9 +330,8 @@ TEST_F(CrocodialPerUserTest, PacesRequestsByTheConfiguredRateAcrossRuns) {
 TEST_F(CrocodialPerUserTest, LogsPhpWarningsOnceAndNoSecretAnywhere) {
   const auto body = "<br />\n<b>Warning</b>:  Undefined array key \"log_ip\"<br />\n" +
                     read_fixture("crocodial/user_info_doc_example.json");
-  PerUserClient client([&](const std::string&, const std::string&) -> core::Result<http::Response> {
-    return reply(body);
-  });
+  PerUserClient client(
+      [&](const std::string&, const std::string&) -> core::Result<http::Response> { return reply(body); });
   LogCapture logs;
   auto source = make({{"concurrency", "1"}});
   const std::vector<UserRef> refs = {{"1", "jdoe"}, {"2", "Ana Exp"}, {"3", "li"}};
@@ -350,11 +350,13 @@ TEST_F(CrocodialPerUserTest, LogsPhpWarningsOnceAndNoSecretAnywhere) {
 }
 
 TEST_F(CrocodialPerUserTest, RejectsOutOfRangeLimits) {
-  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
-           {"concurrency", "0"}, {"concurrency", "65"}, {"max_requests_per_second", "0"},
-           {"max_requests_per_second", "1001"}}) {
-    auto error = config_error(make_source,
-                              source_config("crocodial", k_url, {{"user", "u"}, {"password", "p"}, {key, value}}));
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, std::string>>{{"concurrency", "0"},
+                                                        {"concurrency", "65"},
+                                                        {"max_requests_per_second", "0"},
+                                                        {"max_requests_per_second", "1001"}}) {
+    auto error =
+        config_error(make_source, source_config("crocodial", k_url, {{"user", "u"}, {"password", "p"}, {key, value}}));
     ASSERT_TRUE(error) << key << "=" << value;
     EXPECT_EQ(error->key(), "sources[0]." + key);
   }

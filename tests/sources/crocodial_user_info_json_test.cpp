@@ -112,8 +112,8 @@ TEST(CrocodialUserInfo, MapsTheDocumentedExampleExactly) {
   for (const char* secret : {"examplePass", "ABC123xyzHashValue", "phonePass123", "voicePass123"}) {
     EXPECT_EQ(stored.find(secret), std::string::npos) << secret;
   }
-  for (const char* field : {"pass", "pass_hash", "phone_pass", "voicemail_pass", "user_id", "full_name",
-                            "user_level", "email", "phone_login", "user_group"}) {
+  for (const char* field : {"pass", "pass_hash", "phone_pass", "voicemail_pass", "user_id", "full_name", "user_level",
+                            "email", "phone_login", "user_group"}) {
     EXPECT_EQ(info.attributes.count(fmt::format("user_info.{}", field)), 0u) << field;
   }
 }
@@ -190,8 +190,9 @@ TEST(CrocodialUserInfo, ReadsCountsAsNumbersOrNumericStrings) {
 
 TEST(CrocodialUserInfo, ReadsThePercentageInEveryServedForm) {
   const std::pair<const char*, std::optional<double>> cases[] = {
-      {R"("87.5%")", 87.5}, {R"("87")", 87.0},      {"87", 87.0},           {"87.25", 87.25}, {R"("0%")", 0.0},
-      {R"(" 91 % ")", 91.0}, {"null", std::nullopt}, {R"("")", std::nullopt}, {"", std::nullopt},
+      {R"("87.5%")", 87.5},   {R"("87")", 87.0},       {"87", 87.0},
+      {"87.25", 87.25},       {R"("0%")", 0.0},        {R"(" 91 % ")", 91.0},
+      {"null", std::nullopt}, {R"("")", std::nullopt}, {"", std::nullopt},
   };
   for (const auto& [value, percent] : cases) {
     auto result = user_info(stats_with("sla_productivity", value));
@@ -303,10 +304,10 @@ TEST(CrocodialLiveAgent, MapsTheDocumentedReadyExample) {
   EXPECT_EQ(state->campaign_id, std::nullopt);
   EXPECT_EQ(state->campaign_name, std::nullopt);
   EXPECT_EQ(state->call_type, std::nullopt);
-  const model::Attributes expected{{"caller_id", R"("")"},           {"color", R"("primary")"},
-                                   {"conf_exten", R"("8600118")"},   {"in_call_with", R"("")"},
-                                   {"lead_id", "0"},                 {"server_ip", R"("127.0.0.1")"},
-                                   {"vendor_lead_code", R"("")"}};
+  const model::Attributes expected{
+      {"caller_id", R"("")"},       {"color", R"("primary")"}, {"conf_exten", R"("8600118")"},
+      {"in_call_with", R"("")"},    {"lead_id", "0"},          {"server_ip", R"("127.0.0.1")"},
+      {"vendor_lead_code", R"("")"}};
   EXPECT_EQ(state->attributes, expected);
 }
 
@@ -318,13 +319,10 @@ TEST(CrocodialLiveAgent, MapsTheDocumentedInCallExample) {
   EXPECT_EQ(state->campaign_id, "CAMP001");
   EXPECT_EQ(state->campaign_name, "EXAMPLE_CAMPAIGN");
   EXPECT_EQ(state->call_type, "DIALER");
-  const model::Attributes expected{{"caller_id", R"("9876543210")"},
-                                   {"color", R"("green")"},
-                                   {"conf_exten", R"("8600118")"},
-                                   {"in_call_with", R"("1234567890")"},
-                                   {"lead_id", "7890123"},
-                                   {"server_ip", R"("127.0.0.1")"},
-                                   {"vendor_lead_code", R"("abc123-xyz456")"}};
+  const model::Attributes expected{
+      {"caller_id", R"("9876543210")"},          {"color", R"("green")"}, {"conf_exten", R"("8600118")"},
+      {"in_call_with", R"("1234567890")"},       {"lead_id", "7890123"},  {"server_ip", R"("127.0.0.1")"},
+      {"vendor_lead_code", R"("abc123-xyz456")"}};
   EXPECT_EQ(state->attributes, expected);
 }
 
@@ -361,7 +359,7 @@ TEST(CrocodialLiveAgent, KeepsLeadIdANumberAndConfExtenAString) {
   ASSERT_TRUE(disposition.ok()) << disposition.error().message;
   EXPECT_EQ(disposition->status, "DISPOSITION");
   EXPECT_EQ(disposition->call_type, "MANUAL");
-  EXPECT_EQ(disposition->attributes.at("lead_id"), "7890123");        // served "7890123"
+  EXPECT_EQ(disposition->attributes.at("lead_id"), "7890123");          // served "7890123"
   EXPECT_EQ(disposition->attributes.at("conf_exten"), R"("8600118")");  // served 8600118
 
   auto null_lead = agent(agent_body(R"("status":"READY","lead_id":null)"));
@@ -380,9 +378,8 @@ TEST(CrocodialLiveAgent, RequiresAStatusAndDropsSecretFields) {
     ASSERT_FALSE(state.ok()) << fields;
     EXPECT_EQ(state.error().message, "data.status: missing or empty") << fields;
   }
-  auto state =
-      agent(agent_body(R"("status":"READY","sip_password":"s3cr3t-Sip","session_token":"tok-9","note":"n")"),
-            FieldFilter({"note"}));
+  auto state = agent(agent_body(R"("status":"READY","sip_password":"s3cr3t-Sip","session_token":"tok-9","note":"n")"),
+                     FieldFilter({"note"}));
   ASSERT_TRUE(state.ok()) << state.error().message;
   EXPECT_TRUE(state->attributes.empty());
 }
@@ -410,8 +407,8 @@ TEST(CrocodialPerUser, RejectsEveryProperPrefixAndTrailingContent) {
                               "crocodial/live_agent_not_logged_in.json"}) {
     const auto body = read_fixture(fixture);
     ASSERT_TRUE(agent(body).ok()) << fixture;
-    auto accepted = accepted_prefixes(
-        body, [&](std::string_view prefix) { return parse_live_agent_info(prefix, parser, filter); });
+    auto accepted =
+        accepted_prefixes(body, [&](std::string_view prefix) { return parse_live_agent_info(prefix, parser, filter); });
     EXPECT_TRUE(accepted.empty()) << fixture << ": first accepted prefix " << (accepted.empty() ? 0 : accepted[0]);
     for (const auto& junk : testing::trailing_junk()) EXPECT_FALSE(agent(body + junk).ok()) << junk;
   }

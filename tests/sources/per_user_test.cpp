@@ -277,14 +277,18 @@ TEST(PerUserLimits, ReadsAndValidatesTheSettings) {
   const auto defaults = per_user_limits(source_config("crocodial", "https://x", {}));
   EXPECT_EQ(defaults.concurrency, 4);
   EXPECT_EQ(defaults.max_requests_per_second, 10.0);
-  const auto set =
-      per_user_limits(source_config("crocodial", "https://x", {{"concurrency", "64"}, {"max_requests_per_second", "0.5"}}));
+  const auto set = per_user_limits(
+      source_config("crocodial", "https://x", {{"concurrency", "64"}, {"max_requests_per_second", "0.5"}}));
   EXPECT_EQ(set.concurrency, 64);
   EXPECT_EQ(set.max_requests_per_second, 0.5);
 
   const std::pair<const char*, const char*> bad[] = {
-      {"concurrency", "0"}, {"concurrency", "65"}, {"concurrency", "two"},
-      {"max_requests_per_second", "0"}, {"max_requests_per_second", "1001"}, {"max_requests_per_second", "-1"},
+      {"concurrency", "0"},
+      {"concurrency", "65"},
+      {"concurrency", "two"},
+      {"max_requests_per_second", "0"},
+      {"max_requests_per_second", "1001"},
+      {"max_requests_per_second", "-1"},
   };
   for (const auto& [key, value] : bad) {
     auto error = config_error(per_user_limits, source_config("crocodial", "https://x", {{key, value}}));

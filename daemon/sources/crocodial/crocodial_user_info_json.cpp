@@ -25,18 +25,16 @@ using StatsField = std::int64_t model::UserStats::*;
 // getUserInfo's user_stats as documented (vendor-docs/crocodial-users-api.txt; the
 // vendor spells "avalible").
 constexpr std::pair<std::string_view, StatsField> k_durations[] = {
-    {"login_time", &model::UserStats::login_seconds},
-    {"after_call", &model::UserStats::after_call_seconds},
-    {"break", &model::UserStats::break_seconds},
-    {"pause", &model::UserStats::pause_seconds},
-    {"avalible", &model::UserStats::available_seconds},
-    {"avg_wait", &model::UserStats::avg_wait_seconds},
-    {"talk", &model::UserStats::talk_seconds},
-    {"talk_avalible", &model::UserStats::talk_available_seconds},
+    {"login_time", &model::UserStats::login_seconds},   {"after_call", &model::UserStats::after_call_seconds},
+    {"break", &model::UserStats::break_seconds},        {"pause", &model::UserStats::pause_seconds},
+    {"avalible", &model::UserStats::available_seconds}, {"avg_wait", &model::UserStats::avg_wait_seconds},
+    {"talk", &model::UserStats::talk_seconds},          {"talk_avalible", &model::UserStats::talk_available_seconds},
 };
 constexpr std::pair<std::string_view, StatsField> k_counts[] = {
-    {"total_calls", &model::UserStats::total_calls}, {"denied", &model::UserStats::denied},
-    {"lip", &model::UserStats::lip},                 {"vrf", &model::UserStats::vrf},
+    {"total_calls", &model::UserStats::total_calls},
+    {"denied", &model::UserStats::denied},
+    {"lip", &model::UserStats::lip},
+    {"vrf", &model::UserStats::vrf},
     {"sales", &model::UserStats::sales},
 };
 // user_info fields the users listing owns (SPEC 2: user_id, user, name; level).
