@@ -91,8 +91,9 @@ struct PerUserReport {
 using PerUserFunction = std::function<core::Status(const PerUserCall& call)>;
 
 // Calls `call` once for each index in [0, count), in index order of starting, with
-// at most limits.concurrency in flight (threads started here and joined before
-// returning) and starts paced by `limiter`. Dispatching stops when `stop` is
+// at most `concurrency` in flight (threads started here and joined before
+// returning) and starts paced by `limiter` (a call's retries inside the HTTP
+// layer are not paced: they are few and back off). Dispatching stops when `stop` is
 // requested or a call returns an error for which dooms_the_run() holds. An
 // exception thrown by `call` is caught and ends the run as ErrorKind::internal.
 PerUserReport run_per_user(std::size_t count, int concurrency, RateLimiter& limiter, std::stop_token stop,
