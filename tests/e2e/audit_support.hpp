@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <initializer_list>
+#include <map>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -137,10 +138,27 @@ inline std::string json_literal(std::string_view text) {
   return out + "\"";
 }
 
-// JSON text in one canonical spelling, so that two spellings of a value compare equal.
+// A JSON value in one canonical spelling (objects with sorted keys, minified), so
+// that two spellings of a value compare equal.
+inline std::string canonical_json(simdjson::dom::element value) {
+  if (value.is_array()) {
+    std::string out = "[";
+    for (auto item : value.get_array()) out += (out.size() > 1 ? "," : "") + canonical_json(item);
+    return out + "]";
+  }
+  if (value.is_object()) {
+    std::map<std::string, std::string> members;
+    for (auto [key, member] : value.get_object()) members[std::string(key)] = canonical_json(member);
+    std::string out = "{";
+    for (const auto& [key, member] : members) out += (out.size() > 1 ? "," : "") + json_literal(key) + ":" + member;
+    return out + "}";
+  }
+  return simdjson::minify(value);
+}
+
 inline std::string canonical_json(std::string_view json) {
   simdjson::dom::parser parser;
-  return simdjson::minify(parser.parse(simdjson::padded_string(json)).value());
+  return canonical_json(parser.parse(simdjson::padded_string(json)).value());
 }
 
 }  // namespace rosterd::testing

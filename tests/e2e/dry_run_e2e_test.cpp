@@ -179,8 +179,8 @@ std::vector<FieldChange> snapshot_diff(const std::string& before_json, const std
   std::vector<FieldChange> out;
   auto add = [&](const std::string& field, std::optional<simdjson::dom::element> b,
                  std::optional<simdjson::dom::element> a) {
-    const auto bt = b ? simdjson::minify(*b) : "null";
-    const auto at = a ? simdjson::minify(*a) : "null";
+    const auto bt = b ? canonical_json(*b) : "null";
+    const auto at = a ? canonical_json(*a) : "null";
     if (bt != at) out.push_back({field, bt, at});
   };
   for (auto [key, value] : after) {

@@ -311,20 +311,20 @@ std::vector<std::string> expected_columns(sim::Vendor vendor, const sim::SimUser
                                           const std::map<std::string, std::string>& phones) {
   using sim::Vendor;
   const std::string active = u.active ? "1" : "0";
+  const auto username = or_null(u.username), full_name = or_null(u.full_name()), role = or_null(lower(u.role));
   switch (vendor) {
     case Vendor::crocodial:  // email, phone and group come from getUserInfo, not the list
-      return {u.username, u.full_name(), "<null>", "<null>", or_null(u.extension), lower(u.role), "<null>", active};
-    case Vendor::worksection:
-      return {lower(u.email), u.full_name(), lower(u.email), phones.at(std::to_string(u.id)), "<null>", lower(u.role),
-              or_null(u.group), "<null>"};
+      return {username, full_name, "<null>", "<null>", or_null(u.extension), role, "<null>", active};
+    case Vendor::worksection:  // the username is the e-mail address
+      return {or_null(lower(u.email)), full_name, or_null(lower(u.email)), phones.at(std::to_string(u.id)), "<null>",
+              role, or_null(u.group), "<null>"};
     case Vendor::smartflo: {
       const bool address = u.username.find('@') != std::string::npos;
-      return {u.username, u.full_name(), address ? lower(u.username) : "<null>", or_null(u.phone),
-              or_null(u.extension), lower(u.role), "<null>", active};
+      return {username, full_name, address ? lower(u.username) : "<null>", or_null(u.phone), or_null(u.extension), role,
+              "<null>", active};
     }
     case Vendor::class4:
-      return {u.username, u.full_name(), or_null(lower(u.email)), "<null>", "<null>", lower(u.role),
-              or_null(u.group), active};
+      return {username, full_name, or_null(lower(u.email)), "<null>", "<null>", role, or_null(u.group), active};
   }
   return {};
 }
