@@ -153,6 +153,13 @@ core::Error parse_error(std::string_view path, std::string_view problem) {
   return core::Error{core::ErrorKind::parse, fmt::format("{}: {}", path.empty() ? "(document)" : path, problem)};
 }
 
+core::Status reject_control_characters(std::string_view value, std::string_view path) {
+  for (const char c : value) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return parse_error(path, "contains a control character");
+  }
+  return {};
+}
+
 std::string child_path(std::string_view parent, std::string_view key) {
   if (parent.empty()) return printable_key(key);
   return fmt::format("{}.{}", parent, printable_key(key));
@@ -274,6 +281,8 @@ core::Result<std::string> id_text(element value, std::string_view path) {
     case element_type::STRING: {
       auto text = model::trim(value.get_string().value_unsafe());
       if (text.empty()) return parse_error(path, "empty id");
+      // Ids appear unquoted in error messages, change lines and request labels.
+      if (auto printable = reject_control_characters(text, path); !printable) return std::move(printable).error();
       return std::string(text);
     }
     case element_type::INT64:

@@ -76,12 +76,18 @@ core::Result<simdjson::dom::array> as_array(simdjson::dom::element value, std::s
 // An integral number (a float with a fraction, or out of int64 range, is an error).
 core::Result<std::int64_t> as_integer(simdjson::dom::element value, std::string_view path);
 
+// An error naming `path` (never quoting the value) when `value` holds a control
+// byte. For vendor text that is a token sent back in an HTTP header (CR LF would
+// start a header of its own, NUL would cut it) or that log lines print unquoted (a
+// line break would forge a line). Found by fuzzing (tests/fuzz).
+core::Status reject_control_characters(std::string_view value, std::string_view path);
+
 // Fails on a key that occurs twice in `object` (simdjson keeps both; lookups would
 // silently pick the first).
 core::Status check_unique_keys(simdjson::dom::object object, std::string_view path);
 
 // An id given as a number or a string (both occur, vendor-facts 1.3), as text.
-// Empty, null or any other type is an error.
+// Empty, null, any other type, or a string with a control character is an error.
 core::Result<std::string> id_text(simdjson::dom::element value, std::string_view path);
 
 // A scalar as normalized text: strings trimmed (empty -> nullopt), numbers in

@@ -204,6 +204,7 @@ core::Result<std::string> parse_login(std::string_view body, JsonDocumentParser&
   }
   std::string text(model::trim(token->get_string().value_unsafe()));
   if (text.empty()) return parse_error("payload.token", "empty");
+  if (auto safe = reject_control_characters(text, "payload.token"); !safe) return std::move(safe).error();
   return text;
 }
 

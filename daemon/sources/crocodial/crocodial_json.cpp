@@ -37,7 +37,9 @@ core::Error error_document(const std::optional<std::string>& code, std::string_v
   const auto text = message.empty() ? std::string("(no message)") : safe_excerpt(message);
   return core::Error{
       rejected ? core::ErrorKind::auth : core::ErrorKind::vendor,
-      code ? fmt::format("CrocoDial error {}: {}", *code, text) : fmt::format("CrocoDial error: {}", text)};
+      // The code is vendor text as much as the message (a line break in it split the log line).
+      code ? fmt::format("CrocoDial error {}: {}", safe_excerpt(*code, 32), text)
+           : fmt::format("CrocoDial error: {}", text)};
 }
 
 // goAPI.php answers an unsupported responsetype in plain text (vendor-facts 1.2):

@@ -247,6 +247,11 @@ core::Status read_call_fields(RecordReader& reader, const FieldFilter& filter, m
                              std::pair{"call_type", &model::AgentState::call_type}}) {
     auto text = reader.take_text(key);
     if (!text) return std::move(text).error();
+    if (*text) {
+      if (auto printable = reject_control_characters(**text, reader.field_path(key)); !printable) {
+        return std::move(printable).error();
+      }
+    }
     state.*member = std::move(*text);
   }
   if (auto lead = reader.take("lead_id")) {
@@ -308,6 +313,10 @@ core::Result<model::AgentState> live_agent_info_from(const Envelope& envelope, c
   auto status = data->take_text("status");
   if (!status) return std::move(status).error();
   if (!*status) return parse_error(data->field_path("status"), "missing or empty");
+  // The state's line in the log prints status, pause reason and campaign unquoted.
+  if (auto printable = reject_control_characters(**status, data->field_path("status")); !printable) {
+    return std::move(printable).error();
+  }
   split_status(**status, state);
   if (auto call = read_call_fields(*data, filter, state); !call) return std::move(call).error();
   auto attributes = data->rest();

@@ -194,6 +194,7 @@ core::Result<Login> parse_login(std::string_view body, JsonDocumentParser& parse
   }
   Login login{std::string(model::trim(token->get_string().value_unsafe())), k_default_token_lifetime};
   if (login.access_token.empty()) return parse_error("access_token", "empty");
+  if (auto safe = reject_control_characters(login.access_token, "access_token"); !safe) return std::move(safe).error();
   if (auto expires = find_field(*root, "expires_in"); expires && expires->type() != element_type::NULL_VALUE) {
     auto seconds = as_integer(*expires, "expires_in");
     if (!seconds) return std::move(seconds).error();

@@ -1,0 +1,194 @@
+#include "fuzz_entries.hpp"
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <iterator>
+#include <set>
+
+#include "model/canonical.hpp"
+#include "sources/class4/class4_json.hpp"
+#include "sources/crocodial/crocodial_json.hpp"
+#include "sources/crocodial/crocodial_user_info_json.hpp"
+#include "sources/smartflo/smartflo_json.hpp"
+#include "sources/worksection/worksection_json.hpp"
+
+namespace rosterd::fuzz {
+namespace {
+
+using sources::FieldFilter;
+using sources::JsonDocumentParser;
+
+[[noreturn]] void fail(const std::string& what) { throw OracleFailure(what); }
+
+// The parsers' own parser, reused across inputs as a source reuses it across pages.
+JsonDocumentParser& document_parser() {
+  static JsonDocumentParser parser;
+  return parser;
+}
+
+const FieldFilter& secrets_filter() {
+  static const FieldFilter filter;  // pass/secret/token in any case (SPEC 3)
+  return filter;
+}
+
+// Error messages and warnings end up as one log line each: a line break or another
+// control byte taken from a body (a vendor message, a JSON key in a path) would let
+// a vendor forge log lines.
+void check_line(const std::string& text, const char* what) {
+  if (text.empty()) fail(std::string(what) + " is empty");
+  for (const char byte : text) {
+    const auto c = static_cast<unsigned char>(byte);
+    if (c < 0x20 || c == 0x7f) fail(std::string(what) + " has control byte " + std::to_string(c) + ": " + text);
+  }
+}
+
+void check_error(const core::Error& error) { check_line(error.message, "error message"); }
+
+void check_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& warning : warnings) check_line(warning, "warning");
+}
+
+void walk_keys(simdjson::dom::element element, const std::string& json) {
+  // Each result is bound to a local: a range-for over a temporary simdjson_result
+  // dangles (json_support.cpp had the same bug).
+  simdjson::dom::object object;
+  simdjson::dom::array array;
+  if (element.get(object) == simdjson::SUCCESS) {
+    for (const auto field : object) {
+      if (secrets_filter().drops(field.key)) fail("a secret field reached a record: " + json);
+      walk_keys(field.value, json);
+    }
+  } else if (element.get(array) == simdjson::SUCCESS) {
+    for (const auto item : array) walk_keys(item, json);
+  }
+}
+
+// What rosterd stores must be valid JSON with no field the secrets filter drops, at
+// any depth.
+void check_stored_json(const std::string& json) {
+  static simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(simdjson::padded_string(json)).get(root) != simdjson::SUCCESS) {
+    fail("stored JSON does not parse: " + json);
+  }
+  walk_keys(root, json);
+}
+
+void check_attributes(const model::Attributes& attributes) {
+  for (const auto& [key, value] : attributes) {
+    if (secrets_filter().drops(key)) fail("a secret attribute reached a record: " + key);
+    check_stored_json(value);
+  }
+}
+
+void check_unique_key(std::set<std::string>& seen, const std::string& key) {
+  if (key.empty()) fail("a record with an empty id");
+  if (!seen.insert(key).second) fail("id " + key + " twice in one accepted body");
+}
+
+void check_users(const std::vector<model::User>& users) {
+  std::set<std::string> ids;
+  for (const auto& user : users) {
+    check_unique_key(ids, user.external_id);
+    check_stored_json(model::snapshot_json(user));
+  }
+}
+
+void check_entities(const std::vector<model::NamedEntity>& entities) {
+  std::set<std::string> keys;
+  for (const auto& entity : entities) {
+    check_unique_key(keys, entity.key);
+    check_stored_json(model::snapshot_json(entity));
+  }
+}
+
+// The status an error-response parser sees: varied by the input, not read from it,
+// so that every byte of the input stays body.
+long status_for(std::string_view input) {
+  static constexpr long k_statuses[] = {200, 400, 401, 403, 404, 429, 500, 503};
+  return k_statuses[input.size() % std::size(k_statuses)];
+}
+
+template <class T, class Check>
+void check_result(const core::Result<T>& result, Check&& check) {
+  if (result) {
+    check(*result);
+  } else {
+    check_error(result.error());
+  }
+}
+
+}  // namespace
+
+void class4(std::string_view input) {
+  auto& parser = document_parser();
+  check_result(sources::class4::parse_user_page(input, parser, secrets_filter()),
+               [](const sources::class4::UserPage& page) {
+                 check_users(page.users);
+                 if (page.per_page > 0 && static_cast<std::int64_t>(page.users.size()) > page.per_page) {
+                   fail("a page with more items than per_page was accepted");
+                 }
+               });
+  check_result(sources::class4::parse_login(input, parser),
+               [](const std::string& token) { check_line(token, "token"); });
+  check_error(sources::class4::error_from_response(status_for(input), input, parser));
+}
+
+void crocodial(std::string_view input) {
+  namespace croco = sources::crocodial;
+  auto& parser = document_parser();
+  const auto& filter = secrets_filter();
+  check_result(croco::parse_envelope(input, parser),
+               [](const croco::Envelope& envelope) { check_warnings(envelope.warnings); });
+  check_result(croco::parse_user_list(input, parser, filter), [](const croco::UserListing& listing) {
+    check_users(listing.users);
+    check_entities(listing.campaigns);
+    check_warnings(listing.warnings);
+  });
+  const auto check_listing = [](const croco::EntityListing& listing) {
+    check_entities(listing.entities);
+    check_warnings(listing.warnings);
+  };
+  check_result(croco::parse_portfolios(input, parser, filter), check_listing);
+  check_result(croco::parse_profiles(input, parser, filter), check_listing);
+  check_result(croco::parse_user_info(input, parser, filter),
+               [](const model::UserInfoResult& result) { check_attributes(result.info.attributes); });
+  check_result(croco::parse_live_agent_info(input, parser, filter), [](const model::AgentState& state) {
+    check_line(state.status, "agent status");  // printed unquoted in the state's log line
+    for (const auto* text : {&state.pause_reason, &state.campaign_id, &state.campaign_name, &state.call_type}) {
+      if (*text) check_line(**text, "agent state field");
+    }
+    check_attributes(state.attributes);
+  });
+}
+
+void smartflo(std::string_view input) {
+  auto& parser = document_parser();
+  check_result(sources::smartflo::parse_user_page(input, parser, secrets_filter()),
+               [](const sources::smartflo::UserPage& page) {
+                 check_users(page.users);
+                 if (page.count != static_cast<std::int64_t>(page.users.size())) fail("count != data.size()");
+               });
+  check_result(sources::smartflo::parse_login(input, parser),
+               [](const sources::smartflo::Login& login) { check_line(login.access_token, "token"); });
+  check_error(sources::smartflo::error_from_response(status_for(input), input, parser));
+}
+
+void worksection(std::string_view input) {
+  check_result(sources::worksection::parse_users(input, document_parser(), secrets_filter()),
+               [](const std::vector<model::User>& users) { check_users(users); });
+}
+
+const std::vector<Target>& targets() {
+  static const std::vector<Target> all = {
+      {"class4", &class4, {"tests/fixtures/class4"}},
+      {"crocodial", &crocodial, {"tests/fixtures/crocodial"}},
+      {"smartflo", &smartflo, {"tests/fixtures/smartflo"}},
+      {"worksection", &worksection, {"tests/fixtures/worksection"}},
+      {"config", &config, {"tests/fuzz/config_seeds", "config/rosterd.example.yaml"}},
+  };
+  return all;
+}
+
+}  // namespace rosterd::fuzz
