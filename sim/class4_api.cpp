@@ -177,6 +177,11 @@ std::string render_page(TenantState& state, const Listing& listing) {
   return w.take();
 }
 
+// The page cache key of a listing's page (Tenant::prerender fills the same keys).
+std::string page_key(const Listing& listing) {
+  return fmt::format("list:{}:{}:{}", listing.page, listing.per_page, listing.ascending ? 1 : 0);
+}
+
 std::optional<Reply> read_listing(const TenantState& state, const httplib::Request& request, Listing& listing) {
   listing.per_page = state.options.default_page_size > 0 ? state.options.default_page_size : 30;
   const auto invalid = [](std::string_view field) {
@@ -226,6 +231,16 @@ Reply class4_error(const Fault& fault) {
 void class4_user_secrets(const TenantOptions& options, const SimUser& user, std::vector<std::string>& out) {
   out.push_back(passwd(options.seed, user.id));
   if (auto cdr = cdr_api_token(options.seed, user.id)) out.push_back(std::move(*cdr));
+}
+
+std::size_t prerender_class4(TenantState& state, std::int64_t page_size) {
+  const auto total = static_cast<std::int64_t>(state.users.listed().size());
+  const auto pages = std::max<std::int64_t>(1, (total + page_size - 1) / page_size);
+  Listing listing;
+  listing.per_page = page_size;
+  for (listing.page = 0; listing.page < pages; ++listing.page)
+    state.page(page_key(listing), [&] { return render_page(state, listing); });
+  return static_cast<std::size_t>(pages);
 }
 
 Reply handle_class4_auth(TenantState& state, const httplib::Request& request) {
@@ -309,8 +324,7 @@ Reply handle_class4_list(TenantState& state, const httplib::Request& request) {
   if (listing.duplicate || listing.empty) {
     reply.set_body(render_page(state, listing));
   } else {
-    reply.body = state.page(fmt::format("list:{}:{}:{}", listing.page, listing.per_page, listing.ascending ? 1 : 0),
-                            [&] { return render_page(state, listing); });
+    reply.body = state.page(page_key(listing), [&] { return render_page(state, listing); });
   }
   ++state.stats.listing_pages;
   if (fault) apply_delivery_fault(*fault, reply);

@@ -260,6 +260,31 @@ void register_fault_and_list_routes(httplib::Server& server, Simulator& sim) {
              }));
 }
 
+// Benchmarks: pre-rendered listings and bulk changes (Tenant::prerender, Tenant::churn).
+void register_bench_routes(httplib::Server& server, Simulator& sim) {
+  const auto tenant = [&sim](const httplib::Request& request) -> Tenant& {
+    return sim.tenant(request.matches[1].str());
+  };
+  server.Post(pattern(k_tenant, "/prerender"), guarded([tenant](const httplib::Request& request) {
+                simdjson::dom::parser parser;
+                std::int64_t page_size = 0;
+                if (body_json(parser, request)["page_size"].get(page_size) != simdjson::SUCCESS || page_size < 1 ||
+                    page_size > 1000000) {
+                  throw std::invalid_argument("page_size: expected an integer from 1 to 1000000");
+                }
+                const auto pages = tenant(request).prerender(static_cast<int>(page_size));
+                return "{\"pages\":" + std::to_string(pages) + "}";
+              }));
+  server.Post(pattern(k_tenant, "/churn"), guarded([tenant](const httplib::Request& request) {
+                simdjson::dom::parser parser;
+                std::int64_t count = 0;
+                if (body_json(parser, request)["count"].get(count) != simdjson::SUCCESS || count < 0)
+                  throw std::invalid_argument("count: expected a non-negative integer");
+                const auto changed = tenant(request).churn(static_cast<std::size_t>(count));
+                return "{\"changed\":" + std::to_string(changed) + "}";
+              }));
+}
+
 }  // namespace
 
 void register_control_api(httplib::Server& server, Simulator& simulator) {
@@ -267,6 +292,7 @@ void register_control_api(httplib::Server& server, Simulator& simulator) {
   register_clock_routes(server, simulator);
   register_user_routes(server, simulator);
   register_fault_and_list_routes(server, simulator);
+  register_bench_routes(server, simulator);
 }
 
 }  // namespace rosterd::sim::detail

@@ -72,6 +72,8 @@ struct Settings {
   bool unusual_text = false;
   bool fixed_clock = false;
   bool log_requests = false;
+  std::size_t cache_limit_mb = 0;  // 0 = TenantOptions' default
+  int prerender = 0;               // page size to pre-render Smartflo and Class4 listings with
 };
 
 // Serves until one of `signals` arrives.
@@ -85,7 +87,11 @@ void serve(const Settings& settings, const sigset_t& signals) {
     tenant_options.unusual_text = settings.unusual_text;
     tenant_options.latency = std::chrono::milliseconds(settings.latency_ms);
     tenant_options.clock_follows_real_time = !settings.fixed_clock;
-    simulator.add_tenant(std::move(tenant_options));
+    if (settings.cache_limit_mb > 0) tenant_options.cache_limit_bytes = settings.cache_limit_mb << 20;
+    auto& tenant = simulator.add_tenant(std::move(tenant_options));
+    const auto vendor = tenant.options().vendor;
+    if (settings.prerender > 0 && (vendor == rosterd::sim::Vendor::smartflo || vendor == rosterd::sim::Vendor::class4))
+      tenant.prerender(settings.prerender);
   }
   simulator.start(settings.port);
   std::cout << "rosterd-sim listening on " << simulator.base_url() << " (control API under /_sim/)\n";
@@ -116,6 +122,10 @@ int main(int argc, char** argv) {
   app.add_option("--latency-ms", s.latency_ms, "latency of every answer of the command-line tenants");
   app.add_flag("--unusual-text", s.unusual_text, "generate names with combining marks, RTL text, emoji, quotes");
   app.add_flag("--fixed-clock", s.fixed_clock, "tenant clocks move only through the control API");
+  app.add_option("--cache-limit-mb", s.cache_limit_mb, "rendered pages kept per tenant, in MiB (default 256)");
+  app.add_option("--prerender", s.prerender,
+                 "render every Smartflo and Class4 listing page of this size at start (see --cache-limit-mb)")
+      ->check(CLI::Range(1, 1000000));
   app.add_flag("--log-requests", s.log_requests, "log method, path and status of each request to stderr");
   CLI11_PARSE(app, argc, argv);
 

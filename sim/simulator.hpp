@@ -183,6 +183,16 @@ class Tenant {
   void set_agent_status(std::int64_t id, std::string status);
   void clear_agent_status(std::int64_t id);
 
+  // Benchmarks (bench/): renders every listing page of `page_size` into the page cache,
+  // under the keys rosterd's requests look up (Smartflo's cursor walk; Class4's pages in
+  // the default order), so that serving them later costs only the send. Returns the
+  // page count. std::invalid_argument for CrocoDial and Worksection (one page, cached
+  // when first served), a page_size below 1, or pages that do not fit cache_limit_bytes.
+  std::size_t prerender(int page_size);
+  // Benchmarks: in one step, gives `count` listed users spread evenly over the listing a
+  // new last name (a different one on every call). Returns how many changed.
+  std::size_t churn(std::size_t count);
+
   // Every secret value this tenant can serve or accept: configured credentials, issued
   // tokens, request signatures, per-user passwords, hashes and API tokens.
   [[nodiscard]] std::vector<std::string> served_secrets() const;

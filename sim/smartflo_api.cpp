@@ -103,6 +103,11 @@ std::string render_page(TenantState& state, const Cursor& cursor, const PageFlag
   return w.take();
 }
 
+// The page cache key of a cursor's page (Tenant::prerender fills the same keys).
+std::string page_key(const Cursor& cursor) {
+  return fmt::format("users:{}:{}", cursor.limit, cursor.last_seen_id);
+}
+
 // The 1-based page of the cursor walk this request is: users before the cursor / limit.
 int page_number(TenantState& state, const Cursor& cursor) {
   const auto& listed = state.users.listed();
@@ -188,6 +193,19 @@ Reply smartflo_error(TenantState& state, const Fault& fault) {
 
 }  // namespace
 
+std::size_t prerender_smartflo(TenantState& state, std::int64_t page_size) {
+  Cursor cursor{page_size, 0};
+  for (std::size_t pages = 1;; ++pages) {
+    state.page(page_key(cursor), [&] { return render_page(state, cursor, PageFlags{}); });
+    const auto& listed = state.users.listed();
+    const auto start =
+        std::upper_bound(listed.begin(), listed.end(), cursor.last_seen_id,
+                         [&](std::int64_t id, std::uint32_t position) { return id < state.users.entry(position).id; });
+    if (listed.end() - start <= page_size) return pages;  // this page said has_more: false
+    cursor.last_seen_id = state.users.entry(*(start + page_size - 1)).id;
+  }
+}
+
 Reply handle_smartflo_login(TenantState& state, const httplib::Request& request) {
   std::lock_guard lock(state.mutex);
   state.count_request(Endpoint::login);
@@ -269,8 +287,7 @@ Reply handle_smartflo_users(TenantState& state, const httplib::Request& request)
   if (flags.stuck || flags.duplicate || flags.empty) {
     reply.set_body(render_page(state, cursor, flags));
   } else {
-    reply.body = state.page(fmt::format("users:{}:{}", cursor.limit, cursor.last_seen_id),
-                            [&] { return render_page(state, cursor, flags); });
+    reply.body = state.page(page_key(cursor), [&] { return render_page(state, cursor, flags); });
   }
   ++state.stats.listing_pages;
   if (fault) apply_delivery_fault(*fault, reply);

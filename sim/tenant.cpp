@@ -293,6 +293,42 @@ std::vector<std::string> Tenant::served_secrets() const {
   return out;
 }
 
+std::size_t Tenant::prerender(int page_size) {
+  if (page_size < 1) throw std::invalid_argument("page_size must be at least 1");
+  std::lock_guard lock(m_state->mutex);
+  m_state->changed();  // start from an empty cache, so that a page that did not fit shows
+  std::size_t pages = 0;
+  if (m_state->options.vendor == Vendor::smartflo) {
+    pages = detail::prerender_smartflo(*m_state, page_size);
+  } else if (m_state->options.vendor == Vendor::class4) {
+    pages = detail::prerender_class4(*m_state, page_size);
+  } else {
+    throw std::invalid_argument("prerender: only smartflo and class4 listings have pages");
+  }
+  if (m_state->cached_pages() != pages) {
+    m_state->changed();
+    throw std::invalid_argument(fmt::format("prerender: {} pages do not fit cache_limit_bytes ({})", pages,
+                                            m_state->options.cache_limit_bytes));
+  }
+  return pages;
+}
+
+std::size_t Tenant::churn(std::size_t count) {
+  std::lock_guard lock(m_state->mutex);
+  auto& table = m_state->users;
+  std::vector<std::int64_t> ids;
+  const auto& listed = table.listed();
+  count = std::min(count, listed.size());
+  if (count == 0) return 0;
+  const std::size_t stride = listed.size() / count;
+  const std::uint64_t round = ++m_state->churn_rounds;
+  for (std::size_t i = 0; i < count; ++i) ids.push_back(table.entry(listed[i * stride + round % stride]).id);
+  const std::string last_name = fmt::format("Churned{}", round);
+  for (const auto id : ids) table.update(id, [&](SimUser& user) { user.last_name = last_name; });
+  m_state->changed();
+  return count;
+}
+
 Stats Tenant::stats() const {
   std::lock_guard lock(m_state->mutex);
   return m_state->stats;

@@ -50,6 +50,7 @@ struct TenantState {
   std::deque<std::int64_t> login_attempts;  // tenant clock, within the lockout window
   std::int64_t login_failed_count = 0;
   std::uint64_t listing_responses = 0;
+  std::uint64_t churn_rounds = 0;  // Tenant::churn calls so far
 
   // The tenant clock, unix seconds.
   [[nodiscard]] std::int64_t now() const;
@@ -74,6 +75,8 @@ struct TenantState {
     remember(key, body);
     return body;
   }
+
+  [[nodiscard]] std::size_t cached_pages() const { return m_cache.size(); }
 
   void add_token(std::string token);
   [[nodiscard]] bool token_valid(std::string_view token) const;  // static or issued, unexpired

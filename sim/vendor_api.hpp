@@ -26,6 +26,12 @@ Reply handle_smartflo_users(TenantState& state, const httplib::Request& request)
 Reply handle_class4_auth(TenantState& state, const httplib::Request& request);
 Reply handle_class4_list(TenantState& state, const httplib::Request& request);
 
+// Render every listing page of `page_size` into the tenant's page cache under the keys
+// the handlers look up, and return the page count (Tenant::prerender). The caller
+// holds the tenant lock.
+std::size_t prerender_smartflo(TenantState& state, std::int64_t page_size);
+std::size_t prerender_class4(TenantState& state, std::int64_t page_size);
+
 // Secrets served per user: CrocoDial getUserInfo pass, pass_hash, phone_pass and
 // voicemail_pass (in that order); Class4 passwd and, for some users, cdr_api_token.
 void crocodial_user_secrets(const TenantOptions& options, const SimUser& user, std::vector<std::string>& out);
