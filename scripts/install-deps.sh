@@ -20,10 +20,10 @@ packages=(
 for arg in "$@"; do
   case "$arg" in
     # What the test suite needs beyond the build: clang for the libFuzzer targets,
-    # systemd for `systemd-analyze security` on the unit.
-    --test-tools) packages+=(clang-14 libclang-rt-14-dev systemd) ;;
+    # systemd for `systemd-analyze security` on the unit, python3 for the benchmark smoke test.
+    --test-tools) packages+=(clang-14 libclang-rt-14-dev systemd python3) ;;
     # The benchmark's comparison tool and measurement helpers.
-    --bench-tools) packages+=(sqlite-utils time) ;;
+    --bench-tools) packages+=(sqlite-utils time valgrind) ;;
     *) echo "usage: $0 [--test-tools] [--bench-tools]" >&2; exit 2 ;;
   esac
 done

@@ -1,0 +1,237 @@
+"""BENCHMARKS.md from a results file (bench/results/results.json).
+
+Only the part between the markers below is generated; text around it (the analysis)
+is kept, so the tables can be regenerated after fixes with `bench/run --render`.
+Every figure is a median over the repetitions; a ratio is the median of the ratios
+measured side by side within each repetition (the tools run back to back on the same
+listing, so load from other work on this machine touches both sides of a ratio).
+"""
+
+import statistics
+from pathlib import Path
+
+BEGIN = "<!-- bench/run: generated results begin -->"
+END = "<!-- bench/run: generated results end -->"
+TOOLS = ("rosterd", "floor", "sqlite-utils")
+SCENARIOS = ("initial", "nochange", "churn")
+SCENARIO_NAME = {"initial": "initial sync", "nochange": "no-change resync", "churn": "1% churn resync"}
+VENDOR_NAME = {"smartflo": "Smartflo (cursor pages of {page})", "class4": "Class4 (numbered pages of {page})"}
+MB = 1024 * 1024
+
+
+class Runs:
+    def __init__(self, runs):
+        self.groups = {}
+        for run in runs:
+            key = (run["vendor"], run["users"], run["scenario"], run["tool"])
+            self.groups.setdefault(key, []).append(run)
+
+    def get(self, vendor, users, scenario, tool):
+        return self.groups.get((vendor, users, scenario, tool), [])
+
+    def median(self, vendor, users, scenario, tool, metric):
+        values = [r[metric] for r in self.get(vendor, users, scenario, tool) if r.get(metric) is not None]
+        return statistics.median(values) if values else None
+
+    def ratio(self, a, b, metric="wall_s"):
+        """Median over repetitions of a[metric] / b[metric]; a and b are (vendor, users, scenario, tool)."""
+        left = {r["rep"]: r[metric] for r in self.get(*a)}
+        right = {r["rep"]: r[metric] for r in self.get(*b)}
+        ratios = [left[rep] / right[rep] for rep in left if rep in right and right[rep]]
+        return statistics.median(ratios) if ratios else None
+
+    def failed(self, vendor, users, scenario, tool):
+        return [r for r in self.get(vendor, users, scenario, tool) if r["check"] != "ok"]
+
+
+def fmt(value, digits=2, scale=1.0, suffix=""):
+    if value is None:
+        return "-"
+    return f"{value / scale:,.{digits}f}{suffix}"
+
+
+def ratio_text(value):
+    return "-" if value is None else f"{value:.2f}x"
+
+
+def meta_section(meta):
+    m = meta
+    lines = [
+        f"Run of {m['date']} on commit `{m['commit']}`, {m['build_type']} build; {m['cpu']} "
+        f"({m['cores']} cores), {m['memory_gb']:.0f} GB RAM, Linux {m['kernel']}; load average "
+        f"{m['load_before']} before and {m['load_after']} after (the machine is shared).",
+        f"Medians of {m['reps']} repetitions; listings served by rosterd-sim from pre-rendered pages of "
+        f"{m['page_size']:,} users; SQLite {m['sqlite']}, sqlite-utils {m['sqlite_utils'] or 'not installed'}.",
+        "",
+    ]
+    return lines
+
+
+def vendor_table(runs: Runs, meta, vendor):
+    page = f"{meta['page_size']:,}"
+    lines = [f"### {VENDOR_NAME[vendor].format(page=page)}", "",
+             "| users | scenario | tool | runs | wall s | CPU s | peak RSS MB | DB MB | written MB | wall vs floor |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for users in meta["sizes"]:
+        for scenario in SCENARIOS:
+            for tool in TOOLS:
+                if not runs.get(vendor, users, scenario, tool):
+                    continue
+                med = lambda metric: runs.median(vendor, users, scenario, tool, metric)
+                written = None
+                if med("db_write_bytes") is not None:
+                    written = sum(runs.median(vendor, users, scenario, tool, m) or 0
+                                  for m in ("db_write_bytes", "wal_write_bytes", "journal_write_bytes"))
+                ratio = runs.ratio((vendor, users, scenario, tool), (vendor, users, scenario, "floor"))
+                failed = " (check failed)" if runs.failed(vendor, users, scenario, tool) else ""
+                lines.append(
+                    f"| {users:,} | {SCENARIO_NAME[scenario]} | {tool}{failed} | "
+                    f"{len(runs.get(vendor, users, scenario, tool))} | {fmt(med('wall_s'))} | "
+                    f"{fmt(med('cpu_s'))} | {fmt(med('max_rss_kb'), 1, 1024)} | {fmt(med('db_size_bytes'), 1, MB)} | "
+                    f"{fmt(written, 2, MB)} | {ratio_text(ratio) if tool != 'floor' else ''} |")
+    lines.append("")
+    return lines
+
+
+def verdict(value, limit, lower_is_better=True):
+    if value is None:
+        return "not measured", ""
+    met = value <= limit if lower_is_better else value >= limit
+    if met:
+        return "met", ""
+    miss = value / limit if lower_is_better else limit / value
+    return "missed", f"{miss:.1f}x off"
+
+
+def targets(runs: Runs, meta, scale):
+    lines = ["## Targets", "",
+             "| target | vendor | measured | limit | verdict | by how much |", "|---|---|---:|---:|---|---|"]
+    sizes = meta["sizes"] or [0]
+    big = 1_000_000 if 1_000_000 in sizes else max(sizes)
+    mid = 100_000 if 100_000 in sizes else max(sizes)
+
+    def row(name, vendor, value, limit, text, unit="x", lower=True):
+        state, miss = verdict(value, limit, lower)
+        bound = ("at most " if lower else "at least ") + f"{limit:g}{unit}"
+        lines.append(f"| {name} | {vendor} | {text} | {bound} | {state} | {miss} |")
+
+    for vendor in meta["vendors"] if meta["sizes"] else []:
+        r = runs.ratio((vendor, mid, "initial", "rosterd"), (vendor, mid, "initial", "floor"))
+        row(f"initial sync of {mid:,}: time vs the floor", vendor, r, 2.0, ratio_text(r))
+        r = runs.ratio((vendor, big, "nochange", "rosterd"), (vendor, big, "nochange", "floor"))
+        row(f"no-change resync of {big:,}: time vs the floor's", vendor, r, 1.0, ratio_text(r))
+        written = sum(runs.median(vendor, big, "nochange", "rosterd", m) or 0
+                      for m in ("db_write_bytes", "wal_write_bytes", "journal_write_bytes"))
+        row(f"no-change resync of {big:,}: written to DB + WAL", vendor, written / MB, 1.0,
+            f"{written / MB:.3f} MB", unit=" MB")
+        r = runs.ratio((vendor, big, "churn", "rosterd"), (vendor, big, "nochange", "rosterd"))
+        row(f"1% churn resync of {big:,}: time vs the no-change resync", vendor, r, 1.3, ratio_text(r))
+        rss = max((runs.median(vendor, big, s, "rosterd", "max_rss_kb") or 0) for s in SCENARIOS) / 1024
+        row(f"peak RSS syncing {big:,}", vendor, rss, 100.0, f"{rss:,.0f} MB", unit=" MB")
+        if runs.get(vendor, mid, "initial", "sqlite-utils"):
+            r = runs.ratio((vendor, mid, "initial", "sqlite-utils"), (vendor, mid, "initial", "rosterd"))
+            row(f"throughput vs `sqlite-utils upsert`, {mid:,} (its time / rosterd's)", vendor, r, 10.0,
+                ratio_text(r), lower=False)
+    if scale:
+        holds = "holds" if scale["holds_interval"] else "does not hold"
+        lines.append(f"| scale run holds its interval | all | {holds} (max gap {scale['max_gap_s']:.1f} s) | "
+                     f"{scale['gap_limit_s']:.1f} s | {'met' if scale['holds_interval'] else 'missed'} | |")
+        row("scale run CPU, share of one core", "all", 100 * scale["cpu_share"], 50.0,
+            f"{100 * scale['cpu_share']:.1f}%", unit="%")
+    lines.append("")
+    return lines
+
+
+def ratios_table(runs: Runs, meta):
+    lines = ["| vendor | users | rosterd / floor: initial | no-change | churn | rosterd churn / no-change | "
+             "sqlite-utils / rosterd: initial | no-change | churn |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for vendor in meta["vendors"]:
+        for users in meta["sizes"]:
+            vs_floor = [runs.ratio((vendor, users, s, "rosterd"), (vendor, users, s, "floor")) for s in SCENARIOS]
+            churn = runs.ratio((vendor, users, "churn", "rosterd"), (vendor, users, "nochange", "rosterd"))
+            su = [runs.ratio((vendor, users, s, "sqlite-utils"), (vendor, users, s, "rosterd")) for s in SCENARIOS]
+            cells = [ratio_text(v) for v in vs_floor + [churn] + su]
+            lines.append(f"| {vendor} | {users:,} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
+def scale_section(scale):
+    if not scale:
+        return ["## Scale run", "", "Not run (`--skip-scale`).", ""]
+    s = scale
+    statuses = ", ".join(f"{count} {status}" for status, count in sorted(s["statuses_in_window"].items()))
+    return [
+        "## Scale run", "",
+        f"`rosterd run` with {s['sources']:,} sources ({s['users_per_source']} users each; CrocoDial, Worksection, "
+        f"Smartflo and Class4 in turn, the `users` dataset), every simulator answer delayed {s['latency_ms']} ms, "
+        f"`interval: {s['interval_s']}s`, `concurrency: {s['concurrency']}`; measured over {s['window_s']:.0f} s "
+        f"after a warm-up interval.", "",
+        "| measure | value |", "|---|---:|",
+        f"| rosterd CPU, share of one core (after warm-up) | {100 * s['cpu_share']:.1f}% |",
+        f"| rosterd CPU, share of one core (whole run, initial syncs included) | {100 * s['cpu_share_with_warmup']:.1f}% |",
+        f"| rosterd RSS, max after warm-up / at the end / peak (VmHWM) | {s['rss_max_kb'] / 1024:.1f} / "
+        f"{s['rss_last_kb'] / 1024:.1f} / {s['hwm_kb'] / 1024:.1f} MB |",
+        f"| runs started in the window | {s['runs_in_window']:,} ({statuses}) |",
+        f"| sources that ran / never ran | {s['sources_run']:,} / {s['sources_never_run']} |",
+        f"| fewest runs of one source in the window | {s['min_runs_per_source']} |",
+        f"| longest gap between two starts of a source (p99) | {s['max_gap_s']:.1f} s ({s['p99_gap_s']:.1f} s) |",
+        f"| gaps longer than 1.1 intervals + {s['gap_limit_s'] - 1.1 * s['interval_s']:.0f} s | {s['late_gaps']} |",
+        f"| simulator CPU, share of one core | {100 * s['sim_cpu_share']:.1f}% |",
+        "",
+    ]
+
+
+def profile_section(profile):
+    if not profile:
+        return ["## Profile", "", "Not run (`--skip-profile`).", ""]
+    lines = ["## Profile", "",
+             f"`rosterd sync` under valgrind, {profile['users']:,} users in pages of {profile['page_size']:,}. "
+             "callgrind counts instructions: *inclusive* is a rosterd function with everything it calls (the "
+             "entry chain `cli::main` > `sync_command` > `Runner::run` left out), *self* is any function alone. "
+             "massif shows the heap at its peak by allocation site, named by the first rosterd function up the "
+             "call chain. Instruction counts do not see waiting (fsync, the network); the tables above do.", ""]
+    for vendor, result in profile["vendors"].items():
+        for scenario in SCENARIOS:
+            p = result[scenario]
+            lines += [f"#### {vendor}, {SCENARIO_NAME[scenario]}: {p['instructions']:,} instructions", "",
+                      "| inclusive | function | | self | function |", "|---:|---|---|---:|---|"]
+            for inc, own in zip(p["inclusive"], p["self"]):
+                lines.append(f"| {inc['percent']:.1f}% | `{inc['function']}` | | {own['percent']:.1f}% | "
+                             f"`{own['function']}` |")
+            libraries = ", ".join(f"`{name}` {percent:.1f}%" for name, percent in p.get("libraries", {}).items())
+            lines += ["", f"Inclusive, in libraries: {libraries}." if libraries else "", ""]
+        m = result["massif_initial"]
+        peak = "-" if m["peak_heap_bytes"] is None else f"{m['peak_heap_bytes'] / MB:.1f} MB"
+        lines += [f"#### {vendor}, initial sync: heap peak {peak}", "", "| share | MB | allocated in |",
+                  "|---:|---:|---|"]
+        for site in m["sites"]:
+            lines.append(f"| {site['percent']:.1f}% | {site['bytes'] / MB:.1f} | `{site['function']}` |")
+        lines.append("")
+    return lines
+
+
+def generated(results):
+    meta, runs = results["meta"], Runs(results["runs"])
+    lines = [BEGIN, "", "## Results", ""] + meta_section(meta)
+    lines += targets(runs, meta, results.get("scale"))
+    lines += ["## Side by side", ""] + ratios_table(runs, meta)
+    for vendor in meta["vendors"]:
+        lines += vendor_table(runs, meta, vendor)
+    lines += scale_section(results.get("scale"))
+    lines += profile_section(results.get("profile"))
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def render(results, target: Path):
+    block = generated(results)
+    if target.exists():
+        text = target.read_text()
+        if BEGIN in text and END in text:
+            head, rest = text.split(BEGIN, 1)
+            tail = rest.split(END, 1)[1]
+            target.write_text(head + block.rstrip("\n") + tail)
+            return
+    target.write_text("# Benchmarks\n\n" + block)

@@ -1,0 +1,151 @@
+"""The three programs the suite compares, each syncing one simulator listing into its
+own database: rosterd (`rosterd sync`), the floor (bench/floor) and `sqlite-utils
+upsert` of the same records from newline-delimited JSON. Each run is measured by the
+Meter and checked, so that a table never shows the time of a run that did something
+else (a failed run, a resync that rewrote everything, a churn that changed nothing).
+"""
+
+import json
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from .measure import database_size, remove_database
+
+SCENARIOS = ("initial", "nochange", "churn")
+
+# rosterd's source type and the NDJSON primary key of each listing.
+VENDOR_KEY = {"smartflo": "id", "class4": "user_id"}
+
+
+@dataclass
+class Listing:
+    """One simulator listing as every tool sees it."""
+    vendor: str
+    users: int
+    url: str          # the tenant base URL
+    token: str        # the tenant's static token
+    page_size: int
+    churned: int      # users the churn scenario changes
+    ndjson: Path      # the current listing's items, for sqlite-utils
+
+
+def read_only(db_path: Path):
+    return sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+
+
+def count_rows(db_path: Path, table: str):
+    with read_only(db_path) as db:
+        return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+class Rosterd:
+    name = "rosterd"
+
+    def __init__(self, binary: Path, meter, work_dir: Path):
+        self.binary = binary
+        self.meter = meter
+        self.work_dir = work_dir
+        self.db = None
+        self.config = None
+
+    def reset(self, listing: Listing):
+        self.db = self.work_dir / f"rosterd-{listing.vendor}-{listing.users}.db"
+        self.config = self.work_dir / f"rosterd-{listing.vendor}-{listing.users}.yaml"
+        remove_database(self.db)
+        self.config.write_text(
+            f"database: {self.db}\n"
+            "log_level: info\n"
+            "sources:\n"
+            "  - name: bench\n"
+            f"    type: {listing.vendor}\n"
+            f"    url: {listing.url}\n"
+            f"    token: \"{listing.token}\"\n"
+            f"    page_size: {listing.page_size}\n")
+        self.config.chmod(0o600)  # it holds the simulator's token
+
+    def run(self, listing: Listing, scenario: str, log: Path):
+        result = self.meter.run([str(self.binary), "sync", "--config", str(self.config)], self.db, log)
+        result["db_size_bytes"] = database_size(self.db)
+        result["check"] = self.check(listing, scenario, result)
+        return result
+
+    def check(self, listing, scenario, result):
+        if result["exit"] != 0:
+            return f"exit status {result['exit']}"
+        with read_only(self.db) as db:
+            row = db.execute("SELECT status, fetched, added, updated, removed, restored, unchanged "
+                             "FROM sync_runs ORDER BY id DESC LIMIT 1").fetchone()
+        status, fetched, added, updated, removed, restored, unchanged = row
+        n, c = listing.users, listing.churned
+        expected = {"initial": (n, n, 0, 0), "nochange": (n, 0, 0, n), "churn": (n, 0, c, n - c)}[scenario]
+        got = (fetched, added, updated, unchanged)
+        if status != "ok" or got != expected or removed or restored:
+            return (f"sync_runs: status {status}, fetched/added/updated/unchanged {got}, expected {expected}, "
+                    f"removed {removed}, restored {restored}")
+        return "ok"
+
+
+class Floor:
+    name = "floor"
+
+    def __init__(self, binary: Path, meter, work_dir: Path):
+        self.binary = binary
+        self.meter = meter
+        self.work_dir = work_dir
+        self.db = None
+
+    def reset(self, listing: Listing):
+        self.db = self.work_dir / f"floor-{listing.vendor}-{listing.users}.db"
+        remove_database(self.db)
+
+    def argv(self, listing: Listing):
+        return [str(self.binary), "--vendor", listing.vendor, "--url", listing.url, "--token", listing.token,
+                "--page-size", str(listing.page_size)]
+
+    def run(self, listing: Listing, scenario: str, log: Path):
+        result = self.meter.run(self.argv(listing) + ["--database", str(self.db)], self.db, log)
+        result["db_size_bytes"] = database_size(self.db)
+        if result["exit"] != 0:
+            result["check"] = f"exit status {result['exit']}"
+        else:
+            records = json.loads(result["stdout"])["records"]
+            rows = count_rows(self.db, "users")
+            result["check"] = "ok" if records == rows == listing.users else f"{records} records, {rows} rows"
+        return result
+
+    def dump(self, listing: Listing, log: Path):
+        """Writes the listing's items to listing.ndjson (not measured)."""
+        result = self.meter.run(self.argv(listing) + ["--ndjson", str(listing.ndjson)], None, log)
+        if result["exit"] != 0:
+            raise RuntimeError(f"the NDJSON dump failed; see {log}")
+
+
+class SqliteUtils:
+    name = "sqlite-utils"
+
+    def __init__(self, meter, work_dir: Path):
+        self.binary = shutil.which("sqlite-utils")
+        self.meter = meter
+        self.work_dir = work_dir
+        self.db = None
+
+    def available(self):
+        return self.binary is not None
+
+    def reset(self, listing: Listing):
+        self.db = self.work_dir / f"sqlite-utils-{listing.vendor}-{listing.users}.db"
+        remove_database(self.db)
+
+    def run(self, listing: Listing, scenario: str, log: Path):
+        argv = [self.binary, "upsert", str(self.db), "users", str(listing.ndjson), "--nl",
+                "--pk", VENDOR_KEY[listing.vendor]]
+        result = self.meter.run(argv, self.db, log)
+        result["db_size_bytes"] = database_size(self.db)
+        if result["exit"] != 0:
+            result["check"] = f"exit status {result['exit']}"
+        else:
+            rows = count_rows(self.db, "users")
+            result["check"] = "ok" if rows == listing.users else f"{rows} rows"
+        return result
