@@ -188,8 +188,11 @@ std::vector<FieldChange> snapshot_diff(const std::string& before_json, const std
     add(std::string(key), before[key].value(), value);
   }
   std::map<std::string, std::pair<std::optional<simdjson::dom::element>, std::optional<simdjson::dom::element>>> attrs;
-  for (auto [key, value] : before["attributes"].get_object().value()) attrs[std::string(key)].first = value;
-  for (auto [key, value] : after["attributes"].get_object().value()) attrs[std::string(key)].second = value;
+  // Bound first: ranging over .value() of a temporary result would dangle.
+  const simdjson::dom::object before_attributes = before["attributes"].get_object().value();
+  const simdjson::dom::object after_attributes = after["attributes"].get_object().value();
+  for (auto [key, value] : before_attributes) attrs[std::string(key)].first = value;
+  for (auto [key, value] : after_attributes) attrs[std::string(key)].second = value;
   for (const auto& [key, pair] : attrs) add("attributes." + key, pair.first, pair.second);
   if (after["portfolios"].error() == simdjson::SUCCESS)
     add("portfolios", before["portfolios"].value(), after["portfolios"].value());

@@ -257,8 +257,8 @@ Replayed from_snapshot(const std::string& snapshot) {
   for (const auto& c : k_text_columns) r.columns[c] = canonical_json(doc[c].value());
   r.columns["active"] = canonical_json(doc["active"].value());
   r.columns["portfolios"] = canonical_json(doc["portfolios"].value());
-  for (auto [key, value] : doc["attributes"].get_object().value())
-    r.attributes[std::string(key)] = canonical_json(value);
+  const simdjson::dom::object attributes = doc["attributes"].get_object().value();  // bound: no dangling range
+  for (auto [key, value] : attributes) r.attributes[std::string(key)] = canonical_json(value);
   return r;
 }
 
@@ -400,7 +400,8 @@ TEST_F(HistoryProperty, EveryRoundIsReconstructedExactlyFromHistory) {
     r.columns["active"] = column_json("active", u[9]);
     r.columns["portfolios"] = column_json("portfolios", u[11]);
     simdjson::dom::parser parser;
-    for (auto [k, v] : parser.parse(simdjson::padded_string(u[10])).get_object().value()) {
+    const simdjson::dom::object attributes = parser.parse(simdjson::padded_string(u[10])).get_object().value();
+    for (auto [k, v] : attributes) {
       r.attributes[std::string(k)] = canonical_json(v);
     }
     r.first_seen_at = u[12];
