@@ -1,11 +1,44 @@
 #!/usr/bin/env bash
-# Installs what is missing (Debian 12), builds rosterd and runs the whole test suite.
-# Usage: scripts/test.sh [build-dir]        (default: build)
+# Installs what is missing (Debian 12), then builds and tests rosterd three ways:
+#   1. GCC, RelWithDebInfo: the whole test suite.
+#   2. clang-14 with AddressSanitizer and UndefinedBehaviorSanitizer
+#      (-DROSTERD_SANITIZE=ON, plus -DROSTERD_FUZZ=ON so that the same build also has
+#      the libFuzzer targets): the whole test suite again; the kill -9 test writes
+#      ROSTERD_CRASH_USERS users instead of 200,000.
+#   3. Each libFuzzer target for FUZZ_SECONDS, from its seeds and saved findings.
+# Usage: scripts/test.sh [build-dir]   (default: build; the sanitizer build is <build-dir>-asan)
+# Environment: FUZZ_SECONDS (default 30), ROSTERD_CRASH_USERS (default 20000 under the sanitizers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
+asan=$build-asan
+jobs=$(nproc)
+fuzz_seconds=${FUZZ_SECONDS:-30}
 
-scripts/install-deps.sh --test-tools
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
-cmake --build "$build" -j"$(nproc)"
-ctest --test-dir "$build" --output-on-failure -j"$(nproc)"
+timings=()
+stage() {  # stage NAME COMMAND...: runs it and remembers how long it took
+  local name=$1 start=$SECONDS
+  shift
+  echo "==> $name"
+  "$@"
+  timings+=("$(printf '%-34s %3d:%02d' "$name" $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)))")
+}
+
+stage "install dependencies" scripts/install-deps.sh --test-tools
+
+stage "build (gcc, RelWithDebInfo)" bash -c "
+  cmake -S . -B '$build' -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build '$build' -j$jobs"
+stage "test suite" ctest --test-dir "$build" --output-on-failure -j"$jobs"
+
+stage "build (clang-14, ASan+UBSan, fuzz)" bash -c "
+  CXX=clang++-14 cmake -S . -B '$asan' -G Ninja -DCMAKE_BUILD_TYPE=Debug '-DCMAKE_CXX_FLAGS_DEBUG=-g -O1' \
+    -DROSTERD_SANITIZE=ON -DROSTERD_FUZZ=ON -DROSTERD_BENCH=OFF >/dev/null
+  cmake --build '$asan' -j$jobs"
+stage "test suite under ASan+UBSan" env ROSTERD_CRASH_USERS="${ROSTERD_CRASH_USERS:-20000}" \
+  UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir "$asan" --output-on-failure -j"$jobs"
+
+stage "fuzz each target ${fuzz_seconds}s" tests/fuzz/run_fuzzers.sh "$asan" "$fuzz_seconds"
+
+echo "==> all passed"
+printf '    %s\n' "${timings[@]}"

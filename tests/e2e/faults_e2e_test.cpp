@@ -58,6 +58,9 @@ struct FailureCase {
   bool static_token = false;
 };
 
+// Test names and ctest labels show the case's name, not its bytes.
+void PrintTo(const FailureCase& c, std::ostream* out) { *out << c.name; }
+
 sim::Fault vendor_error(const std::string& shape) {
   auto fault = make_fault(FaultKind::vendor_error);
   fault.error = shape;
@@ -244,6 +247,8 @@ struct TransientCase {
   std::string warning;  // the one retry line
   std::map<std::string, std::string> extra{};
 };
+
+void PrintTo(const TransientCase& c, std::ostream* out) { *out << c.name; }
 
 std::vector<TransientCase> transient_cases() {
   auto once = [](FaultKind kind, int page, int status = 0, int retry_after = -1) {

@@ -92,6 +92,10 @@ struct RedirectCase {
   bool static_token;
 };
 
+void PrintTo(const RedirectCase& c, std::ostream* out) {
+  *out << sim::vendor_name(c.vendor) << (c.static_token ? " with a token" : " with a login");
+}
+
 class RedirectE2e : public FaultE2e, public ::testing::WithParamInterface<RedirectCase> {};
 
 TEST_P(RedirectE2e, NoCredentialReachesTheHostARedirectNames) {
