@@ -83,8 +83,13 @@ RecordIndex load_index(SQLite::Statement& select, std::string_view source) {
   select.bind(1, std::string(source));
   RecordIndex index;
   while (select.executeStep()) {
-    index.emplace(select.getColumn(0).getString(),
-                  IndexEntry{select.getColumn(1).getInt64(), select.getColumn(2).getInt64(), select.getColumn(3).getInt() != 0});
+    RecordIndex::Entry entry;
+    entry.content_hash = select.getColumn(1).getInt64();
+    entry.version = select.getColumn(2).getInt64();
+    entry.removed = select.getColumn(3).getInt() != 0;
+    const auto key = select.getColumn(0);
+    index.insert(std::string_view(static_cast<const char*>(key.getBlob()), static_cast<std::size_t>(key.getBytes())),
+                 entry);
   }
   return index;
 }

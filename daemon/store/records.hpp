@@ -18,17 +18,11 @@
 #include "model/diff.hpp"
 #include "model/user.hpp"
 #include "model/user_parts.hpp"
+#include "store/record_index.hpp"
 
 namespace rosterd::store {
 
-// What a run needs to know of every record a source has ever listed, to decide
-// without reading the record whether a listed one changed.
-struct IndexEntry {
-  std::int64_t content_hash = 0;
-  std::int64_t version = 0;  // users only
-  bool removed = false;
-};
-using RecordIndex = std::unordered_map<std::string, IndexEntry>;
+// Every record a source has ever listed: key, content hash, version, removed.
 
 RecordIndex load_user_index(SQLite::Database& db, std::string_view source);
 // A user currently listed (not removed), as per-user datasets need it.

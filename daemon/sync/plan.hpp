@@ -1,9 +1,9 @@
 #pragma once
-// What a run would change: computed from a complete listing and the stored state
-// before anything is written, so that a dry run and a real run agree exactly.
+// One change a run makes to a record, as the planner emits it. Changes are
+// streamed from the planner to the writer (or, for a dry run, to the output):
+// a run never holds them all in memory.
 
 #include <cstdint>
-#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -25,22 +25,14 @@ struct Change {
   std::int64_t prior_version = 0;  // users: the version this change supersedes
 };
 
-template <class Record>
-struct Plan {
-  std::vector<Change<Record>> changes;  // listing order; removals last, by key
-  std::vector<Record> rehash;           // unchanged content whose stored hash is stale
+// What a complete listing amounts to before its changes are resolved: enough for
+// the mass-removal guard.
+struct ListingSummary {
   std::int64_t fetched = 0;
-  std::int64_t unchanged = 0;
-  std::int64_t listed_before = 0;  // records present (not removed) before the run
-
-  [[nodiscard]] std::int64_t count(ChangeKind kind) const {
-    std::int64_t n = 0;
-    for (const auto& c : changes) n += c.kind == kind ? 1 : 0;
-    return n;
-  }
+  std::int64_t unchanged = 0;      // same content hash as stored
+  std::int64_t pending = 0;        // new or changed, to be resolved
+  std::int64_t listed_before = 0;  // stored and not removed before the run
+  std::int64_t removals = 0;       // stored, not removed, not listed now
 };
-
-using UserPlan = Plan<model::User>;
-using EntityPlan = Plan<model::NamedEntity>;
 
 }  // namespace rosterd::sync

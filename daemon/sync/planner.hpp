@@ -1,21 +1,22 @@
 #pragma once
-// The sink a source streams its listing into. Each record is hashed and compared
-// with the stored hash: an unchanged record costs a lookup and nothing else; a
-// changed or new one is kept for the plan. A duplicate id fails the run (SPEC 3).
+// The sink a source streams its listing into. Each record is hashed and looked
+// up in the index of stored records: an unchanged record costs that lookup and
+// nothing else; a changed or new one is spooled. A duplicate id fails the run
+// (SPEC 3). After the fetch, resolve() replays the spooled records against the
+// stored state and emits the changes one by one, then the removals.
 
 #include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "model/canonical.hpp"
 #include "sources/source.hpp"
-#include "store/records.hpp"
+#include "store/record_index.hpp"
 #include "sync/plan.hpp"
+#include "sync/record_spool.hpp"
 
 namespace rosterd::sync {
 
@@ -25,26 +26,29 @@ inline const std::string& record_key(const model::NamedEntity& entity) { return 
 template <class Record>
 class Planner final : public sources::Sink<Record> {
  public:
-  // Reads the stored state of one record (for diffs); nullopt if it is gone,
-  // which the planner reports as an internal error.
+  // Reads the stored state of one record; nullopt if it is gone, which the
+  // planner reports as an internal error.
   using Loader = std::function<std::optional<Record>(const std::string& key)>;
   // The hash compared with the stored one: the part of the record this listing owns.
   using Hash = std::function<std::int64_t(const Record&)>;
   // Copies what this listing does not own from the stored record into a changed
   // one before it is diffed and written (CrocoDial's getUserInfo part).
   using CarryOver = std::function<void(const Record& stored, Record& incoming)>;
+  using Emit = std::function<void(Change<Record>&&)>;
+  // A record whose content is as stored but whose stored hash is stale.
+  using Rehash = std::function<void(const Record&)>;
 
-  explicit Planner(store::RecordIndex index, Hash hash = {}, CarryOver carry_over = {})
-      : m_hash(std::move(hash)), m_carry_over(std::move(carry_over)) {
+  Planner(store::RecordIndex index, std::string spool_directory, Hash hash = {}, CarryOver carry_over = {})
+      : m_index(std::move(index)),
+        m_spool(std::move(spool_directory)),
+        m_hash(std::move(hash)),
+        m_carry_over(std::move(carry_over)) {
     if (!m_hash) m_hash = [](const Record& record) { return model::content_hash(record); };
-    m_index.reserve(index.size());
-    for (auto& [key, entry] : index) m_index.emplace(key, Slot{entry, false});
   }
 
   void restart() override {
-    for (auto& [key, slot] : m_index) slot.seen = false;
-    m_new_keys.clear();
-    m_pending.clear();
+    m_index.restart();
+    m_spool.clear();
     m_fetched = 0;
     m_unchanged = 0;
   }
@@ -53,69 +57,78 @@ class Planner final : public sources::Sink<Record> {
     const std::string& key = record_key(record);
     if (key.empty()) return core::Error{core::ErrorKind::parse, "a record without an id"};
     ++m_fetched;
-    if (auto it = m_index.find(key); it != m_index.end()) {
-      if (it->second.seen) return duplicate(key);
-      it->second.seen = true;
-      if (!it->second.entry.removed && it->second.entry.content_hash == m_hash(record)) {
+    if (auto* entry = m_index.find(key)) {
+      if (entry->seen) return duplicate(key);
+      entry->seen = true;
+      if (!entry->removed && entry->content_hash == m_hash(record)) {
         ++m_unchanged;
         return {};
       }
-    } else if (!m_new_keys.insert(key).second) {
+    } else if (m_index.insert_added(key) == nullptr) {
       return duplicate(key);
     }
-    m_pending.push_back(std::move(record));
+    m_spool.push(std::move(record));
     return {};
   }
 
   [[nodiscard]] std::int64_t fetched() const { return m_fetched; }
 
-  // Resolves the kept records against the stored state and adds removals.
-  core::Result<Plan<Record>> finish(const Loader& load) {
-    Plan<Record> plan;
-    plan.fetched = m_fetched;
-    plan.unchanged = m_unchanged;
-    for (const auto& [key, slot] : m_index) plan.listed_before += slot.entry.removed ? 0 : 1;
+  [[nodiscard]] ListingSummary summary() const {
+    ListingSummary s;
+    s.fetched = m_fetched;
+    s.unchanged = m_unchanged;
+    s.pending = static_cast<std::int64_t>(m_spool.size());
+    m_index.for_each([&](std::string_view, const store::RecordIndex::Entry& e) {
+      if (e.added || e.removed) return;
+      ++s.listed_before;
+      if (!e.seen) ++s.removals;
+    });
+    return s;
+  }
 
-    for (auto& record : m_pending) {
-      const auto it = m_index.find(record_key(record));
-      if (it == m_index.end()) {
-        plan.changes.push_back({ChangeKind::added, std::move(record), {}, 0});
-        continue;
+  // Emits every change: the spooled records in listing order, then the removals
+  // in key order. Consumes the spool.
+  core::Status resolve(const Loader& load, const Emit& emit, const Rehash& rehash) {
+    std::optional<core::Error> failure;
+    m_spool.drain([&](Record&& record) {
+      if (failure) return;
+      const auto* entry = m_index.find(record_key(record));
+      if (entry == nullptr || entry->added) {
+        emit({ChangeKind::added, std::move(record), {}, 0});
+        return;
       }
-      auto before = load(it->first);
-      if (!before) return missing(it->first);
+      auto before = load(record_key(record));
+      if (!before) {
+        failure = missing(record_key(record));
+        return;
+      }
       if (m_carry_over) m_carry_over(*before, record);
       auto fields = model::diff(*before, record);
-      if (it->second.entry.removed) {
-        plan.changes.push_back({ChangeKind::restored, std::move(record), std::move(fields), it->second.entry.version});
+      if (entry->removed) {
+        emit({ChangeKind::restored, std::move(record), std::move(fields), entry->version});
       } else if (fields.empty()) {
-        ++plan.unchanged;  // same content, stale hash
-        plan.rehash.push_back(std::move(record));
+        rehash(record);
       } else {
-        plan.changes.push_back({ChangeKind::updated, std::move(record), std::move(fields), it->second.entry.version});
+        emit({ChangeKind::updated, std::move(record), std::move(fields), entry->version});
       }
-    }
-    m_pending.clear();
+    });
+    if (failure) return *failure;
 
-    std::vector<const std::string*> gone;
-    for (const auto& [key, slot] : m_index) {
-      if (!slot.seen && !slot.entry.removed) gone.push_back(&key);
+    std::vector<std::string_view> gone;
+    m_index.for_each([&](std::string_view key, const store::RecordIndex::Entry& e) {
+      if (!e.added && !e.removed && !e.seen) gone.push_back(key);
+    });
+    std::sort(gone.begin(), gone.end());
+    for (const auto key : gone) {
+      const std::string id(key);
+      auto last = load(id);
+      if (!last) return missing(id);
+      emit({ChangeKind::removed, std::move(*last), {}, m_index.find(key)->version});
     }
-    std::sort(gone.begin(), gone.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
-    for (const auto* key : gone) {
-      auto last = load(*key);
-      if (!last) return missing(*key);
-      plan.changes.push_back({ChangeKind::removed, std::move(*last), {}, m_index.at(*key).entry.version});
-    }
-    return plan;
+    return {};
   }
 
  private:
-  struct Slot {
-    store::IndexEntry entry;
-    bool seen = false;
-  };
-
   static core::Error duplicate(const std::string& key) {
     return {core::ErrorKind::incomplete, fmt::format("id {} appears twice in the listing", key)};
   }
@@ -123,11 +136,10 @@ class Planner final : public sources::Sink<Record> {
     return {core::ErrorKind::internal, fmt::format("stored record {} vanished while planning", key)};
   }
 
+  store::RecordIndex m_index;
+  RecordSpool<Record> m_spool;
   Hash m_hash;
   CarryOver m_carry_over;
-  std::unordered_map<std::string, Slot> m_index;
-  std::unordered_set<std::string> m_new_keys;
-  std::vector<Record> m_pending;
   std::int64_t m_fetched = 0;
   std::int64_t m_unchanged = 0;
 };

@@ -1,6 +1,7 @@
 #include "sync/runner.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include <SQLiteCpp/Transaction.h>
@@ -44,10 +45,12 @@ struct Listing;
 
 template <>
 struct Listing<model::User> {
-  static Planner<model::User> planner(SQLite::Database& db, const SourceHandle& handle, model::Dataset) {
+  using Writer = store::UserWriter;
+  static Planner<model::User> planner(SQLite::Database& db, const SourceHandle& handle, model::Dataset,
+                                      std::string spool_directory) {
     const auto columns = handle.info_columns;
     return Planner<model::User>(
-        store::load_user_index(db, handle.config.name),
+        store::load_user_index(db, handle.config.name), std::move(spool_directory),
         [columns](const model::User& user) { return model::listing_hash(user, columns); },
         [columns](const model::User& stored, model::User& incoming) {
           model::merge_info(incoming, model::info_view(stored, columns), columns);
@@ -65,19 +68,17 @@ struct Listing<model::User> {
                             Planner<model::User>& sink) {
     return source.fetch_users(context, sink);
   }
-  static void apply(SQLite::Database& db, const store::ChangeStamp& stamp, const SourceHandle& handle, model::Dataset,
-                    const UserPlan& plan, StopCheck& check) {
-    store::UserWriter writer(db, stamp, handle.info_columns);
-    for (const auto& c : plan.changes) {
-      check();
-      switch (c.kind) {
-        case ChangeKind::added: writer.add(c.record); break;
-        case ChangeKind::updated: writer.update(c.record, c.prior_version, c.fields); break;
-        case ChangeKind::removed: writer.remove(c.record, c.prior_version); break;
-        case ChangeKind::restored: writer.restore(c.record, c.prior_version); break;
-      }
+  static Writer writer(SQLite::Database& db, const store::ChangeStamp& stamp, const SourceHandle& handle,
+                       model::Dataset) {
+    return Writer(db, stamp, handle.info_columns);
+  }
+  static void write(Writer& writer, const Change<model::User>& c) {
+    switch (c.kind) {
+      case ChangeKind::added: writer.add(c.record); break;
+      case ChangeKind::updated: writer.update(c.record, c.prior_version, c.fields); break;
+      case ChangeKind::removed: writer.remove(c.record, c.prior_version); break;
+      case ChangeKind::restored: writer.restore(c.record, c.prior_version); break;
     }
-    for (const auto& record : plan.rehash) writer.rehash(record);
   }
   static std::string line(std::string_view source, model::Dataset, const Change<model::User>& change) {
     return change_line(source, change);
@@ -86,9 +87,12 @@ struct Listing<model::User> {
 
 template <>
 struct Listing<model::NamedEntity> {
+  using Writer = store::EntityWriter;
   static model::Entity entity(model::Dataset dataset) { return model::entity_of(dataset).value(); }
-  static Planner<model::NamedEntity> planner(SQLite::Database& db, const SourceHandle& handle, model::Dataset dataset) {
-    return Planner<model::NamedEntity>(store::load_entity_index(db, entity(dataset), handle.config.name));
+  static Planner<model::NamedEntity> planner(SQLite::Database& db, const SourceHandle& handle, model::Dataset dataset,
+                                             std::string spool_directory) {
+    return Planner<model::NamedEntity>(store::load_entity_index(db, entity(dataset), handle.config.name),
+                                       std::move(spool_directory));
   }
   static Planner<model::NamedEntity>::Loader loader(SQLite::Database& db, const std::string& source,
                                                     model::Dataset dataset) {
@@ -99,19 +103,17 @@ struct Listing<model::NamedEntity> {
                             Planner<model::NamedEntity>& sink) {
     return source.fetch_entities(context, dataset, sink);
   }
-  static void apply(SQLite::Database& db, const store::ChangeStamp& stamp, const SourceHandle&, model::Dataset dataset,
-                    const EntityPlan& plan, StopCheck& check) {
-    store::EntityWriter writer(db, entity(dataset), stamp);
-    for (const auto& c : plan.changes) {
-      check();
-      switch (c.kind) {
-        case ChangeKind::added: writer.add(c.record); break;
-        case ChangeKind::updated: writer.update(c.record, c.fields); break;
-        case ChangeKind::removed: writer.remove(c.record); break;
-        case ChangeKind::restored: writer.restore(c.record); break;
-      }
+  static Writer writer(SQLite::Database& db, const store::ChangeStamp& stamp, const SourceHandle&,
+                       model::Dataset dataset) {
+    return Writer(db, entity(dataset), stamp);
+  }
+  static void write(Writer& writer, const Change<model::NamedEntity>& c) {
+    switch (c.kind) {
+      case ChangeKind::added: writer.add(c.record); break;
+      case ChangeKind::updated: writer.update(c.record, c.fields); break;
+      case ChangeKind::removed: writer.remove(c.record); break;
+      case ChangeKind::restored: writer.restore(c.record); break;
     }
-    for (const auto& record : plan.rehash) writer.rehash(record);
   }
   static std::string line(std::string_view source, model::Dataset dataset, const Change<model::NamedEntity>& change) {
     return change_line(source, entity(dataset), change);
@@ -119,33 +121,37 @@ struct Listing<model::NamedEntity> {
 };
 
 // The mass-removal guard (SPEC 3): the reason to refuse, or nullopt.
-template <class Record>
-std::optional<std::string> refusal_reason(const Plan<Record>& plan, const config::SourceConfig& config,
+std::optional<std::string> refusal_reason(const ListingSummary& listing, const config::SourceConfig& config,
                                           model::Dataset dataset) {
-  const auto removing = plan.count(ChangeKind::removed);
-  if (removing == 0 || plan.listed_before == 0) return std::nullopt;
+  const auto removing = listing.removals;
+  if (removing == 0 || listing.listed_before == 0) return std::nullopt;
   const auto hint = fmt::format("if this is right, run `rosterd sync --source {} --dataset {} --force`", config.name,
                                 model::to_string(dataset));
-  if (plan.fetched == 0) {
+  if (listing.fetched == 0) {
     return fmt::format("refused: the vendor listed no {} but {} were present; nothing was removed ({})",
-                       model::to_string(dataset), plan.listed_before, hint);
+                       model::to_string(dataset), listing.listed_before, hint);
   }
-  const double ratio = static_cast<double>(removing) / static_cast<double>(plan.listed_before);
+  const double ratio = static_cast<double>(removing) / static_cast<double>(listing.listed_before);
   if (ratio <= config.max_remove_ratio) return std::nullopt;
   return fmt::format("refused: the run would remove {} of {} {} ({:.0f}%, above max_remove_ratio {:.0f}%); "
                      "nothing was removed ({})",
-                     removing, plan.listed_before, model::to_string(dataset), ratio * 100.0,
+                     removing, listing.listed_before, model::to_string(dataset), ratio * 100.0,
                      config.max_remove_ratio * 100.0, hint);
 }
 
-template <class Record>
-void count_plan(const Plan<Record>& plan, store::RunCounts& counts) {
-  counts.fetched = plan.fetched;
-  counts.unchanged = plan.unchanged;
-  counts.added = plan.count(ChangeKind::added);
-  counts.updated = plan.count(ChangeKind::updated);
-  counts.removed = plan.count(ChangeKind::removed);
-  counts.restored = plan.count(ChangeKind::restored);
+void count_change(ChangeKind kind, store::RunCounts& counts) {
+  switch (kind) {
+    case ChangeKind::added: ++counts.added; break;
+    case ChangeKind::updated: ++counts.updated; break;
+    case ChangeKind::removed: ++counts.removed; break;
+    case ChangeKind::restored: ++counts.restored; break;
+  }
+}
+
+// Spool files go beside the database: same filesystem, same free space.
+std::string spool_directory_of(const store::Database& db) {
+  auto directory = std::filesystem::path(db.path()).parent_path();
+  return directory.empty() ? std::string(".") : directory.string();
 }
 
 }  // namespace
@@ -194,7 +200,7 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
         return store::begin_run(w.sql(), name, model::to_string(dataset), core::format_timestamp(m_clock.now()));
       });
     }
-    auto planner = L::planner(db, handle, dataset);
+    auto planner = L::planner(db, handle, dataset, spool_directory_of(m_reader));
     auto fetched = L::fetch(handle.source, context, dataset, planner);
     take_counters();
     if (!fetched) {
@@ -206,28 +212,55 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
                         : error.message);
       return outcome;
     }
-    auto plan = planner.finish(L::loader(db, name, dataset));
-    if (!plan) {
-      finish_failed(outcome, handle, dataset, store::RunStatus::failed, plan.error().message);
-      return outcome;
-    }
-    count_plan(*plan, outcome.counts);
-    if (auto reason = refusal_reason(*plan, handle.config, dataset); reason && !options.force) {
+    const auto listing = planner.summary();
+    outcome.counts.fetched = listing.fetched;
+    outcome.counts.removed = listing.removals;
+    if (auto reason = refusal_reason(listing, handle.config, dataset); reason && !options.force) {
       finish_failed(outcome, handle, dataset, store::RunStatus::refused, *reason);
       return outcome;
     }
+    outcome.counts.removed = 0;
+    outcome.counts.unchanged = listing.unchanged;
 
-    const std::size_t keep = options.dry_run ? plan->changes.size() : k_max_logged_changes;
+    // Each change is counted and described as it streams past; a real run logs the
+    // first k_max_logged_changes lines after its commit, a dry run prints them all.
     std::vector<std::string> lines;
-    for (std::size_t i = 0; i < plan->changes.size() && i < keep; ++i) {
-      lines.push_back(L::line(name, dataset, plan->changes[i]));
-    }
-    if (!options.dry_run) {
+    std::int64_t total_changes = 0;
+    auto describe = [&](const Change<Record>& change) {
+      count_change(change.kind, outcome.counts);
+      ++total_changes;
+      if (options.dry_run) {
+        m_dry_run_output(L::line(name, dataset, change));
+      } else if (lines.size() < k_max_logged_changes) {
+        lines.push_back(L::line(name, dataset, change));
+      }
+    };
+    if (options.dry_run) {
+      const auto resolved = planner.resolve(
+          L::loader(db, name, dataset), [&](Change<Record>&& change) { describe(change); },
+          [&](const Record&) { ++outcome.counts.unchanged; });
+      if (!resolved) {
+        finish_failed(outcome, handle, dataset, store::RunStatus::failed, resolved.error().message);
+        return outcome;
+      }
+    } else {
       m_writer.run([&](store::Database& w) {
         SQLite::Transaction transaction(w.sql(), SQLite::TransactionBehavior::IMMEDIATE);
         const store::ChangeStamp stamp{name, outcome.run_id, run_timestamp(w)};
+        auto writer = L::writer(w.sql(), stamp, handle, dataset);
         StopCheck check(stop);
-        L::apply(w.sql(), stamp, handle, dataset, *plan, check);
+        const auto resolved = planner.resolve(
+            L::loader(w.sql(), name, dataset),
+            [&](Change<Record>&& change) {
+              check();
+              describe(change);
+              L::write(writer, change);
+            },
+            [&](const Record& record) {
+              ++outcome.counts.unchanged;
+              writer.rehash(record);
+            });
+        if (!resolved) throw std::runtime_error(resolved.error().message);
         take_counters();
         store::finish_run(w.sql(), outcome.run_id, store::RunStatus::ok, stamp.at, outcome.counts, std::nullopt);
         transaction.commit();
@@ -240,7 +273,7 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
     }
     outcome.status = store::RunStatus::ok;
     take_counters();
-    report_changes(lines, static_cast<std::int64_t>(plan->changes.size()), options.dry_run);
+    if (!options.dry_run) report_changes(lines, total_changes);
     const auto summary = summary_line(name, dataset, outcome.status, outcome.counts, outcome.elapsed);
     if (options.dry_run) {
       m_dry_run_output(summary + " (dry run: nothing written)");
@@ -273,14 +306,8 @@ void Runner::log_line(const std::string& line, bool dry_run) {
   }
 }
 
-void Runner::report_changes(const std::vector<std::string>& first_lines, std::int64_t total, bool dry_run) {
-  for (const auto& line : first_lines) {
-    if (dry_run) {
-      m_dry_run_output(line);
-    } else {
-      core::log().info("{}", line);
-    }
-  }
+void Runner::report_changes(const std::vector<std::string>& first_lines, std::int64_t total) {
+  for (const auto& line : first_lines) core::log().info("{}", line);
   const auto rest = total - static_cast<std::int64_t>(first_lines.size());
   if (rest > 0) core::log().info("... and {} more changes (see the changes table)", rest);
 }

@@ -73,7 +73,7 @@ class Runner {
 
   std::string run_timestamp(store::Database& db);
   void log_line(const std::string& line, bool dry_run);
-  void report_changes(const std::vector<std::string>& first_lines, std::int64_t total, bool dry_run);
+  void report_changes(const std::vector<std::string>& first_lines, std::int64_t total);
   void finish_failed(RunOutcome& outcome, const SourceHandle& handle, model::Dataset dataset, store::RunStatus status,
                      const std::string& error);
 

@@ -123,7 +123,7 @@ std::vector<FailureCase> failure_cases() {
   cases.push_back({"worksection_duplicate_ids", Vendor::worksection, Breakage::fault,
                    make_fault(FaultKind::duplicate_ids), ws_listing, "duplicate user id"});
   cases.push_back({"smartflo_duplicate_ids", Vendor::smartflo, Breakage::fault, make_fault(FaultKind::duplicate_ids, 2),
-                   listing_request(Vendor::smartflo, 2), "was already listed"});
+                   listing_request(Vendor::smartflo, 2), "appears twice in the listing"});
   cases.push_back({"class4_duplicate_ids", Vendor::class4, Breakage::fault, make_fault(FaultKind::duplicate_ids, 2),
                    listing_request(Vendor::class4, 2), "21 items but per_page is 20"});
   cases.push_back({"smartflo_stuck_cursor", Vendor::smartflo, Breakage::fault, make_fault(FaultKind::stuck_cursor, 2),

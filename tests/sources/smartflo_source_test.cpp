@@ -166,7 +166,7 @@ TEST_F(SmartfloSourceTest, SameUserOnTwoPagesFailsTheRun) {
   auto status = fetch(*source);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, core::ErrorKind::incomplete);
-  EXPECT_NE(status.error().message.find("user id 11 was already listed"), std::string::npos);
+  EXPECT_NE(status.error().message.find("id 11 appears twice in the listing"), std::string::npos);
 }
 
 TEST_F(SmartfloSourceTest, CursorOtherThanTheLastIdIsFollowedAndNoted) {

@@ -113,10 +113,25 @@ class RecordingSink final : public Sink<Record> {
     ++restarts;
     records.clear();
   }
+  // Like the planner (the real sink), a repeated id fails the listing.
   core::Status add(Record&& record) override {
     if (fail_after && records.size() == *fail_after) return core::Error{core::ErrorKind::storage, "sink is full"};
+    const auto& key = key_of(record);
+    for (const auto& seen : records) {
+      if (key_of(seen) == key) {
+        return core::Error{core::ErrorKind::incomplete, "id " + key + " appears twice in the listing"};
+      }
+    }
     records.push_back(std::move(record));
     return {};
+  }
+
+  static const std::string& key_of(const Record& record) {
+    if constexpr (std::is_same_v<Record, model::User>) {
+      return record.external_id;
+    } else {
+      return record.key;
+    }
   }
 
   std::vector<Record> records;

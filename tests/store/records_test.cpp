@@ -99,11 +99,11 @@ TEST_F(RecordsTest, IndexAndReaderReturnWhatWasWritten) {
   }
   const auto index = load_user_index(m_db.sql(), "acme");
   ASSERT_EQ(index.size(), 2u);
-  EXPECT_EQ(index.at("1").content_hash, model::content_hash(ann));
-  EXPECT_FALSE(index.at("1").removed);
-  EXPECT_TRUE(index.at("2").removed);
-  EXPECT_EQ(index.at("2").version, 2);
-  EXPECT_TRUE(load_user_index(m_db.sql(), "other").empty());
+  EXPECT_EQ(index.find("1")->content_hash, model::content_hash(ann));
+  EXPECT_FALSE(index.find("1")->removed);
+  EXPECT_TRUE(index.find("2")->removed);
+  EXPECT_EQ(index.find("2")->version, 2);
+  EXPECT_EQ(load_user_index(m_db.sql(), "other").size(), 0u);
 
   UserReader reader(m_db.sql(), "acme");
   const auto stored = reader.find("1");
@@ -127,7 +127,7 @@ TEST_F(RecordsTest, NamedEntitiesHaveTheSameLifecycle) {
   EXPECT_EQ(count("SELECT count(*) FROM changes WHERE entity = 'portfolio'"), 2);
   EntityReader reader(m_db.sql(), model::Entity::portfolio, "acme");
   EXPECT_EQ(reader.find("AMI"), renamed);
-  EXPECT_EQ(load_entity_index(m_db.sql(), model::Entity::portfolio, "acme").at("AMI").content_hash,
+  EXPECT_EQ(load_entity_index(m_db.sql(), model::Entity::portfolio, "acme").find("AMI")->content_hash,
             model::content_hash(renamed));
 }
 

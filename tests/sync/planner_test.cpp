@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "../store/temp_db.hpp"
 #include "model/canonical.hpp"
 
 namespace rosterd::sync {
@@ -28,7 +29,13 @@ struct Stored {
   }
   store::RecordIndex index() const {
     store::RecordIndex out;
-    for (const auto& [id, u] : records) out[id] = {model::content_hash(u), 3, removed.at(id)};
+    for (const auto& [id, u] : records) {
+      store::RecordIndex::Entry e;
+      e.content_hash = model::content_hash(u);
+      e.version = 3;
+      e.removed = removed.at(id);
+      out.insert(id, e);
+    }
     return out;
   }
   Planner<model::User>::Loader loader() const {
@@ -40,41 +47,63 @@ struct Stored {
   }
 };
 
-TEST(Planner, ClassifiesAddedUpdatedRemovedRestoredAndUnchanged) {
+struct Resolved {
+  std::vector<Change<model::User>> changes;
+  std::vector<model::User> rehashed;
+};
+
+Resolved resolve(Planner<model::User>& planner, const Stored& stored) {
+  Resolved out;
+  const auto status = planner.resolve(
+      stored.loader(), [&](Change<model::User>&& c) { out.changes.push_back(std::move(c)); },
+      [&](const model::User& u) { out.rehashed.push_back(u); });
+  EXPECT_TRUE(status);
+  return out;
+}
+
+class PlannerTest : public ::testing::Test {
+ protected:
+  testing::TempDir m_dir;
+  std::string spool() const { return m_dir.path().string(); }
+};
+
+TEST_F(PlannerTest, ClassifiesAddedUpdatedRemovedRestoredAndUnchanged) {
   Stored stored;
   stored.put(user("1", "same"));
   stored.put(user("2", "old-name"));
   stored.put(user("3", "leaving"));
   stored.put(user("4", "back"), true);
 
-  Planner<model::User> planner(stored.index());
+  Planner<model::User> planner(stored.index(), spool());
   ASSERT_TRUE(planner.add(user("1", "same")));
   ASSERT_TRUE(planner.add(user("2", "new-name")));
   ASSERT_TRUE(planner.add(user("4", "back")));
   ASSERT_TRUE(planner.add(user("5", "newcomer")));
-  auto plan = planner.finish(stored.loader());
-  ASSERT_TRUE(plan);
+  const auto summary = planner.summary();
+  EXPECT_EQ(summary.fetched, 4);
+  EXPECT_EQ(summary.unchanged, 1);
+  EXPECT_EQ(summary.pending, 3);
+  EXPECT_EQ(summary.listed_before, 3);
+  EXPECT_EQ(summary.removals, 1);
 
-  EXPECT_EQ(plan->fetched, 4);
-  EXPECT_EQ(plan->unchanged, 1);
-  EXPECT_EQ(plan->listed_before, 3);
-  ASSERT_EQ(plan->changes.size(), 4u);
-  EXPECT_EQ(plan->changes[0].kind, ChangeKind::updated);
-  EXPECT_EQ(plan->changes[0].record.external_id, "2");
-  EXPECT_EQ(plan->changes[0].prior_version, 3);
-  EXPECT_EQ(plan->changes[0].fields, (std::vector<model::FieldChange>{{"username", "old-name", "new-name"}}));
-  EXPECT_EQ(plan->changes[1].kind, ChangeKind::restored);
-  EXPECT_EQ(plan->changes[1].record.external_id, "4");
-  EXPECT_EQ(plan->changes[2].kind, ChangeKind::added);
-  EXPECT_EQ(plan->changes[2].record.external_id, "5");
-  EXPECT_EQ(plan->changes[3].kind, ChangeKind::removed);
-  EXPECT_EQ(plan->changes[3].record.username, "leaving") << "a removal carries the last known state";
+  const auto r = resolve(planner, stored);
+  ASSERT_EQ(r.changes.size(), 4u);
+  EXPECT_EQ(r.changes[0].kind, ChangeKind::updated);
+  EXPECT_EQ(r.changes[0].record.external_id, "2");
+  EXPECT_EQ(r.changes[0].prior_version, 3);
+  EXPECT_EQ(r.changes[0].fields, (std::vector<model::FieldChange>{{"username", "old-name", "new-name"}}));
+  EXPECT_EQ(r.changes[1].kind, ChangeKind::restored);
+  EXPECT_EQ(r.changes[1].record.external_id, "4");
+  EXPECT_EQ(r.changes[2].kind, ChangeKind::added);
+  EXPECT_EQ(r.changes[2].record.external_id, "5");
+  EXPECT_EQ(r.changes[3].kind, ChangeKind::removed);
+  EXPECT_EQ(r.changes[3].record.username, "leaving") << "a removal carries the last known state";
 }
 
-TEST(Planner, DuplicateIdsFailTheListingWhetherKnownOrNew) {
+TEST_F(PlannerTest, DuplicateIdsFailTheListingWhetherKnownOrNew) {
   Stored stored;
   stored.put(user("1", "a"));
-  Planner<model::User> planner(stored.index());
+  Planner<model::User> planner(stored.index(), spool());
   ASSERT_TRUE(planner.add(user("1", "a")));
   const auto known = planner.add(user("1", "a"));
   ASSERT_FALSE(known);
@@ -83,43 +112,77 @@ TEST(Planner, DuplicateIdsFailTheListingWhetherKnownOrNew) {
   EXPECT_FALSE(planner.add(user("9", "y")));
 }
 
-TEST(Planner, RestartForgetsEverythingSeen) {
+TEST_F(PlannerTest, RestartForgetsEverythingSeen) {
   Stored stored;
   stored.put(user("1", "a"));
-  Planner<model::User> planner(stored.index());
+  Planner<model::User> planner(stored.index(), spool());
   ASSERT_TRUE(planner.add(user("1", "a")));
   ASSERT_TRUE(planner.add(user("2", "b")));
   planner.restart();
   ASSERT_TRUE(planner.add(user("1", "a"))) << "not a duplicate after a restart";
-  auto plan = planner.finish(stored.loader());
-  ASSERT_TRUE(plan);
-  EXPECT_EQ(plan->fetched, 1);
-  EXPECT_TRUE(plan->changes.empty());
+  EXPECT_EQ(planner.summary().fetched, 1);
+  EXPECT_TRUE(resolve(planner, stored).changes.empty());
 }
 
-TEST(Planner, RemovalsAreOrderedByKey) {
+TEST_F(PlannerTest, RemovalsAreOrderedByKey) {
   Stored stored;
   for (const char* id : {"30", "4", "200", "1"}) stored.put(user(id, id));
-  Planner<model::User> planner(stored.index());
-  auto plan = planner.finish(stored.loader());
-  ASSERT_TRUE(plan);
+  Planner<model::User> planner(stored.index(), spool());
   std::vector<std::string> ids;
-  for (const auto& c : plan->changes) ids.push_back(c.record.external_id);
+  for (const auto& c : resolve(planner, stored).changes) ids.push_back(c.record.external_id);
   EXPECT_EQ(ids, (std::vector<std::string>{"1", "200", "30", "4"}));
 }
 
-TEST(Planner, AStaleHashWithSameContentIsRehashedNotUpdated) {
+TEST_F(PlannerTest, AStaleHashWithSameContentIsRehashedNotUpdated) {
   Stored stored;
   stored.put(user("1", "a"));
   auto index = stored.index();
-  index["1"].content_hash = 42;  // as if the hash definition had changed
-  Planner<model::User> planner(index);
+  index.find("1")->content_hash = 42;  // as if the hash definition had changed
+  Planner<model::User> planner(std::move(index), spool());
   ASSERT_TRUE(planner.add(user("1", "a")));
-  auto plan = planner.finish(stored.loader());
-  ASSERT_TRUE(plan);
-  EXPECT_TRUE(plan->changes.empty());
-  EXPECT_EQ(plan->unchanged, 1);
-  EXPECT_EQ(plan->rehash.size(), 1u);
+  const auto r = resolve(planner, stored);
+  EXPECT_TRUE(r.changes.empty());
+  EXPECT_EQ(r.rehashed.size(), 1u);
+}
+
+TEST_F(PlannerTest, ListingsLargerThanMemorySpoolToDiskAndComeBackIntact) {
+  Stored stored;
+  Planner<model::User> planner(stored.index(), spool());
+  constexpr int k_count = 3 * static_cast<int>(RecordSpool<model::User>::k_memory_records) + 17;
+  for (int i = 0; i < k_count; ++i) {
+    auto u = user(std::to_string(i), "user" + std::to_string(i));
+    u.attributes = {{"n", std::to_string(i)}, {"text", "\"a\\u0000b\""}};
+    u.portfolios = std::vector<std::string>{"AMI", std::to_string(i)};
+    if (i % 3 == 0) u.active.reset();
+    ASSERT_TRUE(planner.add(std::move(u)));
+  }
+  const auto r = resolve(planner, stored);
+  ASSERT_EQ(r.changes.size(), static_cast<std::size_t>(k_count));
+  for (int i = 0; i < k_count; ++i) {
+    const auto& got = r.changes[static_cast<std::size_t>(i)].record;
+    auto want = user(std::to_string(i), "user" + std::to_string(i));
+    want.attributes = {{"n", std::to_string(i)}, {"text", "\"a\\u0000b\""}};
+    want.portfolios = std::vector<std::string>{"AMI", std::to_string(i)};
+    if (i % 3 == 0) want.active.reset();
+    ASSERT_EQ(got, want) << "record " << i << " in listing order";
+  }
+}
+
+TEST_F(PlannerTest, CarryOverKeepsWhatTheListingDoesNotOwn) {
+  Stored stored;
+  auto enriched = user("1", "a");
+  enriched.email = "a@x.com";  // written by another dataset
+  stored.put(enriched);
+  auto index = stored.index();
+  index.find("1")->content_hash = model::content_hash(user("1", "a"));  // the listing's part
+  Planner<model::User> planner(
+      std::move(index), spool(), {},
+      [](const model::User& before, model::User& incoming) { incoming.email = before.email; });
+  ASSERT_TRUE(planner.add(user("1", "renamed")));
+  const auto r = resolve(planner, stored);
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].record.email, "a@x.com");
+  EXPECT_EQ(r.changes[0].fields, (std::vector<model::FieldChange>{{"username", "a", "renamed"}}));
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
-#include <unordered_set>
 #include <utility>
 
 #include "core/json_writer.hpp"
@@ -98,7 +97,6 @@ class Class4Source final : public Source {
 
  private:
   core::Status list_once(RunContext& context, JsonDocumentParser& parser, UserSink& sink, bool& relogged) {
-    std::unordered_set<std::string> ids;
     Paging paging;
     paging.per_page = m_page_size;
     for (std::int64_t number = 0;; ++number) {
@@ -118,11 +116,13 @@ class Class4Source final : public Source {
       }
       if (auto consistent = check_page(*page, number, paging); !consistent)
         return labelled(request, consistent.error());
+      // The sink fails a repeated id (an incomplete listing: it is listed once more).
       for (auto& user : page->users) {
-        if (!ids.insert(user.external_id).second) {
-          return labelled(request, shifted(fmt::format("id {} appeared twice (page {})", user.external_id, number)));
+        auto added = sink.add(std::move(user));
+        if (!added && added.error().kind == core::ErrorKind::incomplete) {
+          return labelled(request, shifted(fmt::format("{} (page {})", added.error().message, number)));
         }
-        if (auto added = sink.add(std::move(user)); !added) return added;
+        if (!added) return added;
       }
       paging.listed += static_cast<std::int64_t>(page->users.size());
       if (paging.listed == paging.total) return {};

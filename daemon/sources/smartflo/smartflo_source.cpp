@@ -6,7 +6,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <unordered_set>
 #include <utility>
 
 #include "core/json_writer.hpp"
@@ -50,7 +49,6 @@ class SmartfloSource final : public Source {
     bool relogged = false;
     std::optional<std::string> cursor;
     std::set<std::string, std::less<>> cursors;
-    std::unordered_set<std::string> ids;
     for (bool first = true;; first = false) {
       if (!first) {
         if (auto stopped = check_stopped(context); !stopped) return stopped;
@@ -60,12 +58,11 @@ class SmartfloSource final : public Source {
       if (!page) return std::move(page).error();
       std::optional<std::string> last_id;
       if (!page->users.empty()) last_id = page->users.back().external_id;
+      // The sink fails a repeated id (SPEC 3), on this page or an earlier one.
       for (auto& user : page->users) {
-        if (!ids.insert(user.external_id).second) {
-          return labelled(request, core::Error{core::ErrorKind::incomplete,
-                                               fmt::format("user id {} was already listed", user.external_id)});
-        }
-        if (auto added = sink.add(std::move(user)); !added) return added;
+        auto added = sink.add(std::move(user));
+        if (!added && added.error().kind == core::ErrorKind::incomplete) return labelled(request, added.error());
+        if (!added) return added;
       }
       if (!page->has_more) return {};
       if (auto advanced = check_cursor(request, *page, cursor, cursors, last_id); !advanced) return advanced;
