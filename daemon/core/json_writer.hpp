@@ -36,6 +36,12 @@ class JsonWriter {
   JsonWriter& raw(std::string_view json);
 
   [[nodiscard]] const std::string& str() const { return m_out; }
+  // Empties the output, keeping its capacity.
+  void clear() {
+    m_out.clear();
+    m_first.clear();
+    m_after_key = false;
+  }
   [[nodiscard]] std::string take() { return std::move(m_out); }
 
  private:

@@ -37,12 +37,30 @@ SecretRegistry& secrets() {
   return registry;
 }
 
+namespace {
+
+// ASCII case-insensitive search; called for every vendor field name, so it
+// neither allocates nor consults the locale.
+bool contains_ignoring_case(std::string_view text, std::string_view lower_needle) {
+  if (lower_needle.size() > text.size()) return false;
+  for (std::size_t i = 0; i + lower_needle.size() <= text.size(); ++i) {
+    std::size_t j = 0;
+    while (j < lower_needle.size()) {
+      char c = text[i + j];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != lower_needle[j]) break;
+      ++j;
+    }
+    if (j == lower_needle.size()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool is_secret_field_name(std::string_view name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower.find("pass") != std::string::npos || lower.find("secret") != std::string::npos ||
-         lower.find("token") != std::string::npos;
+  return contains_ignoring_case(name, "pass") || contains_ignoring_case(name, "secret") ||
+         contains_ignoring_case(name, "token");
 }
 
 std::string redact_url(std::string_view url) {

@@ -34,8 +34,7 @@ std::string portfolios_json(const std::vector<std::string>& portfolios) {
   return out.take();
 }
 
-std::string snapshot_json(const User& user) {
-  core::JsonWriter out;
+void write_snapshot(core::JsonWriter& out, const User& user) {
   out.begin_object();
   for (const auto& field : k_user_text_fields) out.key(field.name).value(user.*field.member);
   out.key("active");
@@ -48,11 +47,18 @@ std::string snapshot_json(const User& user) {
   write_attributes(out, user.attributes);
   out.key("portfolios");
   if (user.portfolios) {
-    out.raw(portfolios_json(*user.portfolios));
+    out.begin_array();
+    for (const auto& code : *user.portfolios) out.value(code);
+    out.end_array();
   } else {
     out.null();
   }
   out.end_object();
+}
+
+std::string snapshot_json(const User& user) {
+  core::JsonWriter out;
+  write_snapshot(out, user);
   return out.take();
 }
 
@@ -64,7 +70,15 @@ std::string snapshot_json(const NamedEntity& entity) {
   return out.take();
 }
 
-std::int64_t content_hash(const User& user) { return hash_of(snapshot_json(user)); }
+// Every listed record is hashed: the snapshot is written into a buffer reused by
+// the thread rather than a new string each time.
+std::int64_t content_hash(const User& user) {
+  thread_local core::JsonWriter writer;
+  writer.clear();
+  write_snapshot(writer, user);
+  return std::bit_cast<std::int64_t>(core::content_hash64(writer.str()));
+}
+
 std::int64_t content_hash(const NamedEntity& entity) { return hash_of(snapshot_json(entity)); }
 
 }  // namespace rosterd::model

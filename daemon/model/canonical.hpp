@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json_writer.hpp"
 #include "model/user.hpp"
 
 namespace rosterd::model {
@@ -17,6 +18,7 @@ std::string portfolios_json(const std::vector<std::string>& portfolios);  // ["A
 // {"username":...,"full_name":...,...,"active":1,"attributes":{...},"portfolios":[...]}
 // Fixed key order; the external id is the key, not part of the snapshot.
 std::string snapshot_json(const User& user);
+void write_snapshot(core::JsonWriter& out, const User& user);
 std::string snapshot_json(const NamedEntity& entity);
 
 // XXH3 of the snapshot, as SQLite stores it (a signed 64-bit integer).

@@ -160,13 +160,30 @@ core::Status reject_control_characters(std::string_view value, std::string_view 
   return {};
 }
 
+// Paths are built for every field read (errors must name them), so they are
+// appended by hand: fmt's format-string parsing was a tenth of a resync's time.
 std::string child_path(std::string_view parent, std::string_view key) {
-  if (parent.empty()) return printable_key(key);
-  return fmt::format("{}.{}", parent, printable_key(key));
+  std::string out;
+  out.reserve(parent.size() + 1 + std::min(key.size(), k_max_key_in_message + 3));
+  out.append(parent);
+  if (!parent.empty()) out.push_back('.');
+  const auto start = out.size();
+  out.append(key.substr(0, k_max_key_in_message));
+  for (auto i = start; i < out.size(); ++i) {
+    if (static_cast<unsigned char>(out[i]) < 0x20 || out[i] == 0x7f) out[i] = '?';
+  }
+  if (key.size() > k_max_key_in_message) out += "...";
+  return out;
 }
 
 std::string index_path(std::string_view parent, std::size_t index) {
-  return fmt::format("{}[{}]", parent, index);
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+  std::string out;
+  out.reserve(parent.size() + 2 + static_cast<std::size_t>(end - digits));
+  out.append(parent).push_back('[');
+  out.append(digits, end).push_back(']');
+  return out;
 }
 
 std::string_view type_name(element_type type) noexcept {
@@ -325,16 +342,19 @@ core::Result<std::string> canonical_json(element value, const FieldFilter& filte
 }
 
 core::Result<model::Attributes> collect_attributes(simdjson::dom::object object,
-                                                   const std::set<std::string, std::less<>>& consumed,
+                                                   std::span<const std::string_view> consumed,
                                                    const FieldFilter& filter, std::string_view path,
                                                    std::string_view key_prefix) {
   if (auto unique = check_unique_keys(object, path); !unique) return std::move(unique).error();
   model::Attributes attributes;
   for (auto field : object) {
-    if (consumed.count(field.key) != 0 || filter.drops(field.key)) continue;
+    if (std::find(consumed.begin(), consumed.end(), field.key) != consumed.end() || filter.drops(field.key)) continue;
     auto json = canonical_json(field.value, filter, child_path(path, field.key));
     if (!json) return std::move(json).error();
-    attributes.emplace(fmt::format("{}{}", key_prefix, field.key), std::move(*json));
+    std::string name;
+    name.reserve(key_prefix.size() + field.key.size());
+    name.append(key_prefix).append(field.key);
+    attributes.emplace(std::move(name), std::move(*json));
   }
   return attributes;
 }
@@ -347,9 +367,14 @@ core::Result<RecordReader> RecordReader::open(element value, std::string path, c
 }
 
 std::optional<element> RecordReader::take(std::string_view key) {
-  m_taken.emplace(key);
-  if (m_filter->drops(key)) return std::nullopt;
-  return find_field(m_object, key);
+  if (m_filter->drops(key)) return std::nullopt;  // rest() leaves it out too
+  for (auto field : m_object) {
+    if (field.key == key) {
+      m_taken.push_back(field.key);
+      return field.value;
+    }
+  }
+  return std::nullopt;
 }
 
 core::Result<std::string> RecordReader::take_id(std::string_view key) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -108,7 +109,7 @@ core::Result<std::string> canonical_json(simdjson::dom::element value, const Fie
 // Every field of `object` not in `consumed` and not dropped by `filter`, as
 // attributes named key_prefix + key. Also rejects duplicate keys.
 core::Result<model::Attributes> collect_attributes(simdjson::dom::object object,
-                                                   const std::set<std::string, std::less<>>& consumed,
+                                                   std::span<const std::string_view> consumed,
                                                    const FieldFilter& filter, std::string_view path,
                                                    std::string_view key_prefix = {});
 
@@ -148,7 +149,8 @@ class RecordReader {
   simdjson::dom::object m_object;
   std::string m_path;
   const FieldFilter* m_filter;
-  std::set<std::string, std::less<>> m_taken;
+  // Keys of the fields taken, as views into the parsed document (valid while it is).
+  std::vector<std::string_view> m_taken;
 };
 
 // Text before the JSON document: CrocoDial's PHP warnings (vendor-facts 1.2).

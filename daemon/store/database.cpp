@@ -43,6 +43,7 @@ Database Database::open(const std::string& path, OpenMode mode) {
     if (mode == OpenMode::read_write) {
       db->exec("PRAGMA journal_mode = WAL");
       db->exec("PRAGMA synchronous = FULL");
+      db->exec("PRAGMA cache_size = -16384");
       // Keep -wal/-shm after the writer closes, so that read-only reporting users
       // can still open the database (RELIABILITY.md).
       int persist = 1;

@@ -73,7 +73,7 @@ core::Status flatten(RecordReader& reader, std::string_view key, const FieldFilt
   auto nested = RecordReader::open(*value, reader.field_path(key), filter);
   if (!nested) return std::move(nested).error();
   if (auto taken = take(*nested); !taken) return taken;
-  auto rest = nested->rest(fmt::format("{}.", key));
+  auto rest = nested->rest(std::string(key) + ".");
   if (!rest) return std::move(rest).error();
   attributes.merge(*rest);
   return {};
