@@ -7,22 +7,29 @@
 #      ROSTERD_CRASH_USERS users instead of 200,000.
 #   3. Each libFuzzer target for FUZZ_SECONDS, from its seeds and saved findings.
 # Usage: scripts/test.sh [build-dir]   (default: build; the sanitizer build is <build-dir>-asan)
-# Environment: FUZZ_SECONDS (default 30), ROSTERD_CRASH_USERS (default 20000 under the sanitizers).
+# Environment: FUZZ_SECONDS (default 20), ROSTERD_CRASH_USERS (default 20000 under the sanitizers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 asan=$build-asan
 jobs=$(nproc)
-fuzz_seconds=${FUZZ_SECONDS:-30}
+fuzz_seconds=${FUZZ_SECONDS:-20}
 
 timings=()
-stage() {  # stage NAME COMMAND...: runs it and remembers how long it took
+stage() {  # stage NAME COMMAND...: runs it and reports its wall and CPU time
   local name=$1 start=$SECONDS
   shift
   echo "==> $name"
-  "$@"
-  timings+=("$(printf '%-34s %3d:%02d' "$name" $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)))")
+  TIMEFORMAT="<== $name: %0R s wall, %0U s user, %0S s sys"
+  time "$@"
+  timings+=("$(printf '%-36s %3d:%02d' "$name" $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)))")
 }
+summary() {
+  local status=$?
+  ((${#timings[@]} == 0)) || printf '    %s\n' "${timings[@]}"
+  ((status == 0)) && echo "==> all passed" || echo "==> FAILED (exit $status)"
+}
+trap summary EXIT
 
 stage "install dependencies" scripts/install-deps.sh --test-tools
 
@@ -40,5 +47,3 @@ stage "test suite under ASan+UBSan" env ROSTERD_CRASH_USERS="${ROSTERD_CRASH_USE
 
 stage "fuzz each target ${fuzz_seconds}s" tests/fuzz/run_fuzzers.sh "$asan" "$fuzz_seconds"
 
-echo "==> all passed"
-printf '    %s\n' "${timings[@]}"
