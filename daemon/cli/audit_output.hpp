@@ -12,34 +12,21 @@
 
 #include "cli/commands.hpp"
 #include "core/clock.hpp"
+#include "core/display_text.hpp"
 #include "core/json_writer.hpp"
+#include "model/change_display.hpp"
 #include "model/user.hpp"
 #include "store/database.hpp"
 
 namespace rosterd::cli {
 
-// `json` (JSON text or plain text) with DEL, the C1 controls and the Unicode
-// bidirectional controls written as \uXXXX. Inside JSON strings (the only place
-// valid JSON can hold them) the result is equivalent JSON.
-std::string terminal_safe(std::string_view json);
-
-// `text` as a JSON string literal, terminal-safe.
-std::string json_quoted(std::string_view text);
-
-// A value of the changes table for a terminal: `null`, a quoted text column, or the
-// stored JSON of active (1/0), portfolios, attributes.<key> and whole-record snapshots.
-std::string display_value(const std::optional<std::string>& field, const std::optional<std::string>& value);
-
-// `text` as is when it is plain (no space, quote, backslash, parenthesis, control
-// or unsafe character), else json_quoted(): for names such as attribute keys.
-std::string plain_or_quoted(std::string_view text);
-
-// `text` as is unless it holds a control or unsafe character, is empty, starts
-// with a quote or has spaces at either end: for table cells.
-std::string printable(std::string_view text);
-
-// " (label)", quoted unless it is plain; empty without a label.
-std::string label_part(const std::optional<std::string>& label);
+// Display helpers shared with the change log (core/display_text, model/change_display).
+using core::json_quoted;
+using core::plain_or_quoted;
+using core::printable;
+using core::terminal_safe;
+using model::display_value;
+using model::label_part;
 
 // "24h", "90m", "7d" (that long before `now`) or a timestamp (core::parse_timestamp),
 // as a stored-format timestamp; nullopt when it is neither.

@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "core/json_writer.hpp"
+#include "core/display_text.hpp"
+#include "model/change_display.hpp"
 
 namespace rosterd::sync {
 namespace {
@@ -17,33 +18,21 @@ std::string clip(std::string text) {
   return text + "…";
 }
 
-// Normalized text columns are quoted; active, attributes.* and portfolios values
-// are JSON already.
-std::string format_value(std::string_view field, const std::optional<std::string>& value) {
-  if (!value) return "null";
-  const bool is_json = field == "active" || field == "portfolios" || field.starts_with("attributes.");
-  return clip(is_json ? *value : core::json_string(*value));
-}
-
 std::string describe_fields(const std::vector<model::FieldChange>& fields) {
   std::string out;
   for (const auto& f : fields) {
     if (!out.empty()) out += ", ";
-    out += fmt::format("{} {} -> {}", f.field, format_value(f.field, f.old_value), format_value(f.field, f.new_value));
+    out += fmt::format("{} {} -> {}", core::plain_or_quoted(f.field), clip(model::display_value(f.field, f.old_value)),
+                       clip(model::display_value(f.field, f.new_value)));
   }
   return out;
 }
 
-// "(label)" unless the label is missing; quoted when it holds anything but plain characters.
-std::string label_part(const std::optional<std::string>& label) {
-  if (!label) return {};
-  const bool plain = label->find_first_of("\"\\()\n\r\t") == std::string::npos && label->find(' ') == std::string::npos;
-  return fmt::format(" ({})", plain ? clip(*label) : clip(core::json_string(*label)));
-}
-
 std::string line(std::string_view source, std::string_view entity, const std::string& key,
                  const std::optional<std::string>& label, ChangeKind kind, const std::vector<model::FieldChange>& fields) {
-  auto text = fmt::format("{}: {} {}{} {}", source, entity, key, label_part(label), to_string(kind));
+  auto text = fmt::format("{}: {} {}{} {}", source, entity, core::plain_or_quoted(key),
+                          model::label_part(label ? std::optional<std::string>(clip(*label)) : std::nullopt),
+                          to_string(kind));
   if (!fields.empty()) text += ": " + describe_fields(fields);
   return text;
 }

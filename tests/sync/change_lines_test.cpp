@@ -26,6 +26,17 @@ TEST(ChangeLines, VendorTextCannotForgeALine) {
   EXPECT_EQ(line, R"(acme: user 7 ("evil\nacme: user 1 removed") updated: full_name null -> "x\"\ny", attributes.note "a" -> null)");
 }
 
+TEST(ChangeLines, TerminalControlsInVendorTextAreEscaped) {
+  Change<model::User> change;
+  change.kind = ChangeKind::updated;
+  change.record.external_id = "id\x1b[2J";
+  change.record.username = "adm\u202enimda";
+  change.fields = {{"full_name", "a\x7f", "b\xc2\x9b" "c"}, {"attributes.note", "\"\xe2\x80\xae\"", "null"}};
+  EXPECT_EQ(change_line("acme", change),
+            R"(acme: user "id\u001b[2J" ("adm\u202enimda") updated: full_name "a\u007f" -> "b\u009bc", )"
+            R"(attributes.note "\u202e" -> null)");
+}
+
 TEST(ChangeLines, EntitiesAndWholeRecordChanges) {
   Change<model::NamedEntity> change;
   change.kind = ChangeKind::added;
