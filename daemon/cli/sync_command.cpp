@@ -79,7 +79,7 @@ int sync_command(const GlobalOptions& global, const SyncOptions& options) {
   }
 
   try {
-    auto db = store::Database::open(config.database);
+    auto db = options.dry_run ? store::Database::open_for_dry_run(config.database) : store::Database::open(config.database);
     if (!options.dry_run) {
       const int abandoned = store::fail_abandoned_runs(db.sql(), core::format_timestamp(core::system_clock().now()));
       if (abandoned > 0) core::log().warn("marked {} run(s) left 'running' by an ended rosterd process as failed", abandoned);

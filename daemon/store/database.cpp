@@ -1,5 +1,7 @@
 #include "store/database.hpp"
 
+#include <filesystem>
+
 #include <sqlite3.h>
 
 #include <SQLiteCpp/Transaction.h>
@@ -57,6 +59,25 @@ Database Database::open(const std::string& path, OpenMode mode) {
   } catch (const SQLite::Exception& e) {
     throw StoreError(fmt::format("{}: {}", path, e.what()));
   }
+}
+
+Database Database::open_for_dry_run(const std::string& path) {
+  std::error_code error;
+  const bool exists = std::filesystem::exists(path, error);
+  if (error) throw StoreError(fmt::format("{}: {}", path, error.message()));
+  if (!exists) {
+    auto db = open(":memory:");
+    db.m_path = path;
+    return db;
+  }
+  auto db = open(path, OpenMode::read_only);
+  if (const int version = db.schema_version(); version != latest_schema_version()) {
+    throw StoreError(fmt::format(
+        "{}: database schema version {} is {} than this rosterd's ({}); a dry run writes nothing, so it cannot {}",
+        path, version, version < latest_schema_version() ? "older" : "newer", latest_schema_version(),
+        version < latest_schema_version() ? "migrate it: run `rosterd sync` once first" : "use it: upgrade rosterd"));
+  }
+  return db;
 }
 
 int Database::schema_version() { return m_db->execAndGet("PRAGMA user_version").getInt(); }

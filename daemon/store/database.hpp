@@ -29,6 +29,11 @@ class Database {
   // Throws StoreError.
   static Database open(const std::string& path, OpenMode mode = OpenMode::read_write);
 
+  // For `sync --dry-run`, which reads what is stored and writes nothing: `path`
+  // read-only when it exists (it must be at the latest schema: migrating would be a
+  // write), else an empty, migrated in-memory database. Throws StoreError.
+  static Database open_for_dry_run(const std::string& path);
+
   [[nodiscard]] SQLite::Database& sql() { return *m_db; }
   [[nodiscard]] const std::string& path() const { return m_path; }
   [[nodiscard]] int schema_version();
