@@ -30,7 +30,7 @@ TEST_F(ConfigTest, TheExampleConfigurationLoads) {
   write("rosterd.yaml", text.str());
   write("worksection.key", "example-ws-key\n");
   write("switch-ca.pem", "-----BEGIN CERTIFICATE-----\n");
-  write("creds/smartflo-token", "example-smartflo-token");
+  write("creds/vendor_smartflo-token", "example-smartflo-token");
   m_env.credentials_directory = path("creds");
   m_vars["ACME_CROCO_PASS"] = "example-croco-pass";
   m_vars["SWITCH_PASS"] = "example-switch-pass";
