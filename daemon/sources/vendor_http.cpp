@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_writer.hpp"
 #include "core/secrets.hpp"
 
 namespace rosterd::sources {
@@ -16,6 +17,20 @@ std::string request_label(http::Method method, std::string_view url, const Label
 std::string endpoint(std::string_view base_url, std::string_view path) {
   while (!base_url.empty() && base_url.back() == '/') base_url.remove_suffix(1);
   return std::string(base_url) + std::string(path);
+}
+
+http::Request json_login_request(std::string_view base_url, std::string_view path, std::string_view login_key,
+                                 std::string_view login, std::string_view password) {
+  http::Request request;
+  request.method = http::Method::post;
+  request.url = endpoint(base_url, path);
+  request.content_type = "application/json";
+  request.headers = {{"Accept", "application/json"}};
+  core::JsonWriter body;
+  body.begin_object().key(login_key).value(login).key("password").value(password);
+  request.body = body.end_object().take();
+  request.label = request_label(http::Method::post, request.url);
+  return request;
 }
 
 core::Error labelled(const http::Request& request, const core::Error& error) {

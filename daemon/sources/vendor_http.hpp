@@ -24,6 +24,11 @@ std::string request_label(http::Method method, std::string_view url, const Label
 // `base_url` without trailing slashes, then `path` ("/v1/users").
 std::string endpoint(std::string_view base_url, std::string_view path);
 
+// A JSON login: POST {"<login_key>": login, "password": password} to `base_url` +
+// `path`, accepting JSON. The label shows the method and URL only.
+http::Request json_login_request(std::string_view base_url, std::string_view path, std::string_view login_key,
+                                 std::string_view login, std::string_view password);
+
 // "<label>: <message>", keeping the kind.
 core::Error labelled(const http::Request& request, const core::Error& error);
 

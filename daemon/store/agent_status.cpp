@@ -2,25 +2,9 @@
 
 #include "model/canonical.hpp"
 #include "model/json_codec.hpp"
+#include "store/sql_values.hpp"
 
 namespace rosterd::store {
-namespace {
-
-void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::string>& value) {
-  if (value) {
-    statement.bind(index, *value);
-  } else {
-    statement.bind(index);
-  }
-}
-
-std::optional<std::string> optional_text(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getString();
-}
-
-}  // namespace
-
 std::map<std::string, CurrentAgentState> load_agent_states(SQLite::Database& db, std::string_view source) {
   SQLite::Statement select(db,
                            "SELECT external_id, status, pause_reason, campaign_id, campaign_name, call_type, attributes, "

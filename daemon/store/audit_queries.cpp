@@ -6,35 +6,14 @@
 #include <utility>
 
 #include "model/json_codec.hpp"
+#include "store/sql_values.hpp"
 
 namespace rosterd::store {
 namespace {
 
-// The user columns of users and user_versions, in schema order.
-constexpr const char* k_user_columns =
-    "username, full_name, email, phone, extension, role, user_group, active, attributes, portfolios";
 
 // Ids are text; numeric ones (nearly all) sort as numbers this way.
 constexpr const char* k_id_order = "length(external_id), external_id";
-
-std::optional<std::string> optional_text(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getString();
-}
-
-// Reads the k_user_columns starting at column `first`.
-model::User read_user(SQLite::Statement& row, int first, std::string external_id) {
-  model::User user;
-  user.external_id = std::move(external_id);
-  int i = first;
-  for (const auto& field : model::k_user_text_fields) user.*field.member = optional_text(row.getColumn(i++));
-  const auto active = row.getColumn(i++);
-  if (!active.isNull()) user.active = active.getInt() != 0;
-  user.attributes = model::parse_attributes_json(row.getColumn(i++).getString());
-  const auto portfolios = row.getColumn(i++);
-  if (!portfolios.isNull()) user.portfolios = model::parse_string_array_json(portfolios.getString());
-  return user;
-}
 
 ChangeRow read_change(SQLite::Statement& row) {
   ChangeRow c;
@@ -134,7 +113,7 @@ std::vector<VersionRow> user_versions(SQLite::Database& db, const std::string& s
     row.valid_from = select.getColumn(2).getString();
     row.valid_to = optional_text(select.getColumn(3));
     row.run_id = select.getColumn(4).getInt64();
-    row.user = read_user(select, 5, external_id);
+    row.user = read_user_columns(select, 5, external_id);
     out.push_back(std::move(row));
   }
   return out;
@@ -187,7 +166,7 @@ std::vector<PresentUser> users_present(SQLite::Database& db, const PresenceFilte
     row.version = select.getColumn(2).getInt64();
     row.valid_from = select.getColumn(3).getString();
     row.removed = select.getColumn(4).getInt() != 0;
-    row.user = read_user(select, 5, select.getColumn(1).getString());
+    row.user = read_user_columns(select, 5, select.getColumn(1).getString());
     out.push_back(std::move(row));
   }
   return out;

@@ -1,5 +1,7 @@
 #include "store/user_stats.hpp"
 
+#include "store/sql_values.hpp"
+
 namespace rosterd::store {
 namespace {
 
@@ -23,14 +25,6 @@ std::string upsert_sql() {
   return "INSERT INTO user_stats (source, external_id, stat_date" + columns +
          ", updated_at, run_id) VALUES (?, ?, ?" + values + ", ?, ?) ON CONFLICT (source, external_id, stat_date) "
          "DO UPDATE SET updated_at = excluded.updated_at, run_id = excluded.run_id" + updates + " WHERE " + differs;
-}
-
-void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::string>& value) {
-  if (value) {
-    statement.bind(index, *value);
-  } else {
-    statement.bind(index);
-  }
 }
 
 }  // namespace

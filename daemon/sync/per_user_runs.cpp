@@ -95,23 +95,16 @@ RunOutcome Runner::run_user_stats(const SourceHandle& handle, const RunOptions& 
   const auto& name = handle.config.name;
   const auto dataset = model::Dataset::user_stats;
   RunOutcome outcome;
-  http::TransferCounters counters;
-  http::CountingClient counting(handle.transport, counters);
-  http::RetryingClient retrying(counting, handle.retry);
-  sources::RunContext context{retrying, stop};
+  RunTransport transport(handle, stop);
   try {
     auto& db = m_reader.sql();
     const auto poll_time = m_clock.now();
-    if (!options.dry_run) {
-      outcome.run_id = m_writer.run([&](store::Database& w) {
-        return store::begin_run(w.sql(), name, model::to_string(dataset), core::format_timestamp(poll_time));
-      });
-    }
+    outcome.run_id = begin_run(name, dataset, core::format_timestamp(poll_time), options);
     const auto users = user_refs(store::load_listed_users(db, name), false);
     CollectingSink<model::UserInfoResult> sink;
-    const auto fetched = handle.source.fetch_user_info(context, users, sink);
-    outcome.counts.requests = counters.requests;
-    outcome.counts.bytes = counters.bytes;
+    const auto fetched = handle.source.fetch_user_info(transport.context, users, sink);
+    outcome.counts.requests = transport.counters.requests;
+    outcome.counts.bytes = transport.counters.bytes;
     if (!fetched) {
       finish_failed(outcome, handle, dataset, store::RunStatus::failed, fetched.error().message);
       return outcome;
@@ -178,24 +171,17 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
   const auto& name = handle.config.name;
   const auto dataset = model::Dataset::agent_status;
   RunOutcome outcome;
-  http::TransferCounters counters;
-  http::CountingClient counting(handle.transport, counters);
-  http::RetryingClient retrying(counting, handle.retry);
-  sources::RunContext context{retrying, stop};
+  RunTransport transport(handle, stop);
   try {
     auto& db = m_reader.sql();
     // Interval boundaries are poll times: the moment this poll began.
     const auto poll_time = core::format_timestamp(m_clock.now());
-    if (!options.dry_run) {
-      outcome.run_id = m_writer.run([&](store::Database& w) {
-        return store::begin_run(w.sql(), name, model::to_string(dataset), poll_time);
-      });
-    }
+    outcome.run_id = begin_run(name, dataset, poll_time, options);
     const auto agents = user_refs(store::load_listed_users(db, name), true);
     CollectingSink<model::AgentState> sink;
-    const auto fetched = handle.source.fetch_agent_states(context, agents, sink);
-    outcome.counts.requests = counters.requests;
-    outcome.counts.bytes = counters.bytes;
+    const auto fetched = handle.source.fetch_agent_states(transport.context, agents, sink);
+    outcome.counts.requests = transport.counters.requests;
+    outcome.counts.bytes = transport.counters.bytes;
     if (!fetched) {
       finish_failed(outcome, handle, dataset, store::RunStatus::failed, fetched.error().message);
       return outcome;

@@ -183,25 +183,18 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
   const auto started = m_clock.steady_now();
   const std::string& name = handle.config.name;
   RunOutcome outcome;
-  http::TransferCounters counters;
-  http::CountingClient counting(handle.transport, counters);
-  http::RetryingClient retrying(counting, handle.retry);
-  sources::RunContext context{retrying, stop};
+  RunTransport transport(handle, stop);
   auto take_counters = [&] {
-    outcome.counts.requests = counters.requests;
-    outcome.counts.bytes = counters.bytes;
+    outcome.counts.requests = transport.counters.requests;
+    outcome.counts.bytes = transport.counters.bytes;
     outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
   };
 
   try {
     auto& db = m_reader.sql();
-    if (!options.dry_run) {
-      outcome.run_id = m_writer.run([&](store::Database& w) {
-        return store::begin_run(w.sql(), name, model::to_string(dataset), core::format_timestamp(m_clock.now()));
-      });
-    }
+    outcome.run_id = begin_run(name, dataset, core::format_timestamp(m_clock.now()), options);
     auto planner = L::planner(db, handle, dataset, spool_directory_of(m_reader));
-    auto fetched = L::fetch(handle.source, context, dataset, planner);
+    auto fetched = L::fetch(handle.source, transport.context, dataset, planner);
     take_counters();
     if (!fetched) {
       outcome.counts.fetched = planner.fetched();
@@ -288,6 +281,14 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
     finish_failed(outcome, handle, dataset, store::RunStatus::failed, fmt::format("database: {}", e.what()));
   }
   return outcome;
+}
+
+std::int64_t Runner::begin_run(const std::string& source, model::Dataset dataset, const std::string& started_at,
+                               const RunOptions& options) {
+  if (options.dry_run) return 0;
+  return m_writer.run([&](store::Database& w) {
+    return store::begin_run(w.sql(), source, model::to_string(dataset), started_at);
+  });
 }
 
 std::string Runner::run_timestamp(store::Database& db) {

@@ -12,6 +12,7 @@
 
 #include "config/config.hpp"
 #include "core/clock.hpp"
+#include "http/counting_client.hpp"
 #include "http/http_client.hpp"
 #include "http/retrying_client.hpp"
 #include "model/dataset.hpp"
@@ -48,6 +49,20 @@ struct SourceHandle {
   model::InfoColumns info_columns = model::InfoColumns::none();
 };
 
+// What one run sends its requests through: retrying -> counting -> the source's
+// transport, with the run's stop token.
+struct RunTransport {
+  RunTransport(const SourceHandle& handle, std::stop_token stop)
+      : counting(handle.transport, counters), retrying(counting, handle.retry), context{retrying, std::move(stop)} {}
+  RunTransport(const RunTransport&) = delete;
+  RunTransport& operator=(const RunTransport&) = delete;
+
+  http::TransferCounters counters;
+  http::CountingClient counting;
+  http::RetryingClient retrying;
+  sources::RunContext context;
+};
+
 using LineSink = std::function<void(const std::string&)>;
 
 // Plans on `reader` (a connection of the calling thread) and writes through
@@ -71,6 +86,9 @@ class Runner {
   RunOutcome run_user_stats(const SourceHandle& handle, const RunOptions& options, std::stop_token stop);
   RunOutcome run_agent_status(const SourceHandle& handle, const RunOptions& options, std::stop_token stop);
 
+  // The sync_runs row of a run starting at `started_at` (0 for a dry run, which writes none).
+  std::int64_t begin_run(const std::string& source, model::Dataset dataset, const std::string& started_at,
+                         const RunOptions& options);
   std::string run_timestamp(store::Database& db);
   void log_line(const std::string& line, bool dry_run);
   void report_changes(const std::vector<std::string>& first_lines, std::int64_t total);

@@ -7,7 +7,6 @@
 #include <string>
 #include <utility>
 
-#include "core/json_writer.hpp"
 #include "core/log.hpp"
 #include "core/secrets.hpp"
 #include "sources/class4/class4_json.hpp"
@@ -169,15 +168,7 @@ class Class4Source final : public Source {
   }
 
   core::Result<TokenCache::Issued> login(RunContext& context, JsonDocumentParser& parser) const {
-    http::Request request;
-    request.method = http::Method::post;
-    request.url = endpoint(m_url, "/v1/auth");
-    request.content_type = "application/json";
-    request.headers = {{"Accept", "application/json"}};
-    core::JsonWriter body;
-    body.begin_object().key("email_or_name").value(m_credentials.login).key("password").value(m_credentials.password);
-    request.body = body.end_object().take();
-    request.label = request_label(http::Method::post, request.url);
+    const auto request = json_login_request(m_url, "/v1/auth", "email_or_name", m_credentials.login, m_credentials.password);
     auto response = exchange(context, request);
     if (!response) return std::move(response).error();
     if (!is_success(*response)) {

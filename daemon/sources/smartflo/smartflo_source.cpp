@@ -8,7 +8,6 @@
 #include <string>
 #include <utility>
 
-#include "core/json_writer.hpp"
 #include "core/log.hpp"
 #include "core/secrets.hpp"
 #include "http/url.hpp"
@@ -146,15 +145,7 @@ class SmartfloSource final : public Source {
   }
 
   core::Result<TokenCache::Issued> login(RunContext& context, JsonDocumentParser& parser) const {
-    http::Request request;
-    request.method = http::Method::post;
-    request.url = endpoint(m_url, "/v1/auth/login");
-    request.content_type = "application/json";
-    request.headers = {{"Accept", "application/json"}};
-    core::JsonWriter body;
-    body.begin_object().key("email").value(m_credentials.login).key("password").value(m_credentials.password);
-    request.body = body.end_object().take();
-    request.label = request_label(http::Method::post, request.url);
+    const auto request = json_login_request(m_url, "/v1/auth/login", "email", m_credentials.login, m_credentials.password);
     auto response = exchange(context, request);
     if (!response) return std::move(response).error();
     if (!is_success(*response)) {
