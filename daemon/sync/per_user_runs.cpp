@@ -190,7 +190,7 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
     // Plan against the current states: start, change, stop; unchanged states cost nothing.
     auto current = store::load_agent_states(db, name);
     struct Step {
-      enum Kind { start, change, stop } kind;
+      enum class Kind { opened, switched, closed } kind;
       sources::UserRef agent;
       model::AgentState state;
     };
@@ -198,11 +198,11 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
     for (auto& [agent, state] : sink.results) {
       const auto it = current.find(agent.external_id);
       if (it == current.end()) {
-        steps.push_back({Step::start, agent, std::move(state)});
+        steps.push_back({Step::Kind::opened, agent, std::move(state)});
       } else {
         if (!it->second.state.same_state(state)) {
           if (it->second.since > poll_time) continue;  // the clock stepped back: wait for a later poll
-          steps.push_back({Step::change, agent, std::move(state)});
+          steps.push_back({Step::Kind::switched, agent, std::move(state)});
         }
         current.erase(it);
       }
@@ -212,13 +212,13 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
       if (error.kind != core::ErrorKind::not_found) current.erase(agent.external_id);
     }
     // What remains was reported before and is not now: no longer active, listed or known.
-    for (const auto& [id, state] : current) steps.push_back({Step::stop, {id, id}, state.state});
+    for (const auto& [id, state] : current) steps.push_back({Step::Kind::closed, {id, id}, state.state});
 
     outcome.status = outcome_status(sink.results.size(), sink.failures.size());
     outcome.counts.fetched = static_cast<std::int64_t>(sink.results.size());
     for (const auto& step : steps) {
-      auto& counter = step.kind == Step::start    ? outcome.counts.added
-                      : step.kind == Step::change ? outcome.counts.updated
+      auto& counter = step.kind == Step::Kind::opened    ? outcome.counts.added
+                      : step.kind == Step::Kind::switched ? outcome.counts.updated
                                                   : outcome.counts.removed;
       ++counter;
     }
@@ -231,9 +231,9 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
         SQLite::Transaction transaction(w.sql(), SQLite::TransactionBehavior::IMMEDIATE);
         store::AgentStatusWriter writer(w.sql(), name, outcome.run_id, poll_time);
         for (const auto& step : steps) {
-          if (step.kind == Step::start) writer.start(step.agent.external_id, step.state);
-          if (step.kind == Step::change) writer.change(step.agent.external_id, step.state);
-          if (step.kind == Step::stop) writer.stop(step.agent.external_id);
+          if (step.kind == Step::Kind::opened) writer.start(step.agent.external_id, step.state);
+          if (step.kind == Step::Kind::switched) writer.change(step.agent.external_id, step.state);
+          if (step.kind == Step::Kind::closed) writer.stop(step.agent.external_id);
         }
         outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
         store::finish_run(w.sql(), outcome.run_id, outcome.status, core::format_timestamp(m_clock.now()),
@@ -242,8 +242,8 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
       });
     }
     for (const auto& step : steps) {
-      const auto what = step.kind == Step::stop ? std::string("no longer reported")
-                                                : (step.kind == Step::start ? "now " : "-> ") + describe_state(step.state);
+      const auto what = step.kind == Step::Kind::closed ? std::string("no longer reported")
+                                                : (step.kind == Step::Kind::opened ? "now " : "-> ") + describe_state(step.state);
       if (options.dry_run) {
         m_dry_run_output(agent_line(name, step.agent, what));
       } else {

@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 
 #include <atomic>
-#include <cstdio>
 #include <thread>
 
+#include <fmt/format.h>
 #include <httplib.h>
 
 #include "fault_fixture.hpp"
@@ -19,11 +19,7 @@ namespace {
 
 class SecurityE2e : public FaultE2e {};
 
-std::string fmt_mode(::mode_t mode) {
-  char text[16];
-  std::snprintf(text, sizeof text, "mode %04o", static_cast<unsigned>(mode));
-  return text;
-}
+std::string fmt_mode(::mode_t mode) { return fmt::format("mode {:04o}", static_cast<unsigned>(mode)); }
 
 TEST_F(SecurityE2e, ALiteralSecretInAConfigurationGroupOrOthersCanReadIsWarnedAbout) {
   auto& sw = add_tenant("sw", Vendor::class4, 10, 1);
