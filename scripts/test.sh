@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing (Debian 12), then builds and tests rosterd three ways:
-#   1. GCC, RelWithDebInfo: the whole test suite.
+#   1. GCC, Release (-O2, no debug info: a third faster to build): the whole test suite.
 #   2. clang-14 with AddressSanitizer and UndefinedBehaviorSanitizer
 #      (-DROSTERD_SANITIZE=ON, plus -DROSTERD_FUZZ=ON so that the same build also has
 #      the libFuzzer targets): the whole test suite again; the kill -9 test writes
@@ -33,13 +33,13 @@ trap summary EXIT
 
 stage "install dependencies" scripts/install-deps.sh --test-tools
 
-stage "build (gcc, RelWithDebInfo)" bash -c "
-  cmake -S . -B '$build' -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+stage "build (gcc, Release)" bash -c "
+  cmake -S . -B '$build' -G Ninja -DCMAKE_BUILD_TYPE=Release '-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG' >/dev/null
   cmake --build '$build' -j$jobs"
 stage "test suite" ctest --test-dir "$build" --output-on-failure -j"$jobs"
 
 stage "build (clang-14, ASan+UBSan, fuzz)" bash -c "
-  CXX=clang++-14 cmake -S . -B '$asan' -G Ninja -DCMAKE_BUILD_TYPE=Debug '-DCMAKE_CXX_FLAGS_DEBUG=-g -O1' \
+  CXX=clang++-14 cmake -S . -B '$asan' -G Ninja -DCMAKE_BUILD_TYPE=Debug '-DCMAKE_CXX_FLAGS_DEBUG=-gline-tables-only -O1' \
     -DROSTERD_SANITIZE=ON -DROSTERD_FUZZ=ON -DROSTERD_BENCH=OFF >/dev/null
   cmake --build '$asan' -j$jobs"
 stage "test suite under ASan+UBSan" env ROSTERD_CRASH_USERS="${ROSTERD_CRASH_USERS:-20000}" \
