@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "store/migrations.hpp"
 #include "temp_db.hpp"
 
 namespace rosterd::store {
@@ -52,6 +53,60 @@ TEST(Database, ReadOnlyReaderWorksAfterTheWriterClosed) {
   EXPECT_TRUE(std::filesystem::exists(path + "-wal"));
   auto reader = Database::open(path, OpenMode::read_only);
   EXPECT_EQ(reader.sql().execAndGet("SELECT count(*) FROM users").getInt(), 0);
+}
+
+// Migration 4 rebuilds user_versions and changes (cheaper CHECKs): every row survives
+// as it was, the constraints still hold, and the view over changes works again.
+TEST(Database, Migration4KeepsEveryHistoryRowAndEveryConstraint) {
+  testing::TempDir dir;
+  const auto path = dir.file("roster.db");
+  {
+    SQLite::Database v3(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (const auto& migration : migrations()) {
+      if (migration.number <= 3) v3.exec(migration.sql);
+    }
+    v3.exec("PRAGMA user_version = 3");
+    v3.exec(R"(
+      INSERT INTO sync_runs (id, source, dataset, started_at, status) VALUES (7, 'a', 'users', 't0', 'ok');
+      INSERT INTO users (source, external_id, username, attributes, version, content_hash, first_seen_at, updated_at)
+        VALUES ('a', '1', 'ann', '{}', 2, 42, 't0', 't1');
+      INSERT INTO user_versions (source, external_id, version, valid_from, valid_to, run_id, op, username, active)
+        VALUES ('a', '1', 1, 't0', 't1', 7, 'added', 'ann', 1), ('a', '1', 2, 't1', NULL, 7, 'updated', 'ann', 0);
+      INSERT INTO changes (id, run_id, changed_at, source, entity, entity_key, change, field, old_value, new_value)
+        VALUES (41, 7, 't1', 'a', 'user', '1', 'updated', 'active', '1', '0'),
+               (40, 7, 't0', 'a', 'user', '1', 'added', NULL, NULL, '{"username":"ann"}');)");
+  }
+  auto db = Database::open(path);
+  ASSERT_EQ(db.schema_version(), latest_schema_version());
+  auto& sql = db.sql();
+  EXPECT_EQ(sql.execAndGet("SELECT group_concat(version || op || coalesce(valid_to, '-') || active, ',') "
+                           "FROM (SELECT * FROM user_versions ORDER BY version)")
+                .getString(),
+            "1addedt11,2updated-0");
+  EXPECT_EQ(sql.execAndGet("SELECT group_concat(id || change || coalesce(field, '-') || new_value, ',') "
+                           "FROM (SELECT * FROM changes ORDER BY id)")
+                .getString(),
+            R"(40added-{"username":"ann"},41updatedactive0)");
+  EXPECT_EQ(sql.execAndGet("SELECT username FROM user_changes WHERE id = 41").getString(), "ann");
+  EXPECT_EQ(sql.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name IN ('user_versions_one_open', "
+                           "'user_versions_by_time', 'changes_by_entity', 'changes_by_time', 'changes_by_run')")
+                .getInt(),
+            5);
+  EXPECT_THROW(sql.exec("INSERT INTO changes (run_id, changed_at, source, entity, entity_key, change) "
+                        "VALUES (7, 't2', 'a', 'user', '1', 'renamed')"),
+               SQLite::Exception);
+  EXPECT_THROW(sql.exec("INSERT INTO changes (run_id, changed_at, source, entity, entity_key, change) "
+                        "VALUES (7, 't2', 'a', 'agent', '1', 'added')"),
+               SQLite::Exception);
+  EXPECT_THROW(sql.exec("INSERT INTO user_versions (source, external_id, version, valid_from, run_id, op) "
+                        "VALUES ('a', '2', 1, 't2', 7, 'deleted')"),
+               SQLite::Exception);
+  EXPECT_THROW(sql.exec("INSERT INTO user_versions (source, external_id, version, valid_from, run_id, op) "
+                        "VALUES ('a', '1', 3, 't2', 7, 'restored')"),
+               SQLite::Exception)
+      << "a second open version of one user";
+  EXPECT_EQ(sql.execAndGet("PRAGMA integrity_check").getString(), "ok");
+  EXPECT_EQ(sql.execAndGet("SELECT count(*) FROM pragma_foreign_key_check").getInt(), 0);
 }
 
 }  // namespace
