@@ -39,28 +39,37 @@ SecretRegistry& secrets() {
 
 namespace {
 
-// ASCII case-insensitive search; called for every vendor field name, so it
-// neither allocates nor consults the locale.
-bool contains_ignoring_case(std::string_view text, std::string_view lower_needle) {
-  if (lower_needle.size() > text.size()) return false;
-  for (std::size_t i = 0; i + lower_needle.size() <= text.size(); ++i) {
-    std::size_t j = 0;
-    while (j < lower_needle.size()) {
-      char c = text[i + j];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (c != lower_needle[j]) break;
-      ++j;
-    }
-    if (j == lower_needle.size()) return true;
+constexpr char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Whether `text` at `at` continues with `lower_rest` (ASCII, any case).
+bool continues_with(std::string_view text, std::size_t at, std::string_view lower_rest) {
+  if (text.size() - at < lower_rest.size()) return false;
+  for (std::size_t j = 0; j < lower_rest.size(); ++j) {
+    if (lower_ascii(text[at + j]) != lower_rest[j]) return false;
   }
-  return false;
+  return true;
 }
 
 }  // namespace
 
+// One pass over the name, called for every vendor field name: no allocation, no
+// locale, and only the three letters that can start a needle look further.
 bool is_secret_field_name(std::string_view name) {
-  return contains_ignoring_case(name, "pass") || contains_ignoring_case(name, "secret") ||
-         contains_ignoring_case(name, "token");
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    switch (lower_ascii(name[i])) {
+      case 'p':
+        if (continues_with(name, i + 1, "ass")) return true;
+        break;
+      case 's':
+        if (continues_with(name, i + 1, "ecret")) return true;
+        break;
+      case 't':
+        if (continues_with(name, i + 1, "oken")) return true;
+        break;
+      default: break;
+    }
+  }
+  return false;
 }
 
 std::string redact_url(std::string_view url) {

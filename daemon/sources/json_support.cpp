@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <limits>
 #include <utility>
@@ -283,11 +284,23 @@ core::Result<std::int64_t> as_integer(element value, std::string_view path) {
 }
 
 core::Status check_unique_keys(simdjson::dom::object object, std::string_view path) {
-  std::vector<std::string_view> keys;
-  keys.reserve(object.size());
-  for (auto field : object) keys.push_back(field.key);
-  std::sort(keys.begin(), keys.end());
-  if (auto dup = std::adjacent_find(keys.begin(), keys.end()); dup != keys.end()) {
+  // Called for every record and every nested object: the keys of an object of
+  // ordinary size are sorted on the stack.
+  constexpr std::size_t k_inline_keys = 64;
+  std::array<std::string_view, k_inline_keys> inline_keys;
+  std::vector<std::string_view> heap_keys;
+  const std::size_t count = object.size();
+  if (count > k_inline_keys) heap_keys.resize(count);
+  const std::span<std::string_view> keys = count > k_inline_keys ? std::span<std::string_view>(heap_keys)
+                                                                 : std::span<std::string_view>(inline_keys.data(), count);
+  std::size_t i = 0;
+  for (auto field : object) {
+    if (i == keys.size()) return parse_error(path, "object has too many keys");  // size() saturates at 2^24 - 1
+    keys[i++] = field.key;
+  }
+  std::sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(i));
+  const auto end = keys.begin() + static_cast<std::ptrdiff_t>(i);
+  if (auto dup = std::adjacent_find(keys.begin(), end); dup != end) {
     return parse_error(path, fmt::format("duplicate key \"{}\"", printable_key(*dup)));
   }
   return {};
@@ -341,11 +354,13 @@ core::Result<std::string> canonical_json(element value, const FieldFilter& filte
   return out.take();
 }
 
-core::Result<model::Attributes> collect_attributes(simdjson::dom::object object,
-                                                   std::span<const std::string_view> consumed,
-                                                   const FieldFilter& filter, std::string_view path,
-                                                   std::string_view key_prefix) {
-  if (auto unique = check_unique_keys(object, path); !unique) return std::move(unique).error();
+namespace {
+
+// collect_attributes() of an object whose keys were checked already.
+core::Result<model::Attributes> collect_checked_attributes(simdjson::dom::object object,
+                                                           std::span<const std::string_view> consumed,
+                                                           const FieldFilter& filter, std::string_view path,
+                                                           std::string_view key_prefix) {
   model::Attributes attributes;
   for (auto field : object) {
     if (std::find(consumed.begin(), consumed.end(), field.key) != consumed.end() || filter.drops(field.key)) continue;
@@ -357,6 +372,16 @@ core::Result<model::Attributes> collect_attributes(simdjson::dom::object object,
     attributes.emplace(std::move(name), std::move(*json));
   }
   return attributes;
+}
+
+}  // namespace
+
+core::Result<model::Attributes> collect_attributes(simdjson::dom::object object,
+                                                   std::span<const std::string_view> consumed,
+                                                   const FieldFilter& filter, std::string_view path,
+                                                   std::string_view key_prefix) {
+  if (auto unique = check_unique_keys(object, path); !unique) return std::move(unique).error();
+  return collect_checked_attributes(object, consumed, filter, path, key_prefix);
 }
 
 core::Result<RecordReader> RecordReader::open(element value, std::string path, const FieldFilter& filter) {
@@ -403,7 +428,8 @@ core::Result<std::optional<bool>> RecordReader::take_flag(std::string_view key) 
 }
 
 core::Result<model::Attributes> RecordReader::rest(std::string_view key_prefix) const {
-  return collect_attributes(m_object, m_taken, *m_filter, m_path, key_prefix);
+  // open() checked the keys.
+  return collect_checked_attributes(m_object, m_taken, *m_filter, m_path, key_prefix);
 }
 
 std::size_t leading_garbage_length(std::string_view body) {

@@ -2,8 +2,9 @@
 // What a run needs to know of every record a source has ever listed, to decide
 // without reading the record whether a listed one changed, and which records the
 // listing no longer has. Sized for large tenants: keys live in one arena and the
-// table is open addressing over 32-bit slots, about 50 bytes per record in all
-// (a std::unordered_map<std::string, ...> took ~90).
+// table is open addressing over 32-bit slots: a 32-byte item, 8 to 16 bytes of table
+// and the key, under 60 bytes per record in all (a std::unordered_map<std::string, ...>
+// took ~90).
 //
 // The index also takes the keys a listing adds, so that a duplicate id is caught
 // whether or not it was known before.
@@ -19,7 +20,7 @@ class RecordIndex {
  public:
   struct Entry {
     std::int64_t content_hash = 0;
-    std::int64_t version = 0;  // users only
+    std::int32_t version = 0;  // users only (load_user_index refuses one beyond 2^31)
     bool removed = false;      // stored with removed_at set
     bool seen = false;         // listed by the current run
     bool added = false;        // not stored: first listed by the current run
@@ -55,6 +56,7 @@ class RecordIndex {
     std::uint32_t key_length;
     Entry entry;
   };
+  static_assert(sizeof(Item) == 32, "an item per record: keep it small");
 
   [[nodiscard]] std::string_view key_of(const Item& item) const {
     return std::string_view(m_keys).substr(item.key_offset, item.key_length);

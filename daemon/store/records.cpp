@@ -37,7 +37,12 @@ RecordIndex load_index(SQLite::Statement& select, std::string_view source) {
   while (select.executeStep()) {
     RecordIndex::Entry entry;
     entry.content_hash = select.getColumn(1).getInt64();
-    entry.version = select.getColumn(2).getInt64();
+    const auto version = select.getColumn(2).getInt64();
+    if (version < 0 || version > INT32_MAX) {
+      throw StoreError(fmt::format("{}: user {} has version {}, beyond what rosterd counts", source,
+                                   select.getColumn(0).getString(), version));
+    }
+    entry.version = static_cast<std::int32_t>(version);
     entry.removed = select.getColumn(3).getInt() != 0;
     const auto key = select.getColumn(0);
     index.insert(std::string_view(static_cast<const char*>(key.getBlob()), static_cast<std::size_t>(key.getBytes())),

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <string>
+#include <vector>
+
 namespace rosterd::core {
 namespace {
 
@@ -27,6 +31,29 @@ TEST(SecretFieldNames, MatchPassSecretTokenInAnyCase) {
     // "passport" contains "pass": by the rule it is dropped too, which is the safe side.
     EXPECT_EQ(is_secret_field_name(name), std::string_view(name).find("pass") != std::string_view::npos) << name;
   }
+}
+
+// Against the rule written plainly: lower-case, then look for each needle. Names built
+// from fragments that almost match, in every order and case, ending anywhere.
+TEST(SecretFieldName, AgreesWithThePlainRuleOnNearMisses) {
+  const std::vector<std::string> fragments = {"p", "Pa", "pAs", "ass", "PASS", "s", "se", "SeCrE", "ecret", "t",
+                                              "To", "tOkE", "oken", "_", "x9"};
+  const auto plain_rule = [](std::string name) {
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return name.find("pass") != std::string::npos || name.find("secret") != std::string::npos ||
+           name.find("token") != std::string::npos;
+  };
+  int checked = 0;
+  for (const auto& a : fragments) {
+    for (const auto& b : fragments) {
+      for (const auto& c : fragments) {
+        const auto name = a + b + c;
+        EXPECT_EQ(is_secret_field_name(name), plain_rule(name)) << name;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, 15 * 15 * 15);
 }
 
 TEST(RedactUrl, KeepsSchemeHostAndPathOnly) {
