@@ -103,8 +103,7 @@ RunOutcome Runner::run_user_stats(const SourceHandle& handle, const RunOptions& 
     const auto users = user_refs(store::load_listed_users(db, name), false);
     CollectingSink<model::UserInfoResult> sink;
     const auto fetched = handle.source.fetch_user_info(transport.context, users, sink);
-    outcome.counts.requests = transport.counters.requests;
-    outcome.counts.bytes = transport.counters.bytes;
+    transport.count_into(outcome.counts);
     if (!fetched) {
       finish_failed(outcome, handle, dataset, store::RunStatus::failed, fetched.error().message);
       return outcome;
@@ -156,10 +155,7 @@ RunOutcome Runner::run_user_stats(const SourceHandle& handle, const RunOptions& 
       Change<model::User> change{ChangeKind::updated, enrichments[i].user, enrichments[i].fields, 0};
       log_line(change_line(name, change), options.dry_run);
     }
-    if (error) core::log().warn("{}: {}: {}", name, model::to_string(dataset), *error);
-    outcome.error = error;
-    outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
-    log_line(summary_line(name, dataset, outcome.status, outcome.counts, outcome.elapsed), options.dry_run);
+    report_per_user(outcome, name, dataset, std::move(error), started, options.dry_run);
   } catch (const std::exception& e) {
     finish_failed(outcome, handle, dataset, store::RunStatus::failed, fmt::format("database: {}", e.what()));
   }
@@ -180,8 +176,7 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
     const auto agents = user_refs(store::load_listed_users(db, name), true);
     CollectingSink<model::AgentState> sink;
     const auto fetched = handle.source.fetch_agent_states(transport.context, agents, sink);
-    outcome.counts.requests = transport.counters.requests;
-    outcome.counts.bytes = transport.counters.bytes;
+    transport.count_into(outcome.counts);
     if (!fetched) {
       finish_failed(outcome, handle, dataset, store::RunStatus::failed, fetched.error().message);
       return outcome;
@@ -217,9 +212,9 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
     outcome.status = outcome_status(sink.results.size(), sink.failures.size());
     outcome.counts.fetched = static_cast<std::int64_t>(sink.results.size());
     for (const auto& step : steps) {
-      auto& counter = step.kind == Step::Kind::opened    ? outcome.counts.added
+      auto& counter = step.kind == Step::Kind::opened     ? outcome.counts.added
                       : step.kind == Step::Kind::switched ? outcome.counts.updated
-                                                  : outcome.counts.removed;
+                                                          : outcome.counts.removed;
       ++counter;
     }
     outcome.counts.unchanged = outcome.counts.fetched - outcome.counts.added - outcome.counts.updated;
@@ -242,22 +237,28 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
       });
     }
     for (const auto& step : steps) {
-      const auto what = step.kind == Step::Kind::closed ? std::string("no longer reported")
-                                                : (step.kind == Step::Kind::opened ? "now " : "-> ") + describe_state(step.state);
+      const auto what = step.kind == Step::Kind::closed
+                            ? std::string("no longer reported")
+                            : (step.kind == Step::Kind::opened ? "now " : "-> ") + describe_state(step.state);
       if (options.dry_run) {
         m_dry_run_output(agent_line(name, step.agent, what));
       } else {
         core::log().debug("{}", agent_line(name, step.agent, what));
       }
     }
-    if (error) core::log().warn("{}: {}: {}", name, model::to_string(dataset), *error);
-    outcome.error = error;
-    outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
-    log_line(summary_line(name, dataset, outcome.status, outcome.counts, outcome.elapsed), options.dry_run);
+    report_per_user(outcome, name, dataset, std::move(error), started, options.dry_run);
   } catch (const std::exception& e) {
     finish_failed(outcome, handle, dataset, store::RunStatus::failed, fmt::format("database: {}", e.what()));
   }
   return outcome;
+}
+
+void Runner::report_per_user(RunOutcome& outcome, const std::string& source, model::Dataset dataset,
+                             std::optional<std::string> error, core::SteadyTime started, bool dry_run) {
+  if (error) core::log().warn("{}: {}: {}", source, model::to_string(dataset), *error);
+  outcome.error = std::move(error);
+  outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
+  log_line(summary_line(source, dataset, outcome.status, outcome.counts, outcome.elapsed), dry_run);
 }
 
 }  // namespace rosterd::sync

@@ -185,8 +185,7 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
   RunOutcome outcome;
   RunTransport transport(handle, stop);
   auto take_counters = [&] {
-    outcome.counts.requests = transport.counters.requests;
-    outcome.counts.bytes = transport.counters.bytes;
+    transport.count_into(outcome.counts);
     outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
   };
 

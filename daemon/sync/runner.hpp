@@ -57,6 +57,12 @@ struct RunTransport {
   RunTransport(const RunTransport&) = delete;
   RunTransport& operator=(const RunTransport&) = delete;
 
+  // Requests and bytes so far, into the run's counts.
+  void count_into(store::RunCounts& counts) const {
+    counts.requests = counters.requests;
+    counts.bytes = counters.bytes;
+  }
+
   http::TransferCounters counters;
   http::CountingClient counting;
   http::RetryingClient retrying;
@@ -92,6 +98,9 @@ class Runner {
   std::string run_timestamp(store::Database& db);
   void log_line(const std::string& line, bool dry_run);
   void report_changes(const std::vector<std::string>& first_lines, std::int64_t total);
+  // The end of a per-user run: its failures warned about, its summary line.
+  void report_per_user(RunOutcome& outcome, const std::string& source, model::Dataset dataset,
+                       std::optional<std::string> error, core::SteadyTime started, bool dry_run);
   void finish_failed(RunOutcome& outcome, const SourceHandle& handle, model::Dataset dataset, store::RunStatus status,
                      const std::string& error);
 

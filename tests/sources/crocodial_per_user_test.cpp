@@ -24,6 +24,7 @@ using sources::testing::config_error;
 using sources::testing::expect_no_secret;
 using sources::testing::LogCapture;
 using sources::testing::read_fixture;
+using sources::testing::RecordingRateTimer;
 using sources::testing::source_config;
 
 constexpr const char* k_url = "https://acme.croco-dial.net/goAPIv2/goUsers/goAPI.php";
@@ -113,30 +114,6 @@ class Recorder final : public PerUserSink<Value> {
   std::mutex m_mutex;
 };
 
-// The rate cap's time, recording each granted start instead of waiting for it.
-class InstantTimer final : public RateTimer {
- public:
-  [[nodiscard]] core::SteadyTime now() const override {
-    std::lock_guard lock(m_mutex);
-    return m_now;
-  }
-  bool sleep_until(core::SteadyTime deadline, std::stop_token stop) override {
-    std::lock_guard lock(m_mutex);
-    m_starts.push_back(deadline);
-    m_now = std::max(m_now, deadline);
-    return !stop.stop_requested();
-  }
-  [[nodiscard]] std::vector<core::SteadyTime> starts() const {
-    std::lock_guard lock(m_mutex);
-    return m_starts;
-  }
-
- private:
-  mutable std::mutex m_mutex;
-  core::SteadyTime m_now = core::SteadyTime{} + 1000s;
-  std::vector<core::SteadyTime> m_starts;
-};
-
 std::string label(std::string_view action, std::string_view user) {
   return fmt::format("POST {} goAction={} user={}", k_url, action, user);
 }
@@ -161,7 +138,7 @@ class CrocodialPerUserTest : public ::testing::Test {
     return source.fetch_agent_states(context, refs, states);
   }
 
-  InstantTimer timer;
+  RecordingRateTimer timer;
   std::stop_source stop;
   Recorder<model::UserInfoResult> infos;
   Recorder<model::AgentState> states;
@@ -321,9 +298,8 @@ TEST_F(CrocodialPerUserTest, PacesRequestsByTheConfiguredRateAcrossRuns) {
   auto source = make({{"max_requests_per_second", "4"}, {"concurrency", "3"}});
   ASSERT_TRUE(agent_states(*source, client, users).ok());
   ASSERT_TRUE(agent_states(*source, client, users).ok());
-  auto starts = timer.starts();
+  const auto starts = timer.slots();
   ASSERT_EQ(starts.size(), 6u);
-  std::sort(starts.begin(), starts.end());
   for (std::size_t i = 1; i < starts.size(); ++i) EXPECT_EQ(starts[i] - starts[i - 1], 250ms) << i;
 }
 

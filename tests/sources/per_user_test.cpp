@@ -17,38 +17,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using sources::testing::config_error;
+using sources::testing::RecordingRateTimer;
 using sources::testing::source_config;
-
-// Time moves only when a wait asks it to; every wait's deadline is recorded, so
-// a test sees each start the limiter granted.
-class FakeTimer final : public RateTimer {
- public:
-  [[nodiscard]] core::SteadyTime now() const override {
-    std::lock_guard lock(m_mutex);
-    return m_now;
-  }
-  bool sleep_until(core::SteadyTime deadline, std::stop_token stop) override {
-    std::lock_guard lock(m_mutex);
-    m_slots.push_back(deadline);
-    m_now = std::max(m_now, deadline);
-    return !stop.stop_requested();
-  }
-  void advance(std::chrono::seconds by) {
-    std::lock_guard lock(m_mutex);
-    m_now += by;
-  }
-  [[nodiscard]] std::vector<core::SteadyTime> slots() const {
-    std::lock_guard lock(m_mutex);
-    auto slots = m_slots;
-    std::sort(slots.begin(), slots.end());
-    return slots;
-  }
-
- private:
-  mutable std::mutex m_mutex;
-  core::SteadyTime m_now = core::SteadyTime{} + 1000s;
-  std::vector<core::SteadyTime> m_slots;
-};
 
 // Blocks callers until `count` of them are waiting (or the wait gives up).
 class Gate {
@@ -73,7 +43,7 @@ core::Error error_of(core::ErrorKind kind) {
 }
 
 TEST(RateLimiter, SpacesStartsEvenlyAndSavesNoBurstForLater) {
-  FakeTimer timer;
+  RecordingRateTimer timer;
   RateLimiter limiter(10, timer);
   const auto start = timer.now();
   for (int i = 0; i < 25; ++i) ASSERT_TRUE(limiter.acquire({}));
@@ -91,7 +61,7 @@ TEST(RateLimiter, SpacesStartsEvenlyAndSavesNoBurstForLater) {
 }
 
 TEST(RateLimiter, RefusesOnceStopIsRequested) {
-  FakeTimer timer;
+  RecordingRateTimer timer;
   RateLimiter limiter(5, timer);
   std::stop_source stop;
   stop.request_stop();
@@ -99,7 +69,7 @@ TEST(RateLimiter, RefusesOnceStopIsRequested) {
 }
 
 TEST(RunPerUser, CallsEveryUserOnceAndHoldsTheRateCapAcrossWorkers) {
-  FakeTimer timer;
+  RecordingRateTimer timer;
   RateLimiter limiter(10, timer);
   std::mutex mutex;
   std::multiset<std::size_t> called;
@@ -122,7 +92,7 @@ TEST(RunPerUser, CallsEveryUserOnceAndHoldsTheRateCapAcrossWorkers) {
 }
 
 TEST(RunPerUser, NeverHasMoreThanTheBoundInFlightAndNeverSharesAWorker) {
-  FakeTimer timer;
+  RecordingRateTimer timer;
   RateLimiter limiter(1000, timer);
   constexpr int k_concurrency = 4;
   Gate all_busy(k_concurrency);
@@ -150,7 +120,7 @@ TEST(RunPerUser, NeverHasMoreThanTheBoundInFlightAndNeverSharesAWorker) {
 }
 
 TEST(RunPerUser, KeepsFailuresPerUser) {
-  FakeTimer timer;
+  RecordingRateTimer timer;
   RateLimiter limiter(1000, timer);
   const auto report = run_per_user(10, 3, limiter, {}, [](const PerUserCall& call) -> core::Status {
     if (call.index == 7) return error_of(core::ErrorKind::not_found);
@@ -169,7 +139,7 @@ TEST(RunPerUser, KeepsFailuresPerUser) {
 }
 
 TEST(RunPerUser, AnAuthFailureStopsDispatching) {
-  FakeTimer timer;
+  RecordingRateTimer timer;
   RateLimiter limiter(1000, timer);
   std::vector<std::size_t> called;
   const auto report = run_per_user(20, 1, limiter, {}, [&](const PerUserCall& call) -> core::Status {
@@ -188,7 +158,7 @@ TEST(RunPerUser, AnAuthFailureStopsDispatching) {
 }
 
 TEST(RunPerUser, AnAuthFailureCancelsCallsInFlightAndKeepsItsOwnError) {
-  FakeTimer timer;
+  RecordingRateTimer timer;
   RateLimiter limiter(1000, timer);
   std::atomic<int> calls_after_first_two{0};
   const auto report = run_per_user(10, 2, limiter, {}, [&](const PerUserCall& call) -> core::Status {
@@ -212,7 +182,7 @@ TEST(RunPerUser, AnAuthFailureCancelsCallsInFlightAndKeepsItsOwnError) {
 }
 
 TEST(RunPerUser, TheRunsStopTokenStopsIt) {
-  FakeTimer timer;
+  RecordingRateTimer timer;
   RateLimiter limiter(1000, timer);
   std::stop_source stop;
   std::vector<std::size_t> called;
@@ -238,7 +208,7 @@ TEST(RunPerUser, TheRunsStopTokenStopsIt) {
 }
 
 TEST(RunPerUser, AnExceptionEndsTheRunAsAnInternalError) {
-  FakeTimer timer;
+  RecordingRateTimer timer;
   RateLimiter limiter(1000, timer);
   const auto report = run_per_user(5, 1, limiter, {}, [](const PerUserCall& call) -> core::Status {
     if (call.index == 1) throw std::runtime_error("boom");
@@ -251,7 +221,7 @@ TEST(RunPerUser, AnExceptionEndsTheRunAsAnInternalError) {
 }
 
 TEST(RunPerUser, NoUsersNoCalls) {
-  FakeTimer timer;
+  RecordingRateTimer timer;
   RateLimiter limiter(1, timer);
   const auto report = run_per_user(0, 4, limiter, {}, [](const PerUserCall&) -> core::Status {
     ADD_FAILURE() << "called";

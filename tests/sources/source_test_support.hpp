@@ -23,6 +23,7 @@
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "http/http_client.hpp"
+#include "sources/per_user.hpp"
 #include "sources/source.hpp"
 
 namespace rosterd::sources::testing {
@@ -256,5 +257,37 @@ inline std::vector<std::string> labels_of(const ScriptedClient& client) {
   for (const auto& request : client.requests()) labels.push_back(request.label);
   return labels;
 }
+
+// The rate cap's time for tests: moves only when a wait asks it to (or advance()),
+// and records every start the limiter granted instead of waiting for it.
+class RecordingRateTimer final : public RateTimer {
+ public:
+  [[nodiscard]] core::SteadyTime now() const override {
+    std::lock_guard lock(m_mutex);
+    return m_now;
+  }
+  bool sleep_until(core::SteadyTime deadline, std::stop_token stop) override {
+    std::lock_guard lock(m_mutex);
+    m_slots.push_back(deadline);
+    m_now = std::max(m_now, deadline);
+    return !stop.stop_requested();
+  }
+  void advance(std::chrono::seconds by) {
+    std::lock_guard lock(m_mutex);
+    m_now += by;
+  }
+  // The granted starts, in time order.
+  [[nodiscard]] std::vector<core::SteadyTime> slots() const {
+    std::lock_guard lock(m_mutex);
+    auto slots = m_slots;
+    std::sort(slots.begin(), slots.end());
+    return slots;
+  }
+
+ private:
+  mutable std::mutex m_mutex;
+  core::SteadyTime m_now = core::SteadyTime{} + std::chrono::seconds{1000};
+  std::vector<core::SteadyTime> m_slots;
+};
 
 }  // namespace rosterd::sources::testing
