@@ -26,13 +26,6 @@ namespace {
 // like every rosterd connection does.
 constexpr int k_busy_timeout_ms = 10'000;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 std::string yaml_quote(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
@@ -43,6 +36,13 @@ std::string yaml_quote(const std::string& text) {
 }
 
 }  // namespace
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
 
 namespace {
 
@@ -106,8 +106,8 @@ std::optional<int> RosterdProcess::wait(std::chrono::milliseconds timeout) {
   return m_exit;
 }
 
-std::string RosterdProcess::out() const { return read_file(m_io.file("out")); }
-std::string RosterdProcess::err() const { return read_file(m_io.file("err")); }
+std::string RosterdProcess::out() const { return read_bytes(m_io.file("out")); }
+std::string RosterdProcess::err() const { return read_bytes(m_io.file("err")); }
 
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -327,6 +327,17 @@ std::vector<std::string> expected_columns(sim::Vendor vendor, const sim::SimUser
       return {username, full_name, or_null(lower(u.email)), "<null>", "<null>", role, or_null(u.group), active};
   }
   return {};
+}
+
+std::string E2eTest::database_bytes() { return read_bytes(db_path()) + '\0' + read_bytes(db_path() + "-wal"); }
+
+void E2eTest::expect_no_secrets(const std::set<std::string>& secrets, const std::string& output) {
+  const auto database = database_bytes();
+  for (const auto& secret : secrets) {
+    if (secret.size() < 4) continue;
+    EXPECT_EQ(database.find(secret), std::string::npos) << "secret in the database: " << secret;
+    EXPECT_EQ(output.find(secret), std::string::npos) << "secret in the output: " << secret;
+  }
 }
 
 }  // namespace rosterd::testing

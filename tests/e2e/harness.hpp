@@ -10,6 +10,7 @@
 #include <optional>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -89,11 +90,18 @@ class E2eTest : public ::testing::Test {
   // Every row of every table but the bookkeeping ones (sync_runs, schedule), as
   // text: equal dumps = unchanged data. Compare with EXPECT_SAME_DATA.
   std::string dump_data_tables();
+  // The database file and its WAL, byte for byte.
+  std::string database_bytes();
+  // SPEC 3: no secret (of 4 bytes or more) in the database, its WAL or `output`.
+  void expect_no_secrets(const std::set<std::string>& secrets, const std::string& output);
 
   TempDir m_dir;
   sim::Simulator m_sim;
   std::vector<std::string> m_config_secrets;
 };
+
+// A whole file; empty when it is missing.
+std::string read_bytes(const std::string& path);
 
 // The body of a GET to the simulator (http://127.0.0.1:PORT/...); empty on failure.
 std::string http_get(const std::string& url);
