@@ -14,8 +14,16 @@ void write_attributes(core::JsonWriter& out, const Attributes& attributes) {
   out.end_object();
 }
 
-std::int64_t hash_of(const std::string& snapshot) {
-  return std::bit_cast<std::int64_t>(core::content_hash64(snapshot));
+// Everything of a user's snapshot before its attributes; the caller closes it.
+void write_snapshot_fields(core::JsonWriter& out, const User& user) {
+  out.begin_object();
+  for (const auto& field : k_user_text_fields) out.key(field.name).value(user.*field.member);
+  out.key("active");
+  if (user.active) {
+    out.value(*user.active ? 1 : 0);
+  } else {
+    out.null();
+  }
 }
 
 }  // namespace
@@ -35,14 +43,7 @@ std::string portfolios_json(const std::vector<std::string>& portfolios) {
 }
 
 void write_snapshot(core::JsonWriter& out, const User& user) {
-  out.begin_object();
-  for (const auto& field : k_user_text_fields) out.key(field.name).value(user.*field.member);
-  out.key("active");
-  if (user.active) {
-    out.value(*user.active ? 1 : 0);
-  } else {
-    out.null();
-  }
+  write_snapshot_fields(out, user);
   out.key("attributes");
   write_attributes(out, user.attributes);
   out.key("portfolios");
@@ -62,6 +63,20 @@ std::string snapshot_json(const User& user) {
   return out.take();
 }
 
+std::string snapshot_json(const User& user, std::string_view attributes_json,
+                          const std::optional<std::string>& portfolios_json) {
+  core::JsonWriter out;
+  write_snapshot_fields(out, user);
+  out.key("attributes").raw(attributes_json).key("portfolios");
+  if (portfolios_json) {
+    out.raw(*portfolios_json);
+  } else {
+    out.null();
+  }
+  out.end_object();
+  return out.take();
+}
+
 std::string snapshot_json(const NamedEntity& entity) {
   core::JsonWriter out;
   out.begin_object().key("name").value(entity.name).key("attributes");
@@ -76,9 +91,13 @@ std::int64_t content_hash(const User& user) {
   thread_local core::JsonWriter writer;
   writer.clear();
   write_snapshot(writer, user);
-  return std::bit_cast<std::int64_t>(core::content_hash64(writer.str()));
+  return snapshot_hash(writer.str());
 }
 
-std::int64_t content_hash(const NamedEntity& entity) { return hash_of(snapshot_json(entity)); }
+std::int64_t content_hash(const NamedEntity& entity) { return snapshot_hash(snapshot_json(entity)); }
+
+std::int64_t snapshot_hash(std::string_view snapshot_json) {
+  return std::bit_cast<std::int64_t>(core::content_hash64(snapshot_json));
+}
 
 }  // namespace rosterd::model

@@ -11,6 +11,16 @@ namespace {
 
 bool is_info_key(const std::string& key) { return std::string_view(key).starts_with(k_user_info_prefix); }
 
+// True when the record has no info part: the common case (every vendor's listing,
+// and any record getUserInfo never enriched).
+bool listing_owns_all(const User& user, const InfoColumns& columns) {
+  const auto info_key = user.attributes.lower_bound(k_user_info_prefix);
+  const bool has_info_attributes = info_key != user.attributes.end() && is_info_key(info_key->first);
+  const bool has_info_columns = (columns.email && user.email) || (columns.user_group && user.user_group) ||
+                                (columns.phone && user.phone);
+  return !has_info_attributes && !has_info_columns;
+}
+
 }  // namespace
 
 User listing_view(const User& user, const InfoColumns& columns) {
@@ -42,13 +52,13 @@ void merge_info(User& user, const UserInfo& info, const InfoColumns& columns) {
 }
 
 std::int64_t listing_hash(const User& user, const InfoColumns& columns) {
-  // The common case (every vendor's listing, and any record without an info
-  // part) hashes the record as it is, without a copy.
-  const auto info_key = user.attributes.lower_bound(k_user_info_prefix);
-  const bool has_info_attributes = info_key != user.attributes.end() && is_info_key(info_key->first);
-  const bool has_info_columns = (columns.email && user.email) || (columns.user_group && user.user_group) ||
-                                (columns.phone && user.phone);
-  if (!has_info_attributes && !has_info_columns) return content_hash(user);
+  // Without an info part the record is hashed as it is, without a copy.
+  if (listing_owns_all(user, columns)) return content_hash(user);
+  return content_hash(listing_view(user, columns));
+}
+
+std::int64_t listing_hash(const User& user, const InfoColumns& columns, std::string_view snapshot_json) {
+  if (listing_owns_all(user, columns)) return snapshot_hash(snapshot_json);
   return content_hash(listing_view(user, columns));
 }
 

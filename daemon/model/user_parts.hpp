@@ -10,6 +10,7 @@
 // whole record and the listing hash is the record's hash.
 
 #include <cstdint>
+#include <string_view>
 
 #include "model/agent.hpp"
 #include "model/user.hpp"
@@ -35,6 +36,9 @@ UserInfo info_view(const User& user, const InfoColumns& columns);
 void merge_info(User& user, const UserInfo& info, const InfoColumns& columns);
 
 std::int64_t listing_hash(const User& user, const InfoColumns& columns);
+// The same, given the record's whole snapshot (snapshot_json): when the listing
+// owns the whole record, the hash of that snapshot, with no second rendering.
+std::int64_t listing_hash(const User& user, const InfoColumns& columns, std::string_view snapshot_json);
 std::int64_t info_hash(const UserInfo& info);
 
 }  // namespace rosterd::model

@@ -39,8 +39,11 @@ int latest_schema_version() {
 
 Database Database::open(const std::string& path, OpenMode mode) {
   try {
-    const int flags = mode == OpenMode::read_only ? SQLite::OPEN_READONLY
-                                                  : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+    // NOMUTEX: no connection is ever used by two threads at once (the write
+    // connection is behind store::Writer's mutex, each reader belongs to one
+    // worker), so SQLite's per-call connection mutex is pure cost.
+    const int flags = SQLite::OPEN_NOMUTEX | (mode == OpenMode::read_only ? SQLite::OPEN_READONLY
+                                                                          : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     auto db = std::make_unique<SQLite::Database>(path, flags, k_busy_timeout_ms);
     if (mode == OpenMode::read_write) {
       db->exec("PRAGMA journal_mode = WAL");

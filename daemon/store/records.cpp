@@ -136,34 +136,32 @@ ChangeLogWriter::ChangeLogWriter(SQLite::Database& db, model::Entity entity, Cha
                "INSERT INTO changes (run_id, changed_at, source, entity, entity_key, change, field, old_value, new_value) "
                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") {}
 
-void ChangeLogWriter::record(std::string_view change, const std::string& key,
-                             const std::optional<std::string>& old_value, const std::optional<std::string>& new_value) {
+void ChangeLogWriter::bind_row(const char* change, const std::string& key) {
   m_insert.reset();
   m_insert.bind(1, m_stamp.run_id);
-  m_insert.bind(2, m_stamp.at);
-  m_insert.bind(3, m_stamp.source);
-  m_insert.bind(4, m_entity);
-  m_insert.bind(5, key);
-  m_insert.bind(6, std::string(change));
+  bind_view(m_insert, 2, m_stamp.at);
+  bind_view(m_insert, 3, m_stamp.source);
+  bind_view(m_insert, 4, m_entity);
+  bind_view(m_insert, 5, key);
+  bind_view(m_insert, 6, change);
+}
+
+void ChangeLogWriter::record(const char* change, const std::string& key,
+                             const std::optional<std::string>& old_value, const std::optional<std::string>& new_value) {
+  bind_row(change, key);
   m_insert.bind(7);
-  bind_optional(m_insert, 8, old_value);
-  bind_optional(m_insert, 9, new_value);
+  bind_optional_view(m_insert, 8, old_value);
+  bind_optional_view(m_insert, 9, new_value);
   m_insert.exec();
 }
 
-void ChangeLogWriter::fields(std::string_view change, const std::string& key,
+void ChangeLogWriter::fields(const char* change, const std::string& key,
                              std::span<const model::FieldChange> fields) {
   for (const auto& f : fields) {
-    m_insert.reset();
-    m_insert.bind(1, m_stamp.run_id);
-    m_insert.bind(2, m_stamp.at);
-    m_insert.bind(3, m_stamp.source);
-    m_insert.bind(4, m_entity);
-    m_insert.bind(5, key);
-    m_insert.bind(6, std::string(change));
-    m_insert.bind(7, f.field);
-    bind_optional(m_insert, 8, f.old_value);
-    bind_optional(m_insert, 9, f.new_value);
+    bind_row(change, key);
+    bind_view(m_insert, 7, f.field);
+    bind_optional_view(m_insert, 8, f.old_value);
+    bind_optional_view(m_insert, 9, f.new_value);
     m_insert.exec();
   }
 }
@@ -187,23 +185,23 @@ UserWriter::UserWriter(SQLite::Database& db, ChangeStamp stamp, model::InfoColum
       m_rehash(db, "UPDATE users SET content_hash = ? WHERE source = ? AND external_id = ?"),
       m_set_info_hash(db, "UPDATE users SET info_hash = ? WHERE source = ? AND external_id = ?") {}
 
-void UserWriter::write_version(const model::User& user, std::int64_t version, std::string_view op) {
+void UserWriter::write_version(const UserColumns& columns, std::int64_t version, const char* op) {
   m_insert_version.reset();
-  m_insert_version.bind(1, m_stamp.source);
-  m_insert_version.bind(2, user.external_id);
+  bind_view(m_insert_version, 1, m_stamp.source);
+  bind_view(m_insert_version, 2, columns.user.external_id);
   m_insert_version.bind(3, version);
-  m_insert_version.bind(4, m_stamp.at);
+  bind_view(m_insert_version, 4, m_stamp.at);
   m_insert_version.bind(5, m_stamp.run_id);
-  m_insert_version.bind(6, std::string(op));
-  bind_user_columns(m_insert_version, 7, user);
+  bind_view(m_insert_version, 6, op);
+  bind_user_columns(m_insert_version, 7, columns);
   m_insert_version.exec();
 }
 
 void UserWriter::close_version(const std::string& external_id) {
   m_close_version.reset();
-  m_close_version.bind(1, m_stamp.at);
-  m_close_version.bind(2, m_stamp.source);
-  m_close_version.bind(3, external_id);
+  bind_view(m_close_version, 1, m_stamp.at);
+  bind_view(m_close_version, 2, m_stamp.source);
+  bind_view(m_close_version, 3, external_id);
   if (m_close_version.exec() != 1) {
     throw StoreError(fmt::format("{}: user {} has no open version to close", m_stamp.source, external_id));
   }
@@ -212,58 +210,64 @@ void UserWriter::close_version(const std::string& external_id) {
 void UserWriter::write_portfolios(const model::User& user, bool replace) {
   if (replace) {
     m_delete_portfolios.reset();
-    m_delete_portfolios.bind(1, m_stamp.source);
-    m_delete_portfolios.bind(2, user.external_id);
+    bind_view(m_delete_portfolios, 1, m_stamp.source);
+    bind_view(m_delete_portfolios, 2, user.external_id);
     m_delete_portfolios.exec();
   }
   if (!user.portfolios) return;
   for (const auto& code : *user.portfolios) {
     m_insert_portfolio.reset();
-    m_insert_portfolio.bind(1, m_stamp.source);
-    m_insert_portfolio.bind(2, user.external_id);
-    m_insert_portfolio.bind(3, code);
+    bind_view(m_insert_portfolio, 1, m_stamp.source);
+    bind_view(m_insert_portfolio, 2, user.external_id);
+    bind_view(m_insert_portfolio, 3, code);
     m_insert_portfolio.exec();
   }
 }
 
-void UserWriter::update_row(const model::User& user, std::int64_t version, bool removed) {
+void UserWriter::update_row(const UserColumns& columns, std::int64_t version, std::int64_t hash, bool removed) {
+  const auto& user = columns.user;
   m_update_user.reset();
-  bind_user_columns(m_update_user, 1, user);
+  bind_user_columns(m_update_user, 1, columns);
   m_update_user.bind(11, version);
-  m_update_user.bind(12, model::listing_hash(user, m_columns));
-  m_update_user.bind(13, m_stamp.at);
+  m_update_user.bind(12, hash);
+  bind_view(m_update_user, 13, m_stamp.at);
   if (removed) {
-    m_update_user.bind(14, m_stamp.at);
+    bind_view(m_update_user, 14, m_stamp.at);
   } else {
     m_update_user.bind(14);
   }
-  m_update_user.bind(15, m_stamp.source);
-  m_update_user.bind(16, user.external_id);
+  bind_view(m_update_user, 15, m_stamp.source);
+  bind_view(m_update_user, 16, user.external_id);
   if (m_update_user.exec() != 1) {
     throw StoreError(fmt::format("{}: user {} vanished during the run", m_stamp.source, user.external_id));
   }
 }
 
+// Each write renders the user's JSON columns and snapshot once and binds them,
+// uncopied, to every statement that stores them.
 void UserWriter::add(const model::User& user) {
+  const UserColumns columns(user);
+  const std::optional<std::string> snapshot = model::snapshot_json(user, columns.attributes, columns.portfolios);
   m_insert_user.reset();
-  m_insert_user.bind(1, m_stamp.source);
-  m_insert_user.bind(2, user.external_id);
-  bind_user_columns(m_insert_user, 3, user);
+  bind_view(m_insert_user, 1, m_stamp.source);
+  bind_view(m_insert_user, 2, user.external_id);
+  bind_user_columns(m_insert_user, 3, columns);
   m_insert_user.bind(3 + k_user_column_count, std::int64_t{1});
-  m_insert_user.bind(4 + k_user_column_count, model::listing_hash(user, m_columns));
-  m_insert_user.bind(5 + k_user_column_count, m_stamp.at);
-  m_insert_user.bind(6 + k_user_column_count, m_stamp.at);
+  m_insert_user.bind(4 + k_user_column_count, model::listing_hash(user, m_columns, *snapshot));
+  bind_view(m_insert_user, 5 + k_user_column_count, m_stamp.at);
+  bind_view(m_insert_user, 6 + k_user_column_count, m_stamp.at);
   m_insert_user.exec();
-  write_version(user, 1, "added");
+  write_version(columns, 1, "added");
   write_portfolios(user, false);
-  m_changes.record("added", user.external_id, std::nullopt, model::snapshot_json(user));
+  m_changes.record("added", user.external_id, std::nullopt, snapshot);
 }
 
 void UserWriter::update(const model::User& user, std::int64_t prior_version,
                         std::span<const model::FieldChange> fields) {
-  update_row(user, prior_version + 1, false);
+  const UserColumns columns(user);
+  update_row(columns, prior_version + 1, model::listing_hash(user, m_columns), false);
   close_version(user.external_id);
-  write_version(user, prior_version + 1, "updated");
+  write_version(columns, prior_version + 1, "updated");
   for (const auto& f : fields) {
     if (f.field == "portfolios") write_portfolios(user, true);
   }
@@ -271,25 +275,30 @@ void UserWriter::update(const model::User& user, std::int64_t prior_version,
 }
 
 void UserWriter::remove(const model::User& last, std::int64_t prior_version) {
-  update_row(last, prior_version + 1, true);
+  const UserColumns columns(last);
+  const std::optional<std::string> snapshot = model::snapshot_json(last, columns.attributes, columns.portfolios);
+  update_row(columns, prior_version + 1, model::listing_hash(last, m_columns, *snapshot), true);
   close_version(last.external_id);
-  write_version(last, prior_version + 1, "removed");
-  m_changes.record("removed", last.external_id, model::snapshot_json(last), std::nullopt);
+  write_version(columns, prior_version + 1, "removed");
+  m_changes.record("removed", last.external_id, snapshot, std::nullopt);
 }
 
 void UserWriter::restore(const model::User& user, std::int64_t prior_version) {
-  update_row(user, prior_version + 1, false);
+  const UserColumns columns(user);
+  const std::optional<std::string> snapshot = model::snapshot_json(user, columns.attributes, columns.portfolios);
+  update_row(columns, prior_version + 1, model::listing_hash(user, m_columns, *snapshot), false);
   close_version(user.external_id);
-  write_version(user, prior_version + 1, "restored");
+  write_version(columns, prior_version + 1, "restored");
   write_portfolios(user, true);
-  m_changes.record("restored", user.external_id, std::nullopt, model::snapshot_json(user));
+  m_changes.record("restored", user.external_id, std::nullopt, snapshot);
 }
 
 void UserWriter::enrich(const model::User& user, std::int64_t prior_version,
                         std::span<const model::FieldChange> fields, std::int64_t info_hash) {
-  update_row(user, prior_version + 1, false);
+  const UserColumns columns(user);
+  update_row(columns, prior_version + 1, model::listing_hash(user, m_columns), false);
   close_version(user.external_id);
-  write_version(user, prior_version + 1, "updated");
+  write_version(columns, prior_version + 1, "updated");
   m_changes.fields("updated", user.external_id, fields);
   set_info_hash(user.external_id, info_hash);
 }

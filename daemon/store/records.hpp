@@ -19,6 +19,7 @@
 #include "model/user.hpp"
 #include "model/user_parts.hpp"
 #include "store/record_index.hpp"
+#include "store/sql_values.hpp"
 
 namespace rosterd::store {
 
@@ -76,11 +77,15 @@ class ChangeLogWriter {
  public:
   ChangeLogWriter(SQLite::Database& db, model::Entity entity, ChangeStamp stamp);
   // A whole-record change: field NULL, the record's snapshot JSON as value.
-  void record(std::string_view change, const std::string& key, const std::optional<std::string>& old_value,
+  void record(const char* change, const std::string& key, const std::optional<std::string>& old_value,
               const std::optional<std::string>& new_value);
-  void fields(std::string_view change, const std::string& key, std::span<const model::FieldChange> fields);
+  void fields(const char* change, const std::string& key, std::span<const model::FieldChange> fields);
 
  private:
+  // Binds the columns every row of one change shares; `change` and `key` must
+  // outlive the step.
+  void bind_row(const char* change, const std::string& key);
+
   std::string m_entity;
   ChangeStamp m_stamp;
   SQLite::Statement m_insert;
@@ -105,10 +110,10 @@ class UserWriter {
   void set_info_hash(const std::string& external_id, std::int64_t info_hash);
 
  private:
-  void write_version(const model::User& user, std::int64_t version, std::string_view op);
+  void write_version(const UserColumns& columns, std::int64_t version, const char* op);
   void close_version(const std::string& external_id);
   void write_portfolios(const model::User& user, bool replace);
-  void update_row(const model::User& user, std::int64_t version, bool removed);
+  void update_row(const UserColumns& columns, std::int64_t version, std::int64_t hash, bool removed);
 
   ChangeStamp m_stamp;
   model::InfoColumns m_columns;

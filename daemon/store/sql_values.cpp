@@ -15,25 +15,38 @@ void bind_optional(SQLite::Statement& statement, int index, const std::optional<
   }
 }
 
+void bind_view(SQLite::Statement& statement, int index, const std::string& text) { statement.bindNoCopy(index, text); }
+
+void bind_view(SQLite::Statement& statement, int index, const char* text) { statement.bindNoCopy(index, text); }
+
+void bind_optional_view(SQLite::Statement& statement, int index, const std::optional<std::string>& value) {
+  if (value) {
+    bind_view(statement, index, *value);
+  } else {
+    statement.bind(index);
+  }
+}
+
 std::optional<std::string> optional_text(const SQLite::Column& column) {
   if (column.isNull()) return std::nullopt;
   return column.getString();
 }
 
-void bind_user_columns(SQLite::Statement& statement, int first, const model::User& user) {
+UserColumns::UserColumns(const model::User& u) : user(u), attributes(model::attributes_json(u.attributes)) {
+  if (u.portfolios) portfolios = model::portfolios_json(*u.portfolios);
+}
+
+void bind_user_columns(SQLite::Statement& statement, int first, const UserColumns& columns) {
+  const auto& user = columns.user;
   int i = first;
-  for (const auto& field : model::k_user_text_fields) bind_optional(statement, i++, user.*field.member);
+  for (const auto& field : model::k_user_text_fields) bind_optional_view(statement, i++, user.*field.member);
   if (user.active) {
     statement.bind(i++, *user.active ? 1 : 0);
   } else {
     statement.bind(i++);
   }
-  statement.bind(i++, model::attributes_json(user.attributes));
-  if (user.portfolios) {
-    statement.bind(i++, model::portfolios_json(*user.portfolios));
-  } else {
-    statement.bind(i++);
-  }
+  bind_view(statement, i++, columns.attributes);
+  bind_optional_view(statement, i++, columns.portfolios);
 }
 
 model::User read_user_columns(SQLite::Statement& row, int first, std::string external_id) {

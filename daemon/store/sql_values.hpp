@@ -20,11 +20,30 @@ inline constexpr int k_user_column_count = 10;
 // Binds `value`, or NULL.
 void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::string>& value);
 
+// Binds text without copying it: `text` must stay alive and unchanged until the
+// statement has been stepped (every writer binds all of its parameters before each
+// step, so a binding never outlives the value it was made for into a step).
+void bind_view(SQLite::Statement& statement, int index, const std::string& text);
+void bind_view(SQLite::Statement& statement, int index, const char* text);
+void bind_optional_view(SQLite::Statement& statement, int index, const std::optional<std::string>& value);
+
 // The column's text, or nullopt for NULL.
 [[nodiscard]] std::optional<std::string> optional_text(const SQLite::Column& column);
 
-// Binds the k_user_column_count user columns starting at `first`.
-void bind_user_columns(SQLite::Statement& statement, int first, const model::User& user);
+// A user's columns as users and user_versions store them, with the JSON columns
+// rendered once, so that a write binding the same user to several statements
+// renders and copies nothing twice. Refers to `user`, which must outlive it.
+struct UserColumns {
+  explicit UserColumns(const model::User& user);
+
+  const model::User& user;
+  std::string attributes;                 // attributes as canonical JSON
+  std::optional<std::string> portfolios;  // JSON array, or NULL
+};
+
+// Binds the k_user_column_count user columns starting at `first`, without copies:
+// `columns` must outlive the step.
+void bind_user_columns(SQLite::Statement& statement, int first, const UserColumns& columns);
 
 // Reads the k_user_column_count user columns starting at column `first`.
 [[nodiscard]] model::User read_user_columns(SQLite::Statement& row, int first, std::string external_id);
