@@ -2,18 +2,52 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace rosterd::core {
+
+namespace {
+
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// The index of the first byte at or after `from` that JSON must escape (a control
+// character, '"' or '\\'), or text.size(). Most text has none: it is scanned eight
+// bytes at a time, a block flagged when any byte is below 0x20 or equals one of the
+// two (the classic exact "has a zero byte" test; bytes of UTF-8 sequences are >= 0x80
+// and never flagged).
+std::size_t first_to_escape(std::string_view text, std::size_t from) {
+  constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
+  std::size_t i = from;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t block = 0;
+    std::memcpy(&block, text.data() + i, 8);
+    const std::uint64_t quote = block ^ (k_ones * '"');
+    const std::uint64_t backslash = block ^ (k_ones * '\\');
+    const std::uint64_t flagged = (((block - k_ones * 0x20) & ~block) | ((quote - k_ones) & ~quote) |
+                                   ((backslash - k_ones) & ~backslash)) &
+                                  k_highs;
+    if (flagged != 0) break;
+  }
+  for (; i < text.size(); ++i) {
+    if (needs_escape(static_cast<unsigned char>(text[i]))) return i;
+  }
+  return i;
+}
+
+}  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char k_hex[] = "0123456789abcdef";
   out.push_back('"');
-  std::size_t run_start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t i = first_to_escape(text, start);
+    out.append(text.data() + start, i - start);
+    if (i == text.size()) break;
+    start = i + 1;
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(text.substr(run_start, i - run_start));
-    run_start = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -28,7 +62,6 @@ void append_json_string(std::string& out, std::string_view text) {
         out.push_back(k_hex[c & 0x0f]);
     }
   }
-  out.append(text.substr(run_start));
   out.push_back('"');
 }
 
