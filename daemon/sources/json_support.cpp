@@ -356,6 +356,16 @@ core::Result<std::string> canonical_json(element value, const FieldFilter& filte
 
 namespace {
 
+// Converts a value whose path only an error needs: the path is built only then
+// (a path per field read was most of a record's allocations). Converting is pure,
+// so the second call fails as the first did, now naming the value.
+template <class Convert, class Path>
+auto converted(element value, Convert convert, Path path) {
+  auto result = convert(value, std::string_view{});
+  if (result) return result;
+  return convert(value, path());
+}
+
 // collect_attributes() of an object whose keys were checked already.
 core::Result<model::Attributes> collect_checked_attributes(simdjson::dom::object object,
                                                            std::span<const std::string_view> consumed,
@@ -364,7 +374,9 @@ core::Result<model::Attributes> collect_checked_attributes(simdjson::dom::object
   model::Attributes attributes;
   for (auto field : object) {
     if (std::find(consumed.begin(), consumed.end(), field.key) != consumed.end() || filter.drops(field.key)) continue;
-    auto json = canonical_json(field.value, filter, child_path(path, field.key));
+    auto json = converted(
+        field.value, [&filter](element value, std::string_view at) { return canonical_json(value, filter, at); },
+        [&] { return child_path(path, field.key); });
     if (!json) return std::move(json).error();
     std::string name;
     name.reserve(key_prefix.size() + field.key.size());
@@ -405,13 +417,13 @@ std::optional<element> RecordReader::take(std::string_view key) {
 core::Result<std::string> RecordReader::take_id(std::string_view key) {
   auto value = take(key);
   if (!value) return parse_error(field_path(key), m_filter->drops(key) ? "missing (dropped by the filter)" : "missing");
-  return id_text(*value, field_path(key));
+  return converted(*value, id_text, [&] { return field_path(key); });
 }
 
 core::Result<std::optional<std::string>> RecordReader::take_text(std::string_view key) {
   auto value = take(key);
   if (!value) return std::optional<std::string>();
-  return scalar_text(*value, field_path(key));
+  return converted(*value, scalar_text, [&] { return field_path(key); });
 }
 
 core::Result<std::optional<std::string>> RecordReader::peek_text(std::string_view key) const {
@@ -424,7 +436,7 @@ core::Result<std::optional<std::string>> RecordReader::peek_text(std::string_vie
 core::Result<std::optional<bool>> RecordReader::take_flag(std::string_view key) {
   auto value = take(key);
   if (!value) return std::optional<bool>();
-  return flag_value(*value, field_path(key));
+  return converted(*value, flag_value, [&] { return field_path(key); });
 }
 
 core::Result<model::Attributes> RecordReader::rest(std::string_view key_prefix) const {
