@@ -117,6 +117,15 @@ JsonWriter& JsonWriter::key(std::string_view name) {
   return *this;
 }
 
+JsonWriter& JsonWriter::plain_key(std::string_view name) {
+  before_value();
+  m_out.push_back('"');
+  m_out.append(name);
+  m_out.append("\":");
+  m_after_key = true;
+  return *this;
+}
+
 JsonWriter& JsonWriter::value(std::string_view text) {
   before_value();
   append_json_string(m_out, text);

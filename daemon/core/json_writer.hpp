@@ -21,6 +21,10 @@ class JsonWriter {
   JsonWriter& begin_array();
   JsonWriter& end_array();
   JsonWriter& key(std::string_view name);
+  // A key the program spells (a plain ASCII name, never vendor data): written
+  // without the escape scan. Records are hashed through their snapshots, so this
+  // is on the path of every listed record.
+  JsonWriter& plain_key(std::string_view name);
 
   JsonWriter& value(std::string_view text);
   JsonWriter& value(const char* text) { return value(std::string_view(text)); }

@@ -17,8 +17,8 @@ void write_attributes(core::JsonWriter& out, const Attributes& attributes) {
 // Everything of a user's snapshot before its attributes; the caller closes it.
 void write_snapshot_fields(core::JsonWriter& out, const User& user) {
   out.begin_object();
-  for (const auto& field : k_user_text_fields) out.key(field.name).value(user.*field.member);
-  out.key("active");
+  for (const auto& field : k_user_text_fields) out.plain_key(field.name).value(user.*field.member);
+  out.plain_key("active");
   if (user.active) {
     out.value(*user.active ? 1 : 0);
   } else {
@@ -44,9 +44,9 @@ std::string portfolios_json(const std::vector<std::string>& portfolios) {
 
 void write_snapshot(core::JsonWriter& out, const User& user) {
   write_snapshot_fields(out, user);
-  out.key("attributes");
+  out.plain_key("attributes");
   write_attributes(out, user.attributes);
-  out.key("portfolios");
+  out.plain_key("portfolios");
   if (user.portfolios) {
     out.begin_array();
     for (const auto& code : *user.portfolios) out.value(code);
@@ -67,7 +67,7 @@ std::string snapshot_json(const User& user, std::string_view attributes_json,
                           const std::optional<std::string>& portfolios_json) {
   core::JsonWriter out;
   write_snapshot_fields(out, user);
-  out.key("attributes").raw(attributes_json).key("portfolios");
+  out.plain_key("attributes").raw(attributes_json).plain_key("portfolios");
   if (portfolios_json) {
     out.raw(*portfolios_json);
   } else {

@@ -68,6 +68,15 @@ TEST(JsonWriter, EscapesEveryByteValueAtEveryOffsetLikeAByteByByteEscaper) {
   }
 }
 
+TEST(JsonWriter, PlainKeysWriteAsEscapedKeysDo) {
+  JsonWriter plain;
+  JsonWriter escaped;
+  plain.begin_object().plain_key("a").value(1).plain_key("user_group").begin_array().end_array().end_object();
+  escaped.begin_object().key("a").value(1).key("user_group").begin_array().end_array().end_object();
+  EXPECT_EQ(plain.str(), escaped.str());
+  EXPECT_EQ(plain.str(), R"({"a":1,"user_group":[]})");
+}
+
 TEST(JsonWriter, WritesNumbersInShortestForm) {
   JsonWriter w;
   w.begin_array().value(0.1).value(std::int64_t{-7}).value(std::uint64_t{18446744073709551615ull}).end_array();
