@@ -40,6 +40,7 @@ int length_of(std::string_view text) {
 
 FloorStore::FloorStore(const std::string& path) {
   check(sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), "open");
+  exec("PRAGMA page_size = 8192");  // as rosterd creates its databases (no effect on an existing one)
   exec("PRAGMA journal_mode = WAL");
   exec("PRAGMA synchronous = FULL");
   exec(k_schema);

@@ -46,6 +46,7 @@ Database Database::open(const std::string& path, OpenMode mode) {
                                                                           : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     auto db = std::make_unique<SQLite::Database>(path, flags, k_busy_timeout_ms);
     if (mode == OpenMode::read_write) {
+      if (db->execAndGet("PRAGMA page_count").getInt64() == 0) db->exec("PRAGMA page_size = 8192");
       db->exec("PRAGMA journal_mode = WAL");
       db->exec("PRAGMA synchronous = FULL");
       // 8 MiB of page cache: against 16 MiB, 1M-user runs took the same time (within

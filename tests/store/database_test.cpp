@@ -29,6 +29,27 @@ TEST(Database, CreatesSchemaInWalModeAndReopensIdempotently) {
   EXPECT_EQ(again.schema_version(), latest_schema_version());
 }
 
+// New databases get 8 KiB pages (BENCHMARKS.md: larger records fit a page); a
+// database created with another page size keeps it: SQLite cannot change it in WAL
+// mode, and rosterd never rewrites an operator's database behind their back.
+TEST(Database, CreatesNewDatabasesWith8KiBPagesAndKeepsAnExistingPageSize) {
+  testing::TempDir dir;
+  const auto fresh = dir.file("fresh.db");
+  { auto db = Database::open(fresh); }
+  EXPECT_EQ(Database::open(fresh).sql().execAndGet("PRAGMA page_size").getInt(), 8192);
+
+  const auto older = dir.file("older.db");
+  {
+    SQLite::Database plain(older, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    plain.exec("PRAGMA page_size = 4096");
+    plain.exec("CREATE TABLE unrelated (x)");
+    plain.exec("DROP TABLE unrelated");
+  }
+  auto db = Database::open(older);
+  EXPECT_EQ(db.schema_version(), latest_schema_version());
+  EXPECT_EQ(db.sql().execAndGet("PRAGMA page_size").getInt(), 4096);
+}
+
 TEST(Database, RefusesASchemaNewerThanItKnows) {
   testing::TempDir dir;
   const auto path = dir.file("roster.db");
