@@ -283,13 +283,13 @@ TEST_F(Class4SourceTest, StopRequestedBetweenPagesCancels) {
   EXPECT_EQ(client.requests().size(), 1u);
 }
 
-TEST_F(Class4SourceTest, ReturnsTheSinksError) {
+TEST_F(Class4SourceTest, ReturnsTheSinksErrorNamingTheRequest) {
   auto source = make_source(static_config());
   client.expect(http::Method::get, list_url(0, 3)).reply(200, page(7, 0, 3, 1, 3));
   users.fail_after = 2;
   auto status = source->fetch_users(context, users);
   ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.error().message, "sink is full");
+  EXPECT_EQ(status.error().message, "GET http://switch.acme.example:8000/v1/user/list page=0 per_page=3: sink is full");
   EXPECT_EQ(users.restarts, 0);
 }
 

@@ -132,8 +132,8 @@ core::Result<std::int64_t> paging_number(RecordReader& payload, std::string_view
 }
 
 // The page cannot hold more than per_page items, nor reach past total.
-core::Status check_page_bounds(const UserPage& page) {
-  const auto items = static_cast<std::int64_t>(page.users.size());
+core::Status check_page_bounds(const PageInfo& page) {
+  const auto items = page.items;
   if (items > page.per_page) {
     return core::Error{core::ErrorKind::incomplete,
                        fmt::format("payload.items: {} items but per_page is {}", items, page.per_page)};
@@ -148,14 +148,12 @@ core::Status check_page_bounds(const UserPage& page) {
   return {};
 }
 
-core::Status read_items(RecordReader& payload, const FieldFilter& filter, UserPage& page) {
-  auto items = payload.take("items");
-  if (!items) return parse_error("payload.items", "missing");
-  auto array = as_array(*items, "payload.items");
-  if (!array) return std::move(array).error();
+// Returns how many items the page held.
+core::Result<std::int64_t> read_items(simdjson::dom::array items, const FieldFilter& filter,
+                                      const UserConsumer& consume) {
   std::set<std::string, std::less<>> seen;
   std::size_t index = 0;
-  for (auto item : *array) {
+  for (auto item : items) {
     const auto path = index_path("payload.items", index++);
     auto user = parse_user(item, path, filter);
     if (!user) return std::move(user).error();
@@ -163,29 +161,55 @@ core::Status read_items(RecordReader& payload, const FieldFilter& filter, UserPa
       return core::Error{core::ErrorKind::incomplete,
                          fmt::format("{}.user_id: duplicate user id {}", path, user->external_id)};
     }
-    page.users.push_back(std::move(*user));
+    if (auto consumed = consume(std::move(*user)); !consumed) return std::move(consumed).error();
   }
-  return {};
+  return static_cast<std::int64_t>(index);
 }
 
 }  // namespace
 
-core::Result<UserPage> parse_user_page(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter) {
+core::Result<PageInfo> parse_user_page(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter,
+                                       const UserConsumer& consume) {
   auto root = success_root(body, parser);
   if (!root) return std::move(root).error();
   auto payload_value = find_field(*root, "payload");
   if (!payload_value) return parse_error("payload", "missing");
   auto payload = RecordReader::open(*payload_value, "payload", filter);
   if (!payload) return std::move(payload).error();
-  UserPage page;
-  for (auto [key, member] : {std::pair{"total", &UserPage::total}, std::pair{"page", &UserPage::page},
-                             std::pair{"per_page", &UserPage::per_page}}) {
+  PageInfo page;
+  for (auto [key, member] : {std::pair{"total", &PageInfo::total}, std::pair{"page", &PageInfo::page},
+                             std::pair{"per_page", &PageInfo::per_page}}) {
     auto number = paging_number(*payload, key);
     if (!number) return std::move(number).error();
     page.*member = *number;
   }
-  if (auto items = read_items(*payload, filter, page); !items) return std::move(items).error();
+  auto items_value = payload->take("items");
+  if (!items_value) return parse_error("payload.items", "missing");
+  auto items = as_array(*items_value, "payload.items");
+  if (!items) return std::move(items).error();
+  // Bounds first, from the array's size (exact below 2^24 elements, where simdjson
+  // saturates; the count read is checked again below).
+  page.items = static_cast<std::int64_t>(items->size());
   if (auto bounds = check_page_bounds(page); !bounds) return std::move(bounds).error();
+  auto read = read_items(*items, filter, consume);
+  if (!read) return std::move(read).error();
+  if (*read != page.items) {
+    page.items = *read;
+    if (auto bounds = check_page_bounds(page); !bounds) return std::move(bounds).error();
+  }
+  return page;
+}
+
+core::Result<UserPage> parse_user_page(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter) {
+  UserPage page;
+  auto info = parse_user_page(body, parser, filter, [&page](model::User&& user) -> core::Status {
+    page.users.push_back(std::move(user));
+    return {};
+  });
+  if (!info) return std::move(info).error();
+  page.total = info->total;
+  page.page = info->page;
+  page.per_page = info->per_page;
   return page;
 }
 

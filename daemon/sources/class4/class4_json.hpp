@@ -9,6 +9,7 @@
 // success unless it carries an error_type; "success" that is not a boolean is an error.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,12 +28,29 @@ namespace rosterd::sources::class4 {
 // Checks within the page (ErrorKind::incomplete): no more items than per_page, no
 // more than total - page * per_page, ids unique. Whether the pages together make a
 // complete listing is the source's job (the list may shift while paging).
+//
+// The streaming form hands each user to `consume` as soon as it is parsed, so
+// that a page of large records is never held whole (1,000 Class4 users are about
+// 14 MB as records); the page's bounds are checked before the first user. It
+// stops at the first error, the consumer's included; users handed over before
+// an error belong to a failed page.
+struct PageInfo {
+  std::int64_t total = 0;
+  std::int64_t page = 0;
+  std::int64_t per_page = 0;
+  std::int64_t items = 0;
+};
+using UserConsumer = std::function<core::Status(model::User&&)>;
+core::Result<PageInfo> parse_user_page(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter,
+                                       const UserConsumer& consume);
+
 struct UserPage {
   std::vector<model::User> users;
   std::int64_t total = 0;
   std::int64_t page = 0;
   std::int64_t per_page = 0;
 };
+// The same, collecting the users.
 core::Result<UserPage> parse_user_page(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter);
 
 // payload.token. It is a credential: the caller registers it with core::secrets().

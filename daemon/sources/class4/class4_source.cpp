@@ -31,7 +31,7 @@ struct Paging {
 
 // A page that does not continue the listing the first page began means the list
 // shifted while paging.
-core::Status check_page(const UserPage& page, std::int64_t number, const Paging& paging) {
+core::Status check_page(const PageInfo& page, std::int64_t number, const Paging& paging) {
   if (page.total != paging.total) {
     return shifted(fmt::format("total changed from {} to {} while paging (page {})", paging.total, page.total, number));
   }
@@ -45,7 +45,7 @@ core::Status check_page(const UserPage& page, std::int64_t number, const Paging&
         fmt::format("per_page is {} for a total of {}: the listing cannot be paged", paging.per_page, paging.total));
   }
   const auto expected = std::min(paging.per_page, paging.total - paging.listed);
-  const auto items = static_cast<std::int64_t>(page.users.size());
+  const auto items = page.items;
   if (items != expected) {
     return shifted(fmt::format("page {} holds {} items, expected {} (total {}, {} on earlier pages)", number, items,
                                expected, paging.total, paging.listed));
@@ -89,7 +89,8 @@ class Class4Source final : public Source {
   core::Status check_connection(RunContext& context) override {
     JsonDocumentParser parser;
     bool relogged = false;
-    auto page = fetch_page(context, parser, page_request(0, 1), relogged);
+    auto page = fetch_page(context, parser, page_request(0, 1), relogged,
+                           [](model::User&&) -> core::Status { return {}; });
     if (!page) return std::move(page).error();
     return {};
   }
@@ -103,7 +104,15 @@ class Class4Source final : public Source {
         if (auto stopped = check_stopped(context); !stopped) return stopped;
       }
       const auto request = page_request(number, paging.per_page);
-      auto page = fetch_page(context, parser, request, relogged);
+      // Each user goes to the sink as it is parsed. The sink fails a repeated id
+      // (an incomplete listing: it is listed once more).
+      auto page = fetch_page(context, parser, request, relogged, [&](model::User&& user) -> core::Status {
+        auto added = sink.add(std::move(user));
+        if (!added && added.error().kind == core::ErrorKind::incomplete) {
+          return shifted(fmt::format("{} (page {})", added.error().message, number));
+        }
+        return added;
+      });
       if (!page) return std::move(page).error();
       if (number == 0) {
         paging.total = page->total;
@@ -115,15 +124,7 @@ class Class4Source final : public Source {
       }
       if (auto consistent = check_page(*page, number, paging); !consistent)
         return labelled(request, consistent.error());
-      // The sink fails a repeated id (an incomplete listing: it is listed once more).
-      for (auto& user : page->users) {
-        auto added = sink.add(std::move(user));
-        if (!added && added.error().kind == core::ErrorKind::incomplete) {
-          return labelled(request, shifted(fmt::format("{} (page {})", added.error().message, number)));
-        }
-        if (!added) return added;
-      }
-      paging.listed += static_cast<std::int64_t>(page->users.size());
+      paging.listed += page->items;
       if (paging.listed == paging.total) return {};
     }
   }
@@ -137,10 +138,11 @@ class Class4Source final : public Source {
     return request;
   }
 
-  // Sends `request` with the token. A login token the vendor rejects is replaced
+  // Sends `request` with the token and hands each user of the page to `consume` as
+  // it is parsed (class4_json.hpp). A login token the vendor rejects is replaced
   // once per fetch (`relogged`); a configured one is never replaced.
-  core::Result<UserPage> fetch_page(RunContext& context, JsonDocumentParser& parser, http::Request request,
-                                    bool& relogged) {
+  core::Result<PageInfo> fetch_page(RunContext& context, JsonDocumentParser& parser, http::Request request,
+                                    bool& relogged, const UserConsumer& consume) {
     for (;;) {
       auto token = session_token(context, parser);
       if (!token) return std::move(token).error();
@@ -148,8 +150,8 @@ class Class4Source final : public Source {
       auto response = exchange(context, request);
       if (!response) return std::move(response).error();
       auto page = is_success(*response)
-                      ? parse_user_page(response->body, parser, m_filter)
-                      : core::Result<UserPage>(error_from_response(response->status, response->body, parser));
+                      ? parse_user_page(response->body, parser, m_filter, consume)
+                      : core::Result<PageInfo>(error_from_response(response->status, response->body, parser));
       if (!page && !m_credentials.token && !relogged && token_rejected(response->status, page.error())) {
         relogged = true;
         m_tokens.invalidate(*token);
