@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "core/memory.hpp"
 
 namespace rosterd::cli {
 namespace {
@@ -19,6 +20,7 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  core::configure_allocator();
   CLI::App app{"rosterd keeps a SQLite database in step with the user directories of your telephony, dialer and "
                "project tools, with full change history."};
   app.name("rosterd");
