@@ -14,11 +14,14 @@ namespace {
 
 constexpr int k_checkpoint_wait_ms = 200;
 
-void migrate(SQLite::Database& db, const std::string& path) {
+void migrate(SQLite::Database& db, const std::string& path, const Database::BeforeMigrating& before_migrating) {
   const int current = db.execAndGet("PRAGMA user_version").getInt();
   if (current > latest_schema_version()) {
     throw StoreError(fmt::format("{}: database schema version {} is newer than this rosterd knows ({}); upgrade rosterd",
                                  path, current, latest_schema_version()));
+  }
+  if (current > 0 && current < latest_schema_version() && before_migrating) {
+    before_migrating(current, latest_schema_version());
   }
   for (const auto& migration : migrations()) {
     if (migration.number <= current) continue;
@@ -37,7 +40,7 @@ int latest_schema_version() {
   return latest;
 }
 
-Database Database::open(const std::string& path, OpenMode mode) {
+Database Database::open(const std::string& path, OpenMode mode, const BeforeMigrating& before_migrating) {
   try {
     // NOMUTEX: no connection is ever used by two threads at once (the write
     // connection is behind store::Writer's mutex, each reader belongs to one
@@ -56,7 +59,7 @@ Database Database::open(const std::string& path, OpenMode mode) {
       // can still open the database (RELIABILITY.md).
       int persist = 1;
       sqlite3_file_control(db->getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-      migrate(*db, path);
+      migrate(*db, path, before_migrating);
     } else if (db->execAndGet("PRAGMA user_version").getInt() == 0) {
       throw StoreError(fmt::format("{}: not a rosterd database (run `rosterd sync` first)", path));
     }

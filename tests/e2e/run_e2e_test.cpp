@@ -11,7 +11,10 @@
 
 #include <fstream>
 
+#include <SQLiteCpp/Database.h>
+
 #include "harness.hpp"
+#include "store/migrations.hpp"
 
 namespace rosterd::testing {
 namespace {
@@ -207,6 +210,39 @@ TEST_F(RunE2e, TellsSystemdReadyStatusWatchdogReloadingAndStopping) {
   const auto exit = daemon->wait(5s);
   ASSERT_TRUE(exit.has_value());
   EXPECT_EQ(*exit, 0);
+}
+
+// Upgrading a database that needs a migration asks systemd for more start-up time
+// before migrating, and says so in STATUS=; READY=1 comes after.
+TEST_F(RunE2e, AsksSystemdForTimeBeforeMigratingAnOlderDatabase) {
+  {
+    SQLite::Database v3(db_path(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (const auto& migration : store::migrations()) {
+      if (migration.number <= 3) v3.exec(migration.sql);
+    }
+    v3.exec("PRAGMA user_version = 3");
+  }
+  auto& ws = add_tenant("ws", Vendor::worksection, 4, 1);
+  write_config({{ws}}, "  interval: 1s\n");
+  NotifySocket notify(m_dir.file("notify.sock"));
+  auto daemon = start({{"NOTIFY_SOCKET", notify.path()}});
+
+  EXPECT_TRUE(notify.wait_for("EXTEND_TIMEOUT_USEC=1800000000", 10s)) << notify.all() << daemon->err();
+  EXPECT_NE(notify.all().find("STATUS=migrating the database schema from version 3 to 4"), std::string::npos)
+      << notify.all();
+  EXPECT_TRUE(notify.wait_for("READY=1", 10s)) << notify.all() << daemon->err();
+  EXPECT_EQ(value("PRAGMA user_version"), "4");
+  stop(*daemon);
+}
+
+TEST_F(RunE2e, AsksForNoExtraTimeForANewDatabase) {
+  auto& ws = add_tenant("ws", Vendor::worksection, 4, 1);
+  write_config({{ws}}, "  interval: 1s\n");
+  NotifySocket notify(m_dir.file("notify.sock"));
+  auto daemon = start({{"NOTIFY_SOCKET", notify.path()}});
+  EXPECT_TRUE(notify.wait_for("READY=1", 10s)) << notify.all() << daemon->err();
+  EXPECT_EQ(notify.all().find("EXTEND_TIMEOUT_USEC"), std::string::npos) << notify.all();
+  stop(*daemon);
 }
 
 }  // namespace

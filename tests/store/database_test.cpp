@@ -76,6 +76,31 @@ TEST(Database, ReadOnlyReaderWorksAfterTheWriterClosed) {
   EXPECT_EQ(reader.sql().execAndGet("SELECT count(*) FROM users").getInt(), 0);
 }
 
+// The hook that lets the daemon ask systemd for time: called once before migrating
+// a database that holds a schema, never for a new or an up-to-date one.
+TEST(Database, CallsBeforeMigratingOnlyForAnOlderSchema) {
+  testing::TempDir dir;
+  std::vector<std::pair<int, int>> calls;
+  const auto record = [&calls](int from, int to) { calls.emplace_back(from, to); };
+  const auto path = dir.file("roster.db");
+  { auto fresh = Database::open(path, OpenMode::read_write, record); }
+  { auto current = Database::open(path, OpenMode::read_write, record); }
+  EXPECT_TRUE(calls.empty());
+
+  const auto older = dir.file("older.db");
+  {
+    SQLite::Database v3(older, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (const auto& migration : migrations()) {
+      if (migration.number <= 3) v3.exec(migration.sql);
+    }
+    v3.exec("PRAGMA user_version = 3");
+  }
+  auto upgraded = Database::open(older, OpenMode::read_write, record);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0], std::make_pair(3, latest_schema_version()));
+  EXPECT_EQ(upgraded.schema_version(), latest_schema_version());
+}
+
 // Migration 4 rebuilds user_versions and changes (cheaper CHECKs): every row survives
 // as it was, the constraints still hold, and the view over changes works again.
 TEST(Database, Migration4KeepsEveryHistoryRowAndEveryConstraint) {
