@@ -116,16 +116,18 @@ TEST(Class4Users, RejectsPagesThatContradictTheirOwnPaging) {
   EXPECT_EQ(overflow.error().kind, core::ErrorKind::incomplete);
 }
 
-// The streaming form hands users over one by one, checks the page's bounds before
-// the first, and stops at the consumer's first error.
+// The streaming form hands users over one by one, checks the page's bounds and
+// lets the caller check its paging before the first, and stops at the first error.
 TEST(Class4Users, StreamsUsersAndStopsAtTheConsumersError) {
   const auto body = read_fixture("class4/users_page_mixed.json");
   JsonDocumentParser parser;
   std::vector<std::string> ids;
-  auto info = parse_user_page(body, parser, FieldFilter{}, [&](model::User&& user) -> core::Status {
-    ids.push_back(user.external_id);
-    return {};
-  });
+  auto info = parse_user_page(
+      body, parser, FieldFilter{}, [](const PageInfo&) -> core::Status { return {}; },
+      [&](model::User&& user) -> core::Status {
+        ids.push_back(user.external_id);
+        return {};
+      });
   ASSERT_TRUE(info.ok()) << info.error().message;
   EXPECT_EQ(info->items, 3);
   ASSERT_EQ(ids.size(), 3u);
@@ -134,22 +136,45 @@ TEST(Class4Users, StreamsUsersAndStopsAtTheConsumersError) {
   for (std::size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], collected->users[i].external_id);
 
   std::size_t handed = 0;
-  auto stopped = parse_user_page(body, parser, FieldFilter{}, [&](model::User&&) -> core::Status {
-    if (++handed == 2) return core::Error{core::ErrorKind::internal, "full"};
-    return {};
-  });
+  auto stopped = parse_user_page(
+      body, parser, FieldFilter{}, [](const PageInfo&) -> core::Status { return {}; },
+      [&](model::User&&) -> core::Status {
+        if (++handed == 2) return core::Error{core::ErrorKind::internal, "full"};
+        return {};
+      });
   ASSERT_FALSE(stopped.ok());
   EXPECT_EQ(stopped.error().message, "full");
   EXPECT_EQ(handed, 2u);
 
   std::size_t beyond = 0;
-  auto refused = parse_user_page(read_fixture("class4/users_more_than_per_page.json"), parser, FieldFilter{},
-                                 [&](model::User&&) -> core::Status {
-                                   ++beyond;
-                                   return {};
-                                 });
+  auto refused = parse_user_page(
+      read_fixture("class4/users_more_than_per_page.json"), parser, FieldFilter{},
+      [](const PageInfo&) -> core::Status { return {}; },
+      [&](model::User&&) -> core::Status {
+        ++beyond;
+        return {};
+      });
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(beyond, 0u) << "a page over its bounds hands over no user";
+
+  // The check sees the page before any user and can refuse it.
+  std::optional<PageInfo> seen;
+  beyond = 0;
+  auto unwanted = parse_user_page(
+      body, parser, FieldFilter{},
+      [&](const PageInfo& page) -> core::Status {
+        seen = page;
+        return core::Error{core::ErrorKind::incomplete, "not this page"};
+      },
+      [&](model::User&&) -> core::Status {
+        ++beyond;
+        return {};
+      });
+  ASSERT_FALSE(unwanted.ok());
+  EXPECT_EQ(unwanted.error().message, "not this page");
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->items, 3);
+  EXPECT_EQ(beyond, 0u);
 }
 
 TEST(Class4Users, RejectsEveryProperPrefixAndTrailingContent) {

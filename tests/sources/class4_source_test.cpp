@@ -148,6 +148,8 @@ TEST_F(Class4SourceTest, EveryKindOfShiftTwiceFailsAsIncomplete) {
       {page(7, 1, 4, 4, 6), "", "per_page changed from 3 to 4 while paging (page 1)"},
       {page(7, 1, 3, 4, 5), "", "page 1 holds 2 items, expected 3 (total 7, 3 on earlier pages)"},
       {page(7, 1, 3, 3, 5), "", "id 3 appears twice in the listing (page 1)"},
+      // The page's paging is checked before any of its users reaches the sink.
+      {page(8, 1, 3, 3, 5), "", "total changed from 7 to 8 while paging (page 1)"},
       {page(7, 1, 3, 4, 6), page(7, 2, 3, 7, 8), "page 2 of 3 per page holds 2 items, beyond total 7"},
   };
   for (const auto& c : cases) {

@@ -169,7 +169,7 @@ core::Result<std::int64_t> read_items(simdjson::dom::array items, const FieldFil
 }  // namespace
 
 core::Result<PageInfo> parse_user_page(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter,
-                                       const UserConsumer& consume) {
+                                       const PageCheck& check, const UserConsumer& consume) {
   auto root = success_root(body, parser);
   if (!root) return std::move(root).error();
   auto payload_value = find_field(*root, "payload");
@@ -191,6 +191,7 @@ core::Result<PageInfo> parse_user_page(std::string_view body, JsonDocumentParser
   // saturates; the count read is checked again below).
   page.items = static_cast<std::int64_t>(items->size());
   if (auto bounds = check_page_bounds(page); !bounds) return std::move(bounds).error();
+  if (auto checked = check(page); !checked) return std::move(checked).error();
   auto read = read_items(*items, filter, consume);
   if (!read) return std::move(read).error();
   if (*read != page.items) {
@@ -202,10 +203,12 @@ core::Result<PageInfo> parse_user_page(std::string_view body, JsonDocumentParser
 
 core::Result<UserPage> parse_user_page(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter) {
   UserPage page;
-  auto info = parse_user_page(body, parser, filter, [&page](model::User&& user) -> core::Status {
-    page.users.push_back(std::move(user));
-    return {};
-  });
+  auto info = parse_user_page(
+      body, parser, filter, [](const PageInfo&) -> core::Status { return {}; },
+      [&page](model::User&& user) -> core::Status {
+        page.users.push_back(std::move(user));
+        return {};
+      });
   if (!info) return std::move(info).error();
   page.total = info->total;
   page.page = info->page;

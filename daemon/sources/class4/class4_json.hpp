@@ -31,18 +31,20 @@ namespace rosterd::sources::class4 {
 //
 // The streaming form hands each user to `consume` as soon as it is parsed, so
 // that a page of large records is never held whole (1,000 Class4 users are about
-// 14 MB as records); the page's bounds are checked before the first user. It
-// stops at the first error, the consumer's included; users handed over before
-// an error belong to a failed page.
+// 14 MB as records). The page's bounds are checked, and then `check` sees its
+// paging fields and item count, before the first user is handed over. It stops
+// at the first error, check's and the consumer's included; users handed over
+// before an error belong to a failed page.
 struct PageInfo {
   std::int64_t total = 0;
   std::int64_t page = 0;
   std::int64_t per_page = 0;
   std::int64_t items = 0;
 };
+using PageCheck = std::function<core::Status(const PageInfo&)>;
 using UserConsumer = std::function<core::Status(model::User&&)>;
 core::Result<PageInfo> parse_user_page(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter,
-                                       const UserConsumer& consume);
+                                       const PageCheck& check, const UserConsumer& consume);
 
 struct UserPage {
   std::vector<model::User> users;

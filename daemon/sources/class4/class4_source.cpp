@@ -89,8 +89,9 @@ class Class4Source final : public Source {
   core::Status check_connection(RunContext& context) override {
     JsonDocumentParser parser;
     bool relogged = false;
-    auto page = fetch_page(context, parser, page_request(0, 1), relogged,
-                           [](model::User&&) -> core::Status { return {}; });
+    auto page = fetch_page(
+        context, parser, page_request(0, 1), relogged, [](const PageInfo&) -> core::Status { return {}; },
+        [](model::User&&) -> core::Status { return {}; });
     if (!page) return std::move(page).error();
     return {};
   }
@@ -104,26 +105,29 @@ class Class4Source final : public Source {
         if (auto stopped = check_stopped(context); !stopped) return stopped;
       }
       const auto request = page_request(number, paging.per_page);
-      // Each user goes to the sink as it is parsed. The sink fails a repeated id
+      // The page must continue the listing before any of its users is taken; then
+      // each user goes to the sink as it is parsed. The sink fails a repeated id
       // (an incomplete listing: it is listed once more).
-      auto page = fetch_page(context, parser, request, relogged, [&](model::User&& user) -> core::Status {
+      const auto continues = [&](const PageInfo& info) -> core::Status {
+        if (number == 0) {
+          paging.total = info.total;
+          if (info.per_page != paging.per_page) {
+            core::log().debug("{}: {}: the server pages by {} instead of {}", m_name, request.label, info.per_page,
+                              paging.per_page);
+            paging.per_page = info.per_page;
+          }
+        }
+        return check_page(info, number, paging);
+      };
+      const auto take = [&](model::User&& user) -> core::Status {
         auto added = sink.add(std::move(user));
         if (!added && added.error().kind == core::ErrorKind::incomplete) {
           return shifted(fmt::format("{} (page {})", added.error().message, number));
         }
         return added;
-      });
+      };
+      auto page = fetch_page(context, parser, request, relogged, continues, take);
       if (!page) return std::move(page).error();
-      if (number == 0) {
-        paging.total = page->total;
-        if (page->per_page != paging.per_page) {
-          core::log().debug("{}: {}: the server pages by {} instead of {}", m_name, request.label, page->per_page,
-                            paging.per_page);
-          paging.per_page = page->per_page;
-        }
-      }
-      if (auto consistent = check_page(*page, number, paging); !consistent)
-        return labelled(request, consistent.error());
       paging.listed += page->items;
       if (paging.listed == paging.total) return {};
     }
@@ -138,11 +142,12 @@ class Class4Source final : public Source {
     return request;
   }
 
-  // Sends `request` with the token and hands each user of the page to `consume` as
-  // it is parsed (class4_json.hpp). A login token the vendor rejects is replaced
-  // once per fetch (`relogged`); a configured one is never replaced.
+  // Sends `request` with the token, lets `check` see the page's paging and hands
+  // each user of the page to `consume` as it is parsed (class4_json.hpp). A login
+  // token the vendor rejects is replaced once per fetch (`relogged`); a configured
+  // one is never replaced. Every error is labelled with the request.
   core::Result<PageInfo> fetch_page(RunContext& context, JsonDocumentParser& parser, http::Request request,
-                                    bool& relogged, const UserConsumer& consume) {
+                                    bool& relogged, const PageCheck& check, const UserConsumer& consume) {
     for (;;) {
       auto token = session_token(context, parser);
       if (!token) return std::move(token).error();
@@ -150,7 +155,7 @@ class Class4Source final : public Source {
       auto response = exchange(context, request);
       if (!response) return std::move(response).error();
       auto page = is_success(*response)
-                      ? parse_user_page(response->body, parser, m_filter, consume)
+                      ? parse_user_page(response->body, parser, m_filter, check, consume)
                       : core::Result<PageInfo>(error_from_response(response->status, response->body, parser));
       if (!page && !m_credentials.token && !relogged && token_rejected(response->status, page.error())) {
         relogged = true;
