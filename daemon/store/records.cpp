@@ -247,7 +247,7 @@ void UserWriter::update_row(const UserColumns& columns, std::int64_t version, st
 // uncopied, to every statement that stores them.
 void UserWriter::add(const model::User& user) {
   const UserColumns columns(user);
-  const std::optional<std::string> snapshot = model::snapshot_json(user, columns.attributes, columns.portfolios);
+  const std::optional<std::string> snapshot = columns.snapshot();
   m_insert_user.reset();
   bind_view(m_insert_user, 1, m_stamp.source);
   bind_view(m_insert_user, 2, user.external_id);
@@ -276,7 +276,7 @@ void UserWriter::update(const model::User& user, std::int64_t prior_version,
 
 void UserWriter::remove(const model::User& last, std::int64_t prior_version) {
   const UserColumns columns(last);
-  const std::optional<std::string> snapshot = model::snapshot_json(last, columns.attributes, columns.portfolios);
+  const std::optional<std::string> snapshot = columns.snapshot();
   update_row(columns, prior_version + 1, model::listing_hash(last, m_columns, *snapshot), true);
   close_version(last.external_id);
   write_version(columns, prior_version + 1, "removed");
@@ -285,7 +285,7 @@ void UserWriter::remove(const model::User& last, std::int64_t prior_version) {
 
 void UserWriter::restore(const model::User& user, std::int64_t prior_version) {
   const UserColumns columns(user);
-  const std::optional<std::string> snapshot = model::snapshot_json(user, columns.attributes, columns.portfolios);
+  const std::optional<std::string> snapshot = columns.snapshot();
   update_row(columns, prior_version + 1, model::listing_hash(user, m_columns, *snapshot), false);
   close_version(user.external_id);
   write_version(columns, prior_version + 1, "restored");

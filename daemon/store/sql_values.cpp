@@ -36,6 +36,8 @@ UserColumns::UserColumns(const model::User& u) : user(u), attributes(model::attr
   if (u.portfolios) portfolios = model::portfolios_json(*u.portfolios);
 }
 
+std::string UserColumns::snapshot() const { return model::snapshot_json(user, attributes, portfolios); }
+
 void bind_user_columns(SQLite::Statement& statement, int first, const UserColumns& columns) {
   const auto& user = columns.user;
   int i = first;

@@ -35,6 +35,8 @@ void bind_optional_view(SQLite::Statement& statement, int index, const std::opti
 // renders and copies nothing twice. Refers to `user`, which must outlive it.
 struct UserColumns {
   explicit UserColumns(const model::User& user);
+  // The user's snapshot JSON (model::snapshot_json), from the columns rendered here.
+  [[nodiscard]] std::string snapshot() const;
 
   const model::User& user;
   std::string attributes;                 // attributes as canonical JSON

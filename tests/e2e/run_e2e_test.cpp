@@ -11,10 +11,8 @@
 
 #include <fstream>
 
-#include <SQLiteCpp/Database.h>
-
 #include "harness.hpp"
-#include "store/migrations.hpp"
+#include "tests/store/schema_support.hpp"
 
 namespace rosterd::testing {
 namespace {
@@ -215,13 +213,7 @@ TEST_F(RunE2e, TellsSystemdReadyStatusWatchdogReloadingAndStopping) {
 // Upgrading a database that needs a migration asks systemd for more start-up time
 // before migrating, and says so in STATUS=; READY=1 comes after.
 TEST_F(RunE2e, AsksSystemdForTimeBeforeMigratingAnOlderDatabase) {
-  {
-    SQLite::Database v3(db_path(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    for (const auto& migration : store::migrations()) {
-      if (migration.number <= 3) v3.exec(migration.sql);
-    }
-    v3.exec("PRAGMA user_version = 3");
-  }
+  create_database_at_schema(db_path(), 3);
   auto& ws = add_tenant("ws", Vendor::worksection, 4, 1);
   write_config({{ws}}, "  interval: 1s\n");
   NotifySocket notify(m_dir.file("notify.sock"));

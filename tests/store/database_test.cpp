@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "store/migrations.hpp"
+#include "schema_support.hpp"
 #include "temp_db.hpp"
 
 namespace rosterd::store {
@@ -88,13 +89,7 @@ TEST(Database, CallsBeforeMigratingOnlyForAnOlderSchema) {
   EXPECT_TRUE(calls.empty());
 
   const auto older = dir.file("older.db");
-  {
-    SQLite::Database v3(older, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    for (const auto& migration : migrations()) {
-      if (migration.number <= 3) v3.exec(migration.sql);
-    }
-    v3.exec("PRAGMA user_version = 3");
-  }
+  testing::create_database_at_schema(older, 3);
   auto upgraded = Database::open(older, OpenMode::read_write, record);
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0], std::make_pair(3, latest_schema_version()));
@@ -107,11 +102,8 @@ TEST(Database, Migration4KeepsEveryHistoryRowAndEveryConstraint) {
   testing::TempDir dir;
   const auto path = dir.file("roster.db");
   {
-    SQLite::Database v3(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    for (const auto& migration : migrations()) {
-      if (migration.number <= 3) v3.exec(migration.sql);
-    }
-    v3.exec("PRAGMA user_version = 3");
+    testing::create_database_at_schema(path, 3);
+    SQLite::Database v3(path, SQLite::OPEN_READWRITE);
     v3.exec(R"(
       INSERT INTO sync_runs (id, source, dataset, started_at, status) VALUES (7, 'a', 'users', 't0', 'ok');
       INSERT INTO users (source, external_id, username, attributes, version, content_hash, first_seen_at, updated_at)
