@@ -50,7 +50,7 @@ constexpr std::size_t k_table_error_chars = 100;
 // SQLite failures while reading (I/O, a lock held past the busy timeout) name the file.
 std::vector<store::DatasetStatus> load_states(store::Database& db) {
   try {
-    return store::load_dataset_status(db.sql());
+    return store::load_dataset_status(db.sql(), store::RunLocks(db.path()).daemon_state());
   } catch (const SQLite::Exception& e) {
     throw store::StoreError(fmt::format("{}: {}", db.path(), e.what()));
   }
@@ -98,12 +98,15 @@ std::vector<StatusRow> merge_rows(StatusInput input) {
   return out;
 }
 
-// Exit status 1 when the latest run of a listed pair did not succeed. Pairs the
-// configuration no longer has do not count: a removed source's last failure
-// would otherwise fail monitoring for ever.
+// Exit status 1 when the latest run of a listed pair did not succeed. A run stopped
+// by SIGTERM (a planned stop or restart) is not a failure: it changed nothing and the
+// next run takes its place. Pairs the configuration no longer has do not count: a
+// removed source's last failure would otherwise fail monitoring for ever.
 bool any_unsuccessful(const std::vector<StatusRow>& rows) {
   return std::any_of(rows.begin(), rows.end(), [](const StatusRow& row) {
-    return row.configured != false && row.state.last_run && row.state.last_run->status != store::RunStatus::ok;
+    if (row.configured == false || !row.state.last_run) return false;
+    const auto status = row.state.last_run->status;
+    return status != store::RunStatus::ok && status != store::RunStatus::interrupted;
   });
 }
 
@@ -165,7 +168,13 @@ std::string next_run(const StatusRow& row, core::SystemTime now) {
   const auto& s = row.state;
   if (s.running_now) {
     const auto since = s.running_since ? core::parse_timestamp(*s.running_since) : std::nullopt;
-    return since ? fmt::format("running now (started {})", relative(*since, now)) : "running now";
+    std::string detail;
+    if (since) detail = "started " + relative(*since, now);
+    if (s.running_progress) {
+      detail += fmt::format("{}{} records, {} requests so far", detail.empty() ? "" : "; ", s.running_progress->fetched,
+                            s.running_progress->requests);
+    }
+    return detail.empty() ? "running now" : "running now (" + detail + ")";
   }
   if (s.schedule && s.daemon_alive && s.schedule->next_due_at) return when(*s.schedule->next_due_at, now);
   if (row.configured == false) return "not configured";
@@ -261,7 +270,7 @@ void write_last_run(core::JsonWriter& w, const store::RunRecord& run) {
   const auto& c = run.counts;
   w.key("fetched").value(c.fetched).key("added").value(c.added).key("updated").value(c.updated);
   w.key("removed").value(c.removed).key("restored").value(c.restored).key("unchanged").value(c.unchanged);
-  w.key("requests").value(c.requests).key("bytes").value(c.bytes);
+  w.key("requests").value(c.requests).key("bytes").value(c.bytes).key("filled").value(c.filled);
   w.key("error");
   if (run.error) {
     w.value(core::secrets().redact(*run.error));
@@ -304,6 +313,13 @@ void print_json(const std::vector<StatusRow>& rows) {
     }
     w.key("running_now").value(s.running_now);
     w.key("running_since").value(s.running_since);
+    w.key("running_progress");
+    if (s.running_progress) {
+      w.begin_object().key("fetched").value(s.running_progress->fetched);
+      w.key("requests").value(s.running_progress->requests).key("bytes").value(s.running_progress->bytes).end_object();
+    } else {
+      w.null();
+    }
     w.key("schedule");
     if (s.schedule) {
       write_schedule(w, *s.schedule, s.daemon_alive);

@@ -53,6 +53,9 @@ struct SourceTypeSchema {
   std::vector<std::string> secret_keys;  // those of `keys` that hold credentials
   std::vector<std::string> datasets;     // datasets the type supports
   std::vector<std::string> default_datasets;
+  // Presence attributes (change whenever an agent logs in): kept current in `users`,
+  // never a version or a change. A source's `volatile_fields` adds and removes.
+  std::vector<std::string> volatile_fields = {};
 };
 
 struct SourceConfig {
@@ -68,6 +71,7 @@ struct SourceConfig {
   int retries = 4;
   double max_remove_ratio = 0.5;
   std::vector<std::string> drop_fields;
+  std::vector<std::string> volatile_fields;  // attribute keys; the type's, adjusted by the source
   std::string ca_file;  // absolute; empty = system CAs
   std::uint64_t max_response_bytes = 64ull << 20;
   std::map<std::string, Setting, std::less<>> settings;  // vendor-specific keys

@@ -201,6 +201,7 @@ SourceConfig parse_source(const ParseContext& context, const YAML::Node& node, s
   const std::vector<Field> fields = map_fields(context, node, path, where);
   SourceConfig source = identify_source(context, fields, path, where, types, earlier, defaults.common);
   const SourceTypeSchema& type = *lookup_type(source.type, types);
+  source.volatile_fields = type.volatile_fields;
 
   for (const auto& [key, setting] : defaults.settings) {
     if (!contains(type.keys, key)) continue;

@@ -51,6 +51,9 @@ Daemon::Daemon(DaemonOptions options, Notifier& notifier, const core::Clock& clo
   for (const auto& source : m_config.sources) {
     m_sources.emplace(source.name, std::make_shared<sync::ConfiguredSource>(source));
   }
+  // Before anything touches the database: a second daemon would sync every source twice
+  // and overwrite this one's schedule rows.
+  m_daemon_lock = store::RunLocks(m_config.database).lock_daemon();
   // A schema upgrade of a large database runs before READY=1: ask systemd for more
   // start-up time than TimeoutStartSec= (90 s by default) allows.
   m_db.emplace(store::Database::open(m_config.database, store::OpenMode::read_write, [&](int from, int to) {
@@ -160,19 +163,28 @@ void Daemon::start_job(const JobKey& key, std::stop_token stop) {
   const auto started = m_clock.steady_now();
   m_pool->submit([this, key, source, started, stop](store::Database* reader) {
     bool ok = false;
+    bool deferred = false;
     try {
       if (reader != nullptr) {
         sync::Runner runner(*reader, *m_writer, m_clock);
-        const auto status = runner.run(source->handle(), key.dataset, {}, stop).status;
+        sync::RunOptions options;
+        options.lock_wait = sync::LockWait::skip_if_busy;
+        const auto outcome = runner.run(source->handle(), key.dataset, options, stop);
+        deferred = outcome.deferred;
+        if (deferred) {
+          core::log().info("{}: {}: another rosterd process (`rosterd sync`) is running this source; trying again in {}",
+                           key.source, model::to_string(key.dataset),
+                           core::format_duration(Scheduler::k_deferred_retry));
+        }
         // A partial run (some users of a per-user dataset failed) did its work: no backoff.
-        ok = status == store::RunStatus::ok || status == store::RunStatus::partial;
+        ok = outcome.status == store::RunStatus::ok || outcome.status == store::RunStatus::partial;
       }
     } catch (const std::exception& e) {
       core::log().error("{}: {}: {}", key.source, model::to_string(key.dataset), e.what());
     }
     {
       std::lock_guard lock(m_mutex);
-      m_completions.push_back({key, ok, started});
+      m_completions.push_back({key, ok, deferred, started});
     }
     m_wake.notify_all();
   });
@@ -188,7 +200,11 @@ void Daemon::handle_completions() {
   std::set<JobKey> keys;
   for (const auto& completion : done) {
     --m_in_flight;
-    m_scheduler.finished(completion.key, completion.ok, completion.started, m_clock.steady_now());
+    if (completion.deferred) {
+      m_scheduler.deferred(completion.key, m_clock.steady_now());
+    } else {
+      m_scheduler.finished(completion.key, completion.ok, completion.started, m_clock.steady_now());
+    }
     if (m_scheduler.jobs().count(completion.key) != 0) keys.insert(completion.key);
   }
   publish(keys);

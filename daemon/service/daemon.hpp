@@ -25,6 +25,7 @@
 #include "service/scheduler.hpp"
 #include "service/worker_pool.hpp"
 #include "store/database.hpp"
+#include "store/run_locks.hpp"
 #include "store/writer.hpp"
 #include "sync/configured_source.hpp"
 
@@ -40,8 +41,9 @@ core::Millis interval_for(const config::SourceConfig& source, model::Dataset dat
 
 class Daemon {
  public:
-  // Loads the configuration, opens (and migrates) the database and builds the
-  // sources. Throws config::ConfigError or store::StoreError.
+  // Loads the configuration, takes the database's daemon lock, opens (and
+  // migrates) the database and builds the sources. Throws config::ConfigError, or
+  // store::StoreError (also when another `rosterd run` holds the database).
   Daemon(DaemonOptions options, Notifier& notifier, const core::Clock& clock = core::system_clock());
   ~Daemon();
   Daemon(const Daemon&) = delete;
@@ -58,6 +60,7 @@ class Daemon {
   struct Completion {
     JobKey key;
     bool ok = false;
+    bool deferred = false;  // not run: another process runs the source
     core::SteadyTime started;
   };
   using SourceMap = std::map<std::string, std::shared_ptr<sync::ConfiguredSource>, std::less<>>;
@@ -78,6 +81,7 @@ class Daemon {
   const core::Clock& m_clock;
 
   config::Config m_config;
+  store::FileLock m_daemon_lock;  // one `rosterd run` per database
   SourceMap m_sources;
   Scheduler m_scheduler;
   std::optional<store::Database> m_db;

@@ -65,6 +65,14 @@ void Scheduler::finished(const JobKey& key, bool ok, core::SteadyTime started, c
   }
 }
 
+void Scheduler::deferred(const JobKey& key, core::SteadyTime now) {
+  m_running_sources.erase(key.source);
+  const auto it = m_jobs.find(key);
+  if (it == m_jobs.end()) return;
+  it->second.running = false;
+  it->second.due = now + k_deferred_retry;
+}
+
 std::optional<core::SteadyTime> Scheduler::next_due() const {
   std::optional<core::SteadyTime> earliest;
   for (const auto& [key, job] : m_jobs) {

@@ -49,6 +49,10 @@ class Scheduler {
 
   // A run of `key` that started at `started` ended now.
   void finished(const JobKey& key, bool ok, core::SteadyTime started, core::SteadyTime now);
+  // `key` did not run: another process (`rosterd sync`) was running its source. Due
+  // again after k_deferred_retry, without counting a failure.
+  static constexpr core::Millis k_deferred_retry{std::chrono::seconds{5}};
+  void deferred(const JobKey& key, core::SteadyTime now);
 
   // The earliest due time of a job that could start (its source is idle);
   // nullopt when none.

@@ -8,18 +8,35 @@
 namespace rosterd::sources {
 
 std::span<const SourceType> source_types() {
+  // The volatile fields are the presence data of each vendor's users listing (its API
+  // documentation): they change at every login, so they are kept current but are no history.
   static const SourceType types[] = {
-      // user_stats and agent_status cost one request per user: not synced by default.
+      // user_stats and agent_status cost one request per user: not synced by default. Live
+      // agent state has a table of its own (agent_status), not attributes.
       {{"crocodial",
         {"user", "password", "concurrency", "max_requests_per_second", "agent_status_interval"},
         {"password"},
         {"users", "portfolios", "profiles", "campaigns", "user_stats", "agent_status"},
-        {"users", "portfolios", "profiles", "campaigns"}},
+        {"users", "portfolios", "profiles", "campaigns"},
+        {}},
        &crocodial::make_source},
-      {{"worksection", {"api_key"}, {"api_key"}, {"users"}, {"users"}}, &worksection::make_source},
-      {{"smartflo", {"token", "email", "password", "page_size"}, {"token", "password"}, {"users"}, {"users"}},
+      {{"worksection", {"api_key"}, {"api_key"}, {"users"}, {"users"}, {}}, &worksection::make_source},
+      // agent.status: Enabled 0, Blocked 1, Disabled 2, Busy 3, Offline 4.
+      {{"smartflo",
+        {"token", "email", "password", "page_size"},
+        {"token", "password"},
+        {"users"},
+        {"users"},
+        {"agent.status"}},
        &smartflo::make_source},
-      {{"class4", {"token", "user", "password", "page_size"}, {"token", "password"}, {"users"}, {"users"}},
+      // DNL users: last_login_time, login_ip and last_seen move at each login; is_online
+      // (1 online, 2 offline, 3 away) with the agent's state.
+      {{"class4",
+        {"token", "user", "password", "page_size"},
+        {"token", "password"},
+        {"users"},
+        {"users"},
+        {"is_online", "last_login_time", "last_seen", "login_ip"}},
        &class4::make_source},
   };
   return types;

@@ -16,6 +16,10 @@ struct SourceType {
   config::SourceTypeSchema schema;
   // Validates the vendor settings (throws config::ConfigError naming the key).
   std::unique_ptr<Source> (*create)(const config::SourceConfig& config);
+  // Goes up when a release reads more of the vendor's records (a new column, a field
+  // that was dropped before): the first run after the upgrade records the fields that
+  // appear as a first fill, not as vendor changes (model/field_policy.hpp).
+  int reader_version = 1;
 };
 
 std::span<const SourceType> source_types();

@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include <SQLiteCpp/Database.h>
 
@@ -45,6 +46,21 @@ class Database {
   [[nodiscard]] SQLite::Database& sql() { return *m_db; }
   [[nodiscard]] const std::string& path() const { return m_path; }
   [[nodiscard]] int schema_version();
+
+  // Runs `work` with the busy wait cut to k_short_busy_wait_ms: for writes that may be
+  // skipped rather than wait for another process's transaction (progress).
+  static constexpr int k_short_busy_wait_ms = 50;
+  template <class Work>
+  void with_short_busy_wait(Work&& work) {
+    m_db->setBusyTimeout(k_short_busy_wait_ms);
+    try {
+      std::forward<Work>(work)();
+    } catch (...) {
+      m_db->setBusyTimeout(k_busy_timeout_ms);
+      throw;
+    }
+    m_db->setBusyTimeout(k_busy_timeout_ms);
+  }
 
   // PRAGMA wal_checkpoint(TRUNCATE) as its own step after a run, so that readers
   // that are always present cannot starve the checkpoint (RELIABILITY.md).

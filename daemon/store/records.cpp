@@ -166,9 +166,33 @@ void ChangeLogWriter::fields(const char* change, const std::string& key,
   }
 }
 
-UserWriter::UserWriter(SQLite::Database& db, ChangeStamp stamp, model::InfoColumns columns)
+// A user's columns rendered once for every statement of one write: as `users` stores
+// them (everything), and as history stores them (without volatile attributes; the
+// same rendering when the user has none).
+struct UserWriter::Rendered {
+  Rendered(const model::User& user, const model::FieldPolicy& policy) : current(user) {
+    if (model::has_volatile_attributes(user, policy)) {
+      m_stripped.emplace(model::without_volatile(user, policy));
+      m_history.emplace(*m_stripped);
+    }
+  }
+  Rendered(const Rendered&) = delete;
+  Rendered& operator=(const Rendered&) = delete;
+
+  [[nodiscard]] const UserColumns& history() const { return m_history ? *m_history : current; }
+  [[nodiscard]] bool history_is_current() const { return !m_history; }
+
+  UserColumns current;
+
+ private:
+  std::optional<model::User> m_stripped;  // before m_history, which refers to it
+  std::optional<UserColumns> m_history;
+};
+
+UserWriter::UserWriter(SQLite::Database& db, ChangeStamp stamp, model::InfoColumns columns, model::FieldPolicy policy)
     : m_stamp(stamp),
       m_columns(columns),
+      m_policy(std::move(policy)),
       m_changes(db, model::Entity::user, stamp),
       m_insert_user(db, fmt::format("INSERT INTO users (source, external_id, {}, version, content_hash, first_seen_at, "
                                     "updated_at) VALUES (?, ?, {}, ?, ?, ?, ?)",
@@ -182,7 +206,9 @@ UserWriter::UserWriter(SQLite::Database& db, ChangeStamp stamp, model::InfoColum
                                        k_user_columns, placeholders(k_user_column_count))),
       m_delete_portfolios(db, "DELETE FROM user_portfolios WHERE source = ? AND external_id = ?"),
       m_insert_portfolio(db, "INSERT INTO user_portfolios (source, external_id, portfolio) VALUES (?, ?, ?)"),
-      m_rehash(db, "UPDATE users SET content_hash = ? WHERE source = ? AND external_id = ?"),
+      m_refresh(db, "UPDATE users SET username = ?, full_name = ?, email = ?, phone = ?, extension = ?, role = ?, "
+                    "user_group = ?, active = ?, attributes = ?, portfolios = ?, content_hash = ? "
+                    "WHERE source = ? AND external_id = ?"),
       m_set_info_hash(db, "UPDATE users SET info_hash = ? WHERE source = ? AND external_id = ?") {}
 
 void UserWriter::write_version(const UserColumns& columns, std::int64_t version, const char* op) {
@@ -243,63 +269,85 @@ void UserWriter::update_row(const UserColumns& columns, std::int64_t version, st
   }
 }
 
+// The stored content hash covers the whole record, volatile fields included, so that
+// an unchanged listing costs one hash comparison per record.
+// `snapshot` is the history snapshot: the record's own when it has no volatile field.
+std::int64_t UserWriter::hash_of(const Rendered& rendered, std::string_view snapshot) const {
+  if (rendered.history_is_current()) return model::listing_hash(rendered.current.user, m_columns, snapshot);
+  return model::listing_hash(rendered.current.user, m_columns);
+}
+
 // Each write renders the user's JSON columns and snapshot once and binds them,
 // uncopied, to every statement that stores them.
 void UserWriter::add(const model::User& user) {
-  const UserColumns columns(user);
-  const std::optional<std::string> snapshot = columns.snapshot();
+  const Rendered rendered(user, m_policy);
+  const std::optional<std::string> snapshot = rendered.history().snapshot();
+  const auto hash = hash_of(rendered, *snapshot);
   m_insert_user.reset();
   bind_view(m_insert_user, 1, m_stamp.source);
   bind_view(m_insert_user, 2, user.external_id);
-  bind_user_columns(m_insert_user, 3, columns);
+  bind_user_columns(m_insert_user, 3, rendered.current);
   m_insert_user.bind(3 + k_user_column_count, std::int64_t{1});
-  m_insert_user.bind(4 + k_user_column_count, model::listing_hash(user, m_columns, *snapshot));
+  m_insert_user.bind(4 + k_user_column_count, hash);
   bind_view(m_insert_user, 5 + k_user_column_count, m_stamp.at);
   bind_view(m_insert_user, 6 + k_user_column_count, m_stamp.at);
   m_insert_user.exec();
-  write_version(columns, 1, "added");
+  write_version(rendered.history(), 1, "added");
   write_portfolios(user, false);
   m_changes.record("added", user.external_id, std::nullopt, snapshot);
 }
 
 void UserWriter::update(const model::User& user, std::int64_t prior_version,
-                        std::span<const model::FieldChange> fields) {
-  const UserColumns columns(user);
-  update_row(columns, prior_version + 1, model::listing_hash(user, m_columns), false);
+                        std::span<const model::FieldChange> fields, std::span<const model::FieldChange> filled) {
+  const Rendered rendered(user, m_policy);
+  update_row(rendered.current, prior_version + 1, model::listing_hash(user, m_columns), false);
   close_version(user.external_id);
-  write_version(columns, prior_version + 1, "updated");
-  for (const auto& f : fields) {
-    if (f.field == "portfolios") write_portfolios(user, true);
+  write_version(rendered.history(), prior_version + 1, fields.empty() ? "filled" : "updated");
+  for (const auto* list : {&fields, &filled}) {
+    for (const auto& f : *list) {
+      if (f.field == "portfolios") write_portfolios(user, true);
+    }
   }
   m_changes.fields("updated", user.external_id, fields);
+  if (!filled.empty()) {
+    m_changes.record("filled", user.external_id, std::nullopt,
+                     model::filled_json(std::vector<model::FieldChange>(filled.begin(), filled.end())));
+  }
 }
 
 void UserWriter::remove(const model::User& last, std::int64_t prior_version) {
-  const UserColumns columns(last);
-  const std::optional<std::string> snapshot = columns.snapshot();
-  update_row(columns, prior_version + 1, model::listing_hash(last, m_columns, *snapshot), true);
+  const Rendered rendered(last, m_policy);
+  const std::optional<std::string> snapshot = rendered.history().snapshot();
+  update_row(rendered.current, prior_version + 1, hash_of(rendered, *snapshot), true);
   close_version(last.external_id);
-  write_version(columns, prior_version + 1, "removed");
+  write_version(rendered.history(), prior_version + 1, "removed");
   m_changes.record("removed", last.external_id, snapshot, std::nullopt);
 }
 
 void UserWriter::restore(const model::User& user, std::int64_t prior_version) {
-  const UserColumns columns(user);
-  const std::optional<std::string> snapshot = columns.snapshot();
-  update_row(columns, prior_version + 1, model::listing_hash(user, m_columns, *snapshot), false);
+  const Rendered rendered(user, m_policy);
+  const std::optional<std::string> snapshot = rendered.history().snapshot();
+  update_row(rendered.current, prior_version + 1, hash_of(rendered, *snapshot), false);
   close_version(user.external_id);
-  write_version(columns, prior_version + 1, "restored");
+  write_version(rendered.history(), prior_version + 1, "restored");
   write_portfolios(user, true);
   m_changes.record("restored", user.external_id, std::nullopt, snapshot);
 }
 
-void UserWriter::enrich(const model::User& user, std::int64_t prior_version,
-                        std::span<const model::FieldChange> fields, std::int64_t info_hash) {
+void UserWriter::refresh(const model::User& user) {
   const UserColumns columns(user);
-  update_row(columns, prior_version + 1, model::listing_hash(user, m_columns), false);
-  close_version(user.external_id);
-  write_version(columns, prior_version + 1, "updated");
-  m_changes.fields("updated", user.external_id, fields);
+  m_refresh.reset();
+  bind_user_columns(m_refresh, 1, columns);
+  m_refresh.bind(k_user_column_count + 1, model::listing_hash(user, m_columns));
+  bind_view(m_refresh, k_user_column_count + 2, m_stamp.source);
+  bind_view(m_refresh, k_user_column_count + 3, user.external_id);
+  m_refresh.exec();
+}
+
+void UserWriter::enrich(const model::User& user, std::int64_t prior_version,
+                        std::span<const model::FieldChange> fields, std::span<const model::FieldChange> filled,
+                        std::int64_t info_hash) {
+  update(user, prior_version, fields, filled);
   set_info_hash(user.external_id, info_hash);
 }
 
@@ -311,14 +359,6 @@ void UserWriter::set_info_hash(const std::string& external_id, std::int64_t info
   m_set_info_hash.exec();
 }
 
-void UserWriter::rehash(const model::User& user) {
-  m_rehash.reset();
-  m_rehash.bind(1, model::listing_hash(user, m_columns));
-  m_rehash.bind(2, m_stamp.source);
-  m_rehash.bind(3, user.external_id);
-  m_rehash.exec();
-}
-
 EntityWriter::EntityWriter(SQLite::Database& db, model::Entity entity, ChangeStamp stamp)
     : m_stamp(stamp),
       m_changes(db, entity, stamp),
@@ -328,7 +368,7 @@ EntityWriter::EntityWriter(SQLite::Database& db, model::Entity entity, ChangeSta
       m_update(db, fmt::format("UPDATE {} SET name = ?, attributes = ?, content_hash = ?, updated_at = ?, removed_at = ? "
                                "WHERE source = ? AND {} = ?",
                                table_for(entity).table, table_for(entity).key_column)),
-      m_rehash(db, fmt::format("UPDATE {} SET content_hash = ? WHERE source = ? AND {} = ?", table_for(entity).table,
+      m_refresh(db, fmt::format("UPDATE {} SET content_hash = ? WHERE source = ? AND {} = ?", table_for(entity).table,
                                table_for(entity).key_column)) {}
 
 void EntityWriter::update_row(const model::NamedEntity& entity, bool removed) {
@@ -375,12 +415,12 @@ void EntityWriter::restore(const model::NamedEntity& entity) {
   m_changes.record("restored", entity.key, std::nullopt, model::snapshot_json(entity));
 }
 
-void EntityWriter::rehash(const model::NamedEntity& entity) {
-  m_rehash.reset();
-  m_rehash.bind(1, model::content_hash(entity));
-  m_rehash.bind(2, m_stamp.source);
-  m_rehash.bind(3, entity.key);
-  m_rehash.exec();
+void EntityWriter::refresh(const model::NamedEntity& entity) {
+  m_refresh.reset();
+  m_refresh.bind(1, model::content_hash(entity));
+  m_refresh.bind(2, m_stamp.source);
+  m_refresh.bind(3, entity.key);
+  m_refresh.exec();
 }
 
 std::optional<std::string> latest_change_time(SQLite::Database& db) {

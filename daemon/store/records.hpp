@@ -16,6 +16,7 @@
 
 #include "model/dataset.hpp"
 #include "model/diff.hpp"
+#include "model/field_policy.hpp"
 #include "model/user.hpp"
 #include "model/user_parts.hpp"
 #include "store/record_index.hpp"
@@ -94,29 +95,38 @@ class ChangeLogWriter {
 class UserWriter {
  public:
   // `columns`: the normalized columns getUserInfo owns for this source; the
-  // stored content_hash covers the rest (model/user_parts.hpp).
-  UserWriter(SQLite::Database& db, ChangeStamp stamp, model::InfoColumns columns = model::InfoColumns::none());
+  // stored content_hash covers the rest (model/user_parts.hpp). `policy`: the
+  // volatile attributes, which `users` keeps current and history never stores.
+  UserWriter(SQLite::Database& db, ChangeStamp stamp, model::InfoColumns columns = model::InfoColumns::none(),
+             model::FieldPolicy policy = {});
 
   void add(const model::User& user);
-  void update(const model::User& user, std::int64_t prior_version, std::span<const model::FieldChange> fields);
+  // A new version: op 'updated' with a changes row per field of `fields`, or, when
+  // `fields` is empty, op 'filled'; a non-empty `filled` adds one 'filled' changes row.
+  void update(const model::User& user, std::int64_t prior_version, std::span<const model::FieldChange> fields,
+              std::span<const model::FieldChange> filled = {});
   void remove(const model::User& last, std::int64_t prior_version);
   void restore(const model::User& user, std::int64_t prior_version);
-  // Stores a new content hash for an unchanged record (the hash definition changed).
-  void rehash(const model::User& user);
-  // getUserInfo changed the user's info part: a new version with these fields.
+  // Stores an unchanged record's row again without a version: its volatile fields
+  // changed, or its content hash (the hash definition changed).
+  void refresh(const model::User& user);
+  // getUserInfo changed the user's info part: update() plus the part's hash.
   void enrich(const model::User& user, std::int64_t prior_version, std::span<const model::FieldChange> fields,
-              std::int64_t info_hash);
+              std::span<const model::FieldChange> filled, std::int64_t info_hash);
   // Records the info part's hash without a change (the part is already as stored).
   void set_info_hash(const std::string& external_id, std::int64_t info_hash);
 
  private:
+  struct Rendered;
   void write_version(const UserColumns& columns, std::int64_t version, const char* op);
   void close_version(const std::string& external_id);
   void write_portfolios(const model::User& user, bool replace);
   void update_row(const UserColumns& columns, std::int64_t version, std::int64_t hash, bool removed);
+  std::int64_t hash_of(const Rendered& rendered, std::string_view snapshot) const;
 
   ChangeStamp m_stamp;
   model::InfoColumns m_columns;
+  model::FieldPolicy m_policy;
   ChangeLogWriter m_changes;
   SQLite::Statement m_insert_user;
   SQLite::Statement m_update_user;
@@ -124,7 +134,7 @@ class UserWriter {
   SQLite::Statement m_insert_version;
   SQLite::Statement m_delete_portfolios;
   SQLite::Statement m_insert_portfolio;
-  SQLite::Statement m_rehash;
+  SQLite::Statement m_refresh;
   SQLite::Statement m_set_info_hash;
 };
 
@@ -136,7 +146,7 @@ class EntityWriter {
   void update(const model::NamedEntity& entity, std::span<const model::FieldChange> fields);
   void remove(const model::NamedEntity& last);
   void restore(const model::NamedEntity& entity);
-  void rehash(const model::NamedEntity& entity);
+  void refresh(const model::NamedEntity& entity);
 
  private:
   void update_row(const model::NamedEntity& entity, bool removed);
@@ -145,7 +155,7 @@ class EntityWriter {
   ChangeLogWriter m_changes;
   SQLite::Statement m_insert;
   SQLite::Statement m_update;
-  SQLite::Statement m_rehash;
+  SQLite::Statement m_refresh;
 };
 
 // The latest changed_at (= valid_from) recorded: a run's timestamp is never

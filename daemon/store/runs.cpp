@@ -1,18 +1,17 @@
 #include "store/runs.hpp"
 
-#include "store/schedule.hpp"
-
 #include <unistd.h>
 
-
 #include <SQLiteCpp/Statement.h>
+
+#include "store/schedule.hpp"
 
 namespace rosterd::store {
 namespace {
 
 constexpr const char* k_run_columns =
     "id, source, dataset, started_at, finished_at, status, error, fetched, added, updated, removed, restored, "
-    "unchanged, requests, bytes";
+    "unchanged, requests, bytes, filled";
 
 std::optional<std::string> optional_text(const SQLite::Column& column) {
   if (column.isNull()) return std::nullopt;
@@ -30,7 +29,7 @@ RunRecord read_run(SQLite::Statement& row) {
   r.error = optional_text(row.getColumn(6));
   r.counts = {row.getColumn(7).getInt64(),  row.getColumn(8).getInt64(),  row.getColumn(9).getInt64(),
               row.getColumn(10).getInt64(), row.getColumn(11).getInt64(), row.getColumn(12).getInt64(),
-              row.getColumn(13).getInt64(), row.getColumn(14).getInt64()};
+              row.getColumn(13).getInt64(), row.getColumn(14).getInt64(), row.getColumn(15).getInt64()};
   return r;
 }
 
@@ -43,12 +42,14 @@ std::string_view to_string(RunStatus status) noexcept {
     case RunStatus::failed: return "failed";
     case RunStatus::refused: return "refused";
     case RunStatus::partial: return "partial";
+    case RunStatus::interrupted: return "interrupted";
   }
   return "failed";
 }
 
 std::optional<RunStatus> parse_run_status(std::string_view text) noexcept {
-  for (auto s : {RunStatus::running, RunStatus::ok, RunStatus::failed, RunStatus::refused, RunStatus::partial}) {
+  for (auto s : {RunStatus::running, RunStatus::ok, RunStatus::failed, RunStatus::refused, RunStatus::partial,
+                 RunStatus::interrupted}) {
     if (to_string(s) == text) return s;
   }
   return std::nullopt;
@@ -70,7 +71,8 @@ void finish_run(SQLite::Database& db, std::int64_t run_id, RunStatus status, con
                 const RunCounts& counts, const std::optional<std::string>& error) {
   SQLite::Statement update(db,
                            "UPDATE sync_runs SET status = ?, finished_at = ?, error = ?, fetched = ?, added = ?, "
-                           "updated = ?, removed = ?, restored = ?, unchanged = ?, requests = ?, bytes = ? WHERE id = ?");
+                           "updated = ?, removed = ?, restored = ?, unchanged = ?, requests = ?, bytes = ?, filled = ? "
+                           "WHERE id = ?");
   update.bind(1, std::string(to_string(status)));
   update.bind(2, finished_at);
   if (error) {
@@ -80,11 +82,31 @@ void finish_run(SQLite::Database& db, std::int64_t run_id, RunStatus status, con
   }
   int i = 4;
   for (auto value : {counts.fetched, counts.added, counts.updated, counts.removed, counts.restored, counts.unchanged,
-                     counts.requests, counts.bytes}) {
+                     counts.requests, counts.bytes, counts.filled}) {
     update.bind(i++, value);
   }
   update.bind(i, run_id);
   update.exec();
+}
+
+void record_progress(SQLite::Database& db, std::int64_t run_id, const RunCounts& counts) {
+  SQLite::Statement update(db,
+                           "UPDATE sync_runs SET fetched = ?, requests = ?, bytes = ? WHERE id = ? AND status = 'running'");
+  update.bind(1, counts.fetched);
+  update.bind(2, counts.requests);
+  update.bind(3, counts.bytes);
+  update.bind(4, run_id);
+  update.exec();
+}
+
+std::optional<std::string> latest_recorded_time(SQLite::Database& db) {
+  // Each max() is one step down an index (sync_runs_by_start, sync_runs_by_finish,
+  // changes_by_time); ISO-8601 text in one format sorts as time does.
+  SQLite::Statement select(db,
+                           "SELECT max(t) FROM (SELECT max(started_at) AS t FROM sync_runs "
+                           "UNION ALL SELECT max(finished_at) FROM sync_runs UNION ALL SELECT max(changed_at) FROM changes)");
+  if (!select.executeStep() || select.getColumn(0).isNull()) return std::nullopt;
+  return select.getColumn(0).getString();
 }
 
 int fail_abandoned_runs(SQLite::Database& db, const std::string& now) {
@@ -96,12 +118,12 @@ int fail_abandoned_runs(SQLite::Database& db, const std::string& now) {
     abandoned.push_back(running.getColumn(0).getInt64());
   }
   SQLite::Statement update(db,
-                           "UPDATE sync_runs SET status = 'failed', finished_at = ?, "
-                           "error = 'interrupted: the rosterd process ended during the run; nothing of it was written' "
+                           "UPDATE sync_runs SET status = 'failed', finished_at = max(?, started_at), error = ? "
                            "WHERE id = ? AND status = 'running'");
   for (auto id : abandoned) {
     update.bind(1, now);
-    update.bind(2, id);
+    update.bind(2, k_abandoned_error);
+    update.bind(3, id);
     update.exec();
     update.reset();
   }
@@ -113,6 +135,38 @@ std::optional<RunRecord> load_run(SQLite::Database& db, std::int64_t run_id) {
   select.bind(1, run_id);
   if (!select.executeStep()) return std::nullopt;
   return read_run(select);
+}
+
+std::optional<RunningRun> running_run_of(SQLite::Database& db, std::string_view source) {
+  SQLite::Statement select(db,
+                           "SELECT id, dataset, started_at, pid FROM sync_runs WHERE source = ? AND status = 'running' "
+                           "ORDER BY id DESC");
+  select.bind(1, std::string(source));
+  while (select.executeStep()) {
+    const auto pid = select.getColumn(3).isNull() ? 0 : select.getColumn(3).getInt64();
+    if (pid == getpid() || !process_alive(pid)) continue;
+    return RunningRun{select.getColumn(0).getInt64(), select.getColumn(1).getString(), select.getColumn(2).getString(),
+                      pid};
+  }
+  return std::nullopt;
+}
+
+std::optional<int> load_reader_version(SQLite::Database& db, std::string_view source, std::string_view dataset) {
+  SQLite::Statement select(db, "SELECT reader_version FROM dataset_readers WHERE source = ? AND dataset = ?");
+  select.bind(1, std::string(source));
+  select.bind(2, std::string(dataset));
+  if (!select.executeStep()) return std::nullopt;
+  return select.getColumn(0).getInt();
+}
+
+void save_reader_version(SQLite::Database& db, std::string_view source, std::string_view dataset, int version) {
+  SQLite::Statement upsert(db,
+                           "INSERT INTO dataset_readers (source, dataset, reader_version) VALUES (?, ?, ?) "
+                           "ON CONFLICT (source, dataset) DO UPDATE SET reader_version = excluded.reader_version");
+  upsert.bind(1, std::string(source));
+  upsert.bind(2, std::string(dataset));
+  upsert.bind(3, version);
+  upsert.exec();
 }
 
 std::vector<RunRecord> latest_runs(SQLite::Database& db) {

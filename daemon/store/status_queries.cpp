@@ -26,11 +26,12 @@ void add_ended_runs(SQLite::Database& db, StatusMap& map) {
   }
 }
 
-// 'running' rows: in progress when their process lives, else interrupted (a crash
-// or kill -9 before the commit), which is the pair's latest ended run when newer.
+// 'running' rows: in progress when their process lives, else abandoned (a crash or
+// kill -9 before the commit), which is the pair's latest ended run when newer.
 void add_running_rows(SQLite::Database& db, StatusMap& map) {
   SQLite::Statement running(db,
-                            "SELECT id, source, dataset, started_at, pid FROM sync_runs WHERE status = 'running' "
+                            "SELECT id, source, dataset, started_at, pid, fetched, requests, bytes FROM sync_runs "
+                            "WHERE status = 'running' "
                             "ORDER BY id");
   while (running.executeStep()) {
     const auto id = running.getColumn(0).getInt64();
@@ -39,13 +40,18 @@ void add_running_rows(SQLite::Database& db, StatusMap& map) {
     if (process_alive(pid)) {
       status.running_now = true;
       status.running_since = running.getColumn(3).getString();
+      RunCounts progress;
+      progress.fetched = running.getColumn(5).getInt64();
+      progress.requests = running.getColumn(6).getInt64();
+      progress.bytes = running.getColumn(7).getInt64();
+      status.running_progress = progress;
       continue;
     }
     if (status.last_run && status.last_run->id > id) continue;
     auto run = load_run(db, id);
     if (!run) continue;
     run->status = RunStatus::failed;
-    run->error = k_interrupted_error;
+    run->error = k_abandoned_error;
     status.last_run = std::move(run);
   }
 }
@@ -54,11 +60,11 @@ bool has_schedule_table(SQLite::Database& db) {
   return db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schedule'").getInt() > 0;
 }
 
-void add_schedule(SQLite::Database& db, StatusMap& map) {
+void add_schedule(SQLite::Database& db, StatusMap& map, const RunLocks::DaemonState& daemon) {
   if (!has_schedule_table(db)) return;
   for (auto& row : load_schedule(db)) {
     auto& status = entry(map, row.source, row.dataset);
-    status.daemon_alive = process_alive(row.pid);
+    status.daemon_alive = daemon.known ? daemon.running && daemon.pid == row.pid : process_alive(row.pid);
     if (status.daemon_alive && !row.next_due_at) status.running_now = true;
     status.schedule = std::move(row);
   }
@@ -66,11 +72,11 @@ void add_schedule(SQLite::Database& db, StatusMap& map) {
 
 }  // namespace
 
-std::vector<DatasetStatus> load_dataset_status(SQLite::Database& db) {
+std::vector<DatasetStatus> load_dataset_status(SQLite::Database& db, const RunLocks::DaemonState& daemon) {
   StatusMap map;
   add_ended_runs(db, map);
   add_running_rows(db, map);
-  add_schedule(db, map);
+  add_schedule(db, map, daemon);
   std::vector<DatasetStatus> out;
   out.reserve(map.size());
   for (auto& [key, status] : map) out.push_back(std::move(status));

@@ -22,6 +22,16 @@ class Writer {
     return std::forward<Work>(work)(m_db);
   }
 
+  // Runs `work(Database&)` when no one else is writing through this writer; false
+  // (work not run) when someone is. For writes that may be skipped, such as progress.
+  template <class Work>
+  bool try_run(Work&& work) {
+    std::unique_lock lock(m_mutex, std::try_to_lock);
+    if (!lock.owns_lock()) return false;
+    std::forward<Work>(work)(m_db);
+    return true;
+  }
+
  private:
   Database& m_db;
   std::mutex m_mutex;

@@ -28,22 +28,35 @@ std::string describe_fields(const std::vector<model::FieldChange>& fields) {
   return out;
 }
 
+// "email, user_group, attributes.tenant and 27 more": a fill names its fields, not values.
+std::string name_fields(const std::vector<model::FieldChange>& fields) {
+  constexpr std::size_t k_named = 3;
+  std::string out;
+  for (std::size_t i = 0; i < fields.size() && i < k_named; ++i) {
+    out += (i == 0 ? "" : ", ") + core::plain_or_quoted(fields[i].field);
+  }
+  if (fields.size() > k_named) out += fmt::format(" and {} more", fields.size() - k_named);
+  return out;
+}
+
 std::string line(std::string_view source, std::string_view entity, const std::string& key,
-                 const std::optional<std::string>& label, ChangeKind kind, const std::vector<model::FieldChange>& fields) {
+                 const std::optional<std::string>& label, ChangeKind kind, const std::vector<model::FieldChange>& fields,
+                 const std::vector<model::FieldChange>& filled) {
   auto text = fmt::format("{}: {} {}{} {}", source, entity, core::plain_or_quoted(key),
                           model::label_part(label ? std::optional<std::string>(clip(*label)) : std::nullopt),
                           to_string(kind));
   if (!fields.empty()) text += ": " + describe_fields(fields);
+  if (!filled.empty()) text += fmt::format("{}{}", kind == ChangeKind::filled ? ": " : "; filled: ", name_fields(filled));
   return text;
 }
 
-std::string human_bytes(std::int64_t bytes) {
+}  // namespace
+
+std::string human_size(std::int64_t bytes) {
   if (bytes < 1024) return fmt::format("{} B", bytes);
   if (bytes < 1024 * 1024) return fmt::format("{:.1f} KB", static_cast<double>(bytes) / 1024.0);
   return fmt::format("{:.1f} MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
 }
-
-}  // namespace
 
 std::string_view to_string(ChangeKind kind) noexcept {
   switch (kind) {
@@ -51,25 +64,28 @@ std::string_view to_string(ChangeKind kind) noexcept {
     case ChangeKind::updated: return "updated";
     case ChangeKind::removed: return "removed";
     case ChangeKind::restored: return "restored";
+    case ChangeKind::filled: return "filled";
   }
   return "?";
 }
 
 std::string change_line(std::string_view source, const Change<model::User>& change) {
   const auto& user = change.record;
-  return line(source, "user", user.external_id, user.username, change.kind, change.fields);
+  return line(source, "user", user.external_id, user.username, change.kind, change.fields, change.filled);
 }
 
 std::string change_line(std::string_view source, model::Entity entity, const Change<model::NamedEntity>& change) {
-  return line(source, model::to_string(entity), change.record.key, change.record.name, change.kind, change.fields);
+  return line(source, model::to_string(entity), change.record.key, change.record.name, change.kind, change.fields,
+              change.filled);
 }
 
 std::string summary_line(std::string_view source, model::Dataset dataset, store::RunStatus status,
                          const store::RunCounts& c, core::Millis elapsed) {
+  const auto filled = c.filled > 0 ? fmt::format(", filled {}", c.filled) : std::string();
   return fmt::format(
-      "{}: {}: {} in {:.2f}s: fetched {}, added {}, updated {}, removed {}, restored {}, unchanged {} ({} requests, {})",
+      "{}: {}: {} in {:.2f}s: fetched {}, added {}, updated {}, removed {}, restored {}, unchanged {}{} ({} requests, {})",
       source, model::to_string(dataset), store::to_string(status), static_cast<double>(elapsed.count()) / 1000.0,
-      c.fetched, c.added, c.updated, c.removed, c.restored, c.unchanged, c.requests, human_bytes(c.bytes));
+      c.fetched, c.added, c.updated, c.removed, c.restored, c.unchanged, filled, c.requests, human_size(c.bytes));
 }
 
 }  // namespace rosterd::sync

@@ -31,6 +31,11 @@ model::InfoColumns info_columns(const config::SourceConfig& config) {
                                                                                      : model::InfoColumns::none();
 }
 
+int reader_version(const config::SourceConfig& config) {
+  const auto* type = sources::find_source_type(config.type);
+  return type == nullptr ? 1 : type->reader_version;
+}
+
 ConfiguredSource::ConfiguredSource(config::SourceConfig config)
     : m_config(std::move(config)),
       m_transport(std::make_unique<http::CurlClient>(http_options(m_config))),

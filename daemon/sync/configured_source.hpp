@@ -18,6 +18,8 @@ http::Options http_options(const config::SourceConfig& config);
 http::RetryPolicy retry_policy(const config::SourceConfig& config);
 // getUserInfo's columns for a source whose type has the user_stats dataset.
 model::InfoColumns info_columns(const config::SourceConfig& config);
+// The reader version of the source's type.
+int reader_version(const config::SourceConfig& config);
 
 class ConfiguredSource {
  public:
@@ -28,7 +30,7 @@ class ConfiguredSource {
   [[nodiscard]] const std::string& name() const { return m_config.name; }
   [[nodiscard]] sources::Source& source() { return *m_source; }
   [[nodiscard]] SourceHandle handle() {
-    return {*m_source, *m_transport, retry_policy(m_config), m_config, info_columns(m_config)};
+    return {*m_source, *m_transport, retry_policy(m_config), m_config, info_columns(m_config), reader_version(m_config)};
   }
   // The configured datasets, in the order written.
   [[nodiscard]] std::vector<model::Dataset> datasets() const;

@@ -74,8 +74,14 @@ struct Enrichment {
   model::User user;  // the stored record with the new info part
   std::int64_t prior_version = 0;
   std::vector<model::FieldChange> fields;
+  std::vector<model::FieldChange> filled;  // a first fill: the user's info part was never read
   std::int64_t info_hash = 0;
 };
+
+// A run stopped by SIGTERM is interrupted; any other fetch failure fails it.
+store::RunStatus status_of_failure(const core::Error& error) {
+  return error.kind == core::ErrorKind::cancelled ? store::RunStatus::interrupted : store::RunStatus::failed;
+}
 
 std::string agent_line(std::string_view source, const sources::UserRef& user, std::string_view what) {
   return fmt::format("{}: agent {} ({}) {}", source, user.external_id, user.username, what);
@@ -95,22 +101,31 @@ RunOutcome Runner::run_user_stats(const SourceHandle& handle, const RunOptions& 
   const auto& name = handle.config.name;
   const auto dataset = model::Dataset::user_stats;
   RunOutcome outcome;
-  RunTransport transport(handle, stop);
+  RunTransport transport(handle, stop, m_clock);
   try {
     auto& db = m_reader.sql();
-    const auto poll_time = m_clock.now();
-    outcome.run_id = begin_run(name, dataset, core::format_timestamp(poll_time), options);
+    begin_run(outcome, name, dataset, options);
     const auto users = user_refs(store::load_listed_users(db, name), false);
     CollectingSink<model::UserInfoResult> sink;
+    transport.progress.on_progress([&](core::Millis elapsed) {
+      store::RunCounts so_far;
+      transport.count_into(so_far);
+      so_far.fetched = so_far.requests;
+      report_progress(name, dataset, outcome, so_far, elapsed);
+    });
     const auto fetched = handle.source.fetch_user_info(transport.context, users, sink);
+    transport.progress.on_progress({});
     transport.count_into(outcome.counts);
     if (!fetched) {
-      finish_failed(outcome, handle, dataset, store::RunStatus::failed, fetched.error().message);
+      finish_failed(outcome, handle, dataset, status_of_failure(fetched.error()), fetched.error().message);
       return outcome;
     }
 
-    // Plan: which users' getUserInfo part changed.
+    // Plan: which users' getUserInfo part changed. A user whose part was never read
+    // (info_hash NULL: the dataset is new for the source, or the user is) gets a
+    // first fill, not a change per field.
     const auto stored_hashes = store::load_info_hashes(db, name);
+    const auto policy = model::make_field_policy(handle.config.volatile_fields);
     store::UserReader reader(db, name);
     std::vector<Enrichment> enrichments;
     std::vector<std::pair<std::string, std::int64_t>> hash_only;
@@ -120,10 +135,14 @@ RunOutcome Runner::run_user_stats(const SourceHandle& handle, const RunOptions& 
       if (it == stored_hashes.end() || it->second == hash) continue;  // removed meanwhile, or unchanged
       auto stored = reader.find(user.external_id);
       if (!stored) continue;
-      Enrichment e{stored->user, stored->version, {}, hash};
+      Enrichment e{stored->user, stored->version, {}, {}, hash};
       model::merge_info(e.user, result.info, handle.info_columns);
-      e.fields = model::diff(stored->user, e.user);
-      if (e.fields.empty()) {
+      const bool first_fill = !it->second.has_value();
+      auto split = model::split_fields(model::diff(stored->user, e.user),
+                                       model::FieldPolicy{policy.volatile_attributes, first_fill});
+      e.fields = std::move(split.changes);
+      e.filled = std::move(split.filled);
+      if (e.fields.empty() && e.filled.empty()) {
         hash_only.emplace_back(user.external_id, hash);
       } else {
         enrichments.push_back(std::move(e));
@@ -131,18 +150,20 @@ RunOutcome Runner::run_user_stats(const SourceHandle& handle, const RunOptions& 
     }
     outcome.status = outcome_status(sink.results.size(), sink.failures.size());
     outcome.counts.fetched = static_cast<std::int64_t>(sink.results.size());
-    outcome.counts.updated = static_cast<std::int64_t>(enrichments.size());
-    outcome.counts.unchanged = outcome.counts.fetched - outcome.counts.updated;
+    for (const auto& e : enrichments) ++(e.fields.empty() ? outcome.counts.filled : outcome.counts.updated);
+    outcome.counts.unchanged = outcome.counts.fetched - outcome.counts.updated - outcome.counts.filled;
     std::optional<std::string> error;
     if (!sink.failures.empty()) error = core::secrets().redact(failure_summary(sink.failures, users.size()));
 
     if (!options.dry_run) {
-      const auto stat_date = core::format_timestamp(poll_time).substr(0, 10);
+      const auto stat_date = outcome.started_at.substr(0, 10);
       m_writer.run([&](store::Database& w) {
         SQLite::Transaction transaction(w.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-        const store::ChangeStamp stamp{name, outcome.run_id, run_timestamp(w)};
-        store::UserWriter users_writer(w.sql(), stamp, handle.info_columns);
-        for (const auto& e : enrichments) users_writer.enrich(e.user, e.prior_version, e.fields, e.info_hash);
+        const store::ChangeStamp stamp{name, outcome.run_id, commit_time(w, outcome)};
+        store::UserWriter users_writer(w.sql(), stamp, handle.info_columns, policy);
+        for (const auto& e : enrichments) {
+          users_writer.enrich(e.user, e.prior_version, e.fields, e.filled, e.info_hash);
+        }
         for (const auto& [id, hash] : hash_only) users_writer.set_info_hash(id, hash);
         store::UserStatsWriter stats(w.sql(), name, outcome.run_id, stamp.at);
         for (const auto& [user, result] : sink.results) stats.upsert(user.external_id, stat_date, result.stats);
@@ -151,9 +172,17 @@ RunOutcome Runner::run_user_stats(const SourceHandle& handle, const RunOptions& 
         transaction.commit();
       });
     }
-    for (std::size_t i = 0; i < enrichments.size() && (options.dry_run || i < k_max_logged_changes); ++i) {
-      Change<model::User> change{ChangeKind::updated, enrichments[i].user, enrichments[i].fields, 0};
+    std::size_t logged = 0;
+    for (const auto& e : enrichments) {
+      const bool fill_only = e.fields.empty();
+      if (!options.dry_run && (fill_only || logged == k_max_logged_changes)) continue;
+      ++logged;
+      Change<model::User> change{fill_only ? ChangeKind::filled : ChangeKind::updated, e.user, e.fields, e.filled, 0};
       log_line(change_line(name, change), options.dry_run);
+    }
+    if (!options.dry_run) {
+      const auto changed = static_cast<std::size_t>(outcome.counts.updated);
+      report_changes(name, {}, changed > logged ? static_cast<std::int64_t>(changed - logged) : 0, outcome.counts.filled);
     }
     report_per_user(outcome, name, dataset, std::move(error), started, options.dry_run);
   } catch (const std::exception& e) {
@@ -167,18 +196,18 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
   const auto& name = handle.config.name;
   const auto dataset = model::Dataset::agent_status;
   RunOutcome outcome;
-  RunTransport transport(handle, stop);
+  RunTransport transport(handle, stop, m_clock);
   try {
     auto& db = m_reader.sql();
-    // Interval boundaries are poll times: the moment this poll began.
-    const auto poll_time = core::format_timestamp(m_clock.now());
-    outcome.run_id = begin_run(name, dataset, poll_time, options);
+    // Interval boundaries are poll times: the moment this poll began, on the run's clock.
+    begin_run(outcome, name, dataset, options);
+    const auto poll_time = outcome.started_at;
     const auto agents = user_refs(store::load_listed_users(db, name), true);
     CollectingSink<model::AgentState> sink;
     const auto fetched = handle.source.fetch_agent_states(transport.context, agents, sink);
     transport.count_into(outcome.counts);
     if (!fetched) {
-      finish_failed(outcome, handle, dataset, store::RunStatus::failed, fetched.error().message);
+      finish_failed(outcome, handle, dataset, status_of_failure(fetched.error()), fetched.error().message);
       return outcome;
     }
 
@@ -231,8 +260,7 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
           if (step.kind == Step::Kind::closed) writer.stop(step.agent.external_id);
         }
         outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
-        store::finish_run(w.sql(), outcome.run_id, outcome.status, core::format_timestamp(m_clock.now()),
-                          outcome.counts, error);
+        store::finish_run(w.sql(), outcome.run_id, outcome.status, commit_time(w, outcome), outcome.counts, error);
         transaction.commit();
       });
     }

@@ -12,7 +12,8 @@
 
 namespace rosterd::sync {
 
-enum class ChangeKind { added, updated, removed, restored };
+// filled: only fields rosterd had never read gained values (model/field_policy.hpp).
+enum class ChangeKind { added, updated, removed, restored, filled };
 
 std::string_view to_string(ChangeKind kind) noexcept;
 
@@ -21,7 +22,10 @@ struct Change {
   ChangeKind kind = ChangeKind::added;
   Record record;  // the new state; for `removed`, the last state
   // updated: the changed fields; restored: what differs from the state at removal.
+  // Volatile fields are never among them.
   std::vector<model::FieldChange> fields;
+  // updated, filled: fields that were absent and are now filled (a first fill).
+  std::vector<model::FieldChange> filled;
   std::int64_t prior_version = 0;  // users: the version this change supersedes
 };
 

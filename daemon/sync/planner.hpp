@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "model/canonical.hpp"
+#include "model/field_policy.hpp"
 #include "sources/source.hpp"
 #include "store/record_index.hpp"
 #include "sync/plan.hpp"
@@ -35,14 +36,17 @@ class Planner final : public sources::Sink<Record> {
   // one before it is diffed and written (CrocoDial's getUserInfo part).
   using CarryOver = std::function<void(const Record& stored, Record& incoming)>;
   using Emit = std::function<void(Change<Record>&&)>;
-  // A record whose content is as stored but whose stored hash is stale.
-  using Rehash = std::function<void(const Record&)>;
+  // A record whose history is as stored but whose stored row is not: its volatile
+  // fields changed, or its stored hash is stale. Stored again, without a version.
+  using Refresh = std::function<void(const Record&)>;
 
-  Planner(store::RecordIndex index, std::string spool_directory, Hash hash = {}, CarryOver carry_over = {})
+  Planner(store::RecordIndex index, std::string spool_directory, Hash hash = {}, CarryOver carry_over = {},
+          model::FieldPolicy policy = {})
       : m_index(std::move(index)),
         m_spool(std::move(spool_directory)),
         m_hash(std::move(hash)),
-        m_carry_over(std::move(carry_over)) {
+        m_carry_over(std::move(carry_over)),
+        m_policy(std::move(policy)) {
     if (!m_hash) m_hash = [](const Record& record) { return model::content_hash(record); };
   }
 
@@ -88,13 +92,13 @@ class Planner final : public sources::Sink<Record> {
 
   // Emits every change: the spooled records in listing order, then the removals
   // in key order. Consumes the spool.
-  core::Status resolve(const Loader& load, const Emit& emit, const Rehash& rehash) {
+  core::Status resolve(const Loader& load, const Emit& emit, const Refresh& refresh) {
     std::optional<core::Error> failure;
     m_spool.drain([&](Record&& record) {
       if (failure) return;
       const auto* entry = m_index.find(record_key(record));
       if (entry == nullptr || entry->added) {
-        emit({ChangeKind::added, std::move(record), {}, 0});
+        emit({ChangeKind::added, std::move(record), {}, {}, 0});
         return;
       }
       auto before = load(record_key(record));
@@ -103,13 +107,19 @@ class Planner final : public sources::Sink<Record> {
         return;
       }
       if (m_carry_over) m_carry_over(*before, record);
-      auto fields = model::diff(*before, record);
+      auto split = model::split_fields(model::diff(*before, record), m_policy);
       if (entry->removed) {
-        emit({ChangeKind::restored, std::move(record), std::move(fields), entry->version});
-      } else if (fields.empty()) {
-        rehash(record);
+        // A restore is a whole-record event: what differs is listed, nothing is a fill.
+        auto fields = std::move(split.changes);
+        fields.insert(fields.end(), split.filled.begin(), split.filled.end());
+        emit({ChangeKind::restored, std::move(record), std::move(fields), {}, entry->version});
+      } else if (!split.changes.empty()) {
+        emit({ChangeKind::updated, std::move(record), std::move(split.changes), std::move(split.filled),
+              entry->version});
+      } else if (!split.filled.empty()) {
+        emit({ChangeKind::filled, std::move(record), {}, std::move(split.filled), entry->version});
       } else {
-        emit({ChangeKind::updated, std::move(record), std::move(fields), entry->version});
+        refresh(record);
       }
     });
     if (failure) return *failure;
@@ -123,7 +133,7 @@ class Planner final : public sources::Sink<Record> {
       const std::string id(key);
       auto last = load(id);
       if (!last) return missing(id);
-      emit({ChangeKind::removed, std::move(*last), {}, m_index.find(key)->version});
+      emit({ChangeKind::removed, std::move(*last), {}, {}, m_index.find(key)->version});
     }
     return {};
   }
@@ -140,6 +150,7 @@ class Planner final : public sources::Sink<Record> {
   RecordSpool<Record> m_spool;
   Hash m_hash;
   CarryOver m_carry_over;
+  model::FieldPolicy m_policy;
   std::int64_t m_fetched = 0;
   std::int64_t m_unchanged = 0;
 };

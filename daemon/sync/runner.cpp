@@ -48,14 +48,15 @@ template <>
 struct Listing<model::User> {
   using Writer = store::UserWriter;
   static Planner<model::User> planner(SQLite::Database& db, const SourceHandle& handle, model::Dataset,
-                                      std::string spool_directory) {
+                                      std::string spool_directory, const model::FieldPolicy& policy) {
     const auto columns = handle.info_columns;
     return Planner<model::User>(
         store::load_user_index(db, handle.config.name), std::move(spool_directory),
         [columns](const model::User& user) { return model::listing_hash(user, columns); },
         [columns](const model::User& stored, model::User& incoming) {
           model::merge_info(incoming, model::info_view(stored, columns), columns);
-        });
+        },
+        policy);
   }
   static Planner<model::User>::Loader loader(SQLite::Database& db, const std::string& source, model::Dataset) {
     auto reader = std::make_shared<store::UserReader>(db, source);
@@ -70,13 +71,14 @@ struct Listing<model::User> {
     return source.fetch_users(context, sink);
   }
   static Writer writer(SQLite::Database& db, const store::ChangeStamp& stamp, const SourceHandle& handle,
-                       model::Dataset) {
-    return Writer(db, stamp, handle.info_columns);
+                       model::Dataset, const model::FieldPolicy& policy) {
+    return Writer(db, stamp, handle.info_columns, policy);
   }
   static void write(Writer& writer, const Change<model::User>& c) {
     switch (c.kind) {
       case ChangeKind::added: writer.add(c.record); break;
-      case ChangeKind::updated: writer.update(c.record, c.prior_version, c.fields); break;
+      case ChangeKind::updated:
+      case ChangeKind::filled: writer.update(c.record, c.prior_version, c.fields, c.filled); break;
       case ChangeKind::removed: writer.remove(c.record, c.prior_version); break;
       case ChangeKind::restored: writer.restore(c.record, c.prior_version); break;
     }
@@ -91,7 +93,7 @@ struct Listing<model::NamedEntity> {
   using Writer = store::EntityWriter;
   static model::Entity entity(model::Dataset dataset) { return model::entity_of(dataset).value(); }
   static Planner<model::NamedEntity> planner(SQLite::Database& db, const SourceHandle& handle, model::Dataset dataset,
-                                             std::string spool_directory) {
+                                             std::string spool_directory, const model::FieldPolicy&) {
     return Planner<model::NamedEntity>(store::load_entity_index(db, entity(dataset), handle.config.name),
                                        std::move(spool_directory));
   }
@@ -105,13 +107,14 @@ struct Listing<model::NamedEntity> {
     return source.fetch_entities(context, dataset, sink);
   }
   static Writer writer(SQLite::Database& db, const store::ChangeStamp& stamp, const SourceHandle&,
-                       model::Dataset dataset) {
+                       model::Dataset dataset, const model::FieldPolicy&) {
     return Writer(db, entity(dataset), stamp);
   }
   static void write(Writer& writer, const Change<model::NamedEntity>& c) {
     switch (c.kind) {
       case ChangeKind::added: writer.add(c.record); break;
-      case ChangeKind::updated: writer.update(c.record, c.fields); break;
+      case ChangeKind::updated:
+      case ChangeKind::filled: writer.update(c.record, c.fields); break;
       case ChangeKind::removed: writer.remove(c.record); break;
       case ChangeKind::restored: writer.restore(c.record); break;
     }
@@ -129,12 +132,12 @@ std::optional<std::string> refusal_reason(const ListingSummary& listing, const c
   const auto hint = fmt::format("if this is right, run `rosterd sync --source {} --dataset {} --force`", config.name,
                                 model::to_string(dataset));
   if (listing.fetched == 0) {
-    return fmt::format("refused: the vendor listed no {} but {} were present; nothing was removed ({})",
+    return fmt::format("the vendor listed no {} but {} were present; nothing was removed ({})",
                        model::to_string(dataset), listing.listed_before, hint);
   }
   const double ratio = static_cast<double>(removing) / static_cast<double>(listing.listed_before);
   if (ratio <= config.max_remove_ratio) return std::nullopt;
-  return fmt::format("refused: the run would remove {} of {} {} ({:.0f}%, above max_remove_ratio {:.0f}%); "
+  return fmt::format("the run would remove {} of {} {} ({:.0f}%, above max_remove_ratio {:.0f}%); "
                      "nothing was removed ({})",
                      removing, listing.listed_before, model::to_string(dataset), ratio * 100.0,
                      config.max_remove_ratio * 100.0, hint);
@@ -146,8 +149,18 @@ void count_change(ChangeKind kind, store::RunCounts& counts) {
     case ChangeKind::updated: ++counts.updated; break;
     case ChangeKind::removed: ++counts.removed; break;
     case ChangeKind::restored: ++counts.restored; break;
+    case ChangeKind::filled: ++counts.filled; break;
   }
 }
+
+// The volatile fields of the source, and whether this run is the first after an
+// upgrade that reads more of the dataset's records (reader version went up).
+model::FieldPolicy field_policy(SQLite::Database& db, const SourceHandle& handle, model::Dataset dataset) {
+  const auto stored = store::load_reader_version(db, handle.config.name, model::to_string(dataset));
+  return model::make_field_policy(handle.config.volatile_fields, stored && *stored < handle.reader_version);
+}
+
+std::string later_of(const std::string& a, const std::string& b) { return a < b ? b : a; }
 
 // Spool files go beside the database: same filesystem, same free space.
 std::string spool_directory_of(const store::Database& db) {
@@ -158,13 +171,52 @@ std::string spool_directory_of(const store::Database& db) {
 }  // namespace
 
 Runner::Runner(store::Database& reader, store::Writer& writer, const core::Clock& clock)
-    : m_reader(reader), m_writer(writer), m_clock(clock), m_dry_run_output([](const std::string& line) {
+    : m_reader(reader),
+      m_writer(writer),
+      m_locks(reader.path()),
+      m_clock(clock),
+      m_dry_run_output([](const std::string& line) {
         std::fwrite(line.data(), 1, line.size(), stdout);
         std::fputc('\n', stdout);
       }) {}
 
 RunOutcome Runner::run(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
                        std::stop_token stop) {
+  if (options.dry_run) return run_dataset(handle, dataset, options, stop);
+  const auto& name = handle.config.name;
+  RunOutcome outcome;
+  std::optional<store::FileLock> lock;
+  try {
+    if (options.lock_wait == LockWait::skip_if_busy) {
+      lock = m_locks.try_lock_source(name);
+      if (!lock->held()) {
+        outcome.deferred = true;
+        return outcome;
+      }
+    } else {
+      lock = m_locks.lock_source(name, stop, [&] {
+        const auto other = store::running_run_of(m_reader.sql(), name);
+        core::log().info("{}: waiting for {} to finish (runs of one source never overlap)", name,
+                         other ? fmt::format("its {} run in progress in rosterd pid {} since {}", other->dataset,
+                                             other->pid, other->started_at)
+                               : std::string("its run in progress in another rosterd process"));
+      });
+      if (!lock) {
+        outcome.status = store::RunStatus::interrupted;
+        outcome.error = "interrupted while waiting for the source's other run: nothing was done";
+        core::log().info("{}: {}: {}", name, model::to_string(dataset), *outcome.error);
+        return outcome;
+      }
+    }
+  } catch (const std::exception& e) {
+    finish_failed(outcome, handle, dataset, store::RunStatus::failed, e.what());
+    return outcome;
+  }
+  return run_dataset(handle, dataset, options, stop);
+}
+
+RunOutcome Runner::run_dataset(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
+                               std::stop_token stop) {
   if (model::entity_of(dataset) == model::Entity::user) {
     return run_listing<model::User>(handle, dataset, options, stop);
   }
@@ -184,7 +236,7 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
   const auto started = m_clock.steady_now();
   const std::string& name = handle.config.name;
   RunOutcome outcome;
-  RunTransport transport(handle, stop);
+  RunTransport transport(handle, stop, m_clock);
   auto take_counters = [&] {
     transport.count_into(outcome.counts);
     outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
@@ -192,17 +244,27 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
 
   try {
     auto& db = m_reader.sql();
-    outcome.run_id = begin_run(name, dataset, core::format_timestamp(m_clock.now()), options);
-    auto planner = L::planner(db, handle, dataset, spool_directory_of(m_reader));
+    begin_run(outcome, name, dataset, options);
+    const auto policy = field_policy(db, handle, dataset);
+    auto planner = L::planner(db, handle, dataset, spool_directory_of(m_reader), policy);
+    transport.progress.on_progress([&](core::Millis elapsed) {
+      store::RunCounts so_far;
+      transport.count_into(so_far);
+      so_far.fetched = planner.fetched();
+      report_progress(name, dataset, outcome, so_far, elapsed);
+    });
     auto fetched = L::fetch(handle.source, transport.context, dataset, planner);
+    transport.progress.on_progress({});
     take_counters();
     if (!fetched) {
       outcome.counts.fetched = planner.fetched();
       const auto& error = fetched.error();
-      finish_failed(outcome, handle, dataset, store::RunStatus::failed,
-                    error.kind == core::ErrorKind::cancelled
-                        ? "interrupted: rosterd is stopping (" + error.message + "); nothing was written"
-                        : error.message);
+      if (error.kind == core::ErrorKind::cancelled) {
+        finish_failed(outcome, handle, dataset, store::RunStatus::interrupted,
+                      "interrupted: rosterd is stopping (" + error.message + "); nothing was written");
+      } else {
+        finish_failed(outcome, handle, dataset, store::RunStatus::failed, error.message);
+      }
       return outcome;
     }
     // The pages, their parsed documents and records are freed by now: give that
@@ -211,26 +273,27 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
     core::release_free_memory();
     const auto listing = planner.summary();
     outcome.counts.fetched = listing.fetched;
-    outcome.counts.removed = listing.removals;
     if (auto reason = refusal_reason(listing, handle.config, dataset); reason && !options.force) {
+      // A refused run removed nothing: its counts say so; what it would have removed is in its error.
       finish_failed(outcome, handle, dataset, store::RunStatus::refused, *reason);
       return outcome;
     }
-    outcome.counts.removed = 0;
     outcome.counts.unchanged = listing.unchanged;
 
     // Each change is counted and described as it streams past; a real run logs the
-    // first k_max_logged_changes lines after its commit, a dry run prints them all.
+    // first k_max_logged_changes lines after its commit (fills are only counted), a
+    // dry run prints them all.
     std::vector<std::string> lines;
     std::int64_t total_changes = 0;
     auto describe = [&](const Change<Record>& change) {
       count_change(change.kind, outcome.counts);
-      ++total_changes;
       if (options.dry_run) {
         m_dry_run_output(L::line(name, dataset, change));
-      } else if (lines.size() < k_max_logged_changes) {
-        lines.push_back(L::line(name, dataset, change));
+        return;
       }
+      if (change.kind == ChangeKind::filled) return;
+      ++total_changes;
+      if (lines.size() < k_max_logged_changes) lines.push_back(L::line(name, dataset, change));
     };
     if (options.dry_run) {
       const auto resolved = planner.resolve(
@@ -243,8 +306,8 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
     } else {
       m_writer.run([&](store::Database& w) {
         SQLite::Transaction transaction(w.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-        const store::ChangeStamp stamp{name, outcome.run_id, run_timestamp(w)};
-        auto writer = L::writer(w.sql(), stamp, handle, dataset);
+        const store::ChangeStamp stamp{name, outcome.run_id, commit_time(w, outcome)};
+        auto writer = L::writer(w.sql(), stamp, handle, dataset, policy);
         StopCheck check(stop);
         const auto resolved = planner.resolve(
             L::loader(w.sql(), name, dataset),
@@ -255,10 +318,11 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
             },
             [&](const Record& record) {
               ++outcome.counts.unchanged;
-              writer.rehash(record);
+              writer.refresh(record);
             });
         if (!resolved) throw std::runtime_error(resolved.error().message);
         take_counters();
+        store::save_reader_version(w.sql(), name, model::to_string(dataset), handle.reader_version);
         store::finish_run(w.sql(), outcome.run_id, store::RunStatus::ok, stamp.at, outcome.counts, std::nullopt);
         transaction.commit();
         try {
@@ -270,7 +334,7 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
     }
     outcome.status = store::RunStatus::ok;
     take_counters();
-    if (!options.dry_run) report_changes(lines, total_changes);
+    if (!options.dry_run) report_changes(name, lines, total_changes, outcome.counts.filled);
     const auto summary = summary_line(name, dataset, outcome.status, outcome.counts, outcome.elapsed);
     if (options.dry_run) {
       m_dry_run_output(summary + " (dry run: nothing written)");
@@ -279,7 +343,7 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
     }
   } catch (const Interrupted& e) {
     take_counters();
-    finish_failed(outcome, handle, dataset, store::RunStatus::failed, e.what());
+    finish_failed(outcome, handle, dataset, store::RunStatus::interrupted, e.what());
   } catch (const std::exception& e) {
     take_counters();
     finish_failed(outcome, handle, dataset, store::RunStatus::failed, fmt::format("database: {}", e.what()));
@@ -287,20 +351,49 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
   return outcome;
 }
 
-std::int64_t Runner::begin_run(const std::string& source, model::Dataset dataset, const std::string& started_at,
-                               const RunOptions& options) {
-  if (options.dry_run) return 0;
-  return m_writer.run([&](store::Database& w) {
-    return store::begin_run(w.sql(), source, model::to_string(dataset), started_at);
+void Runner::begin_run(RunOutcome& outcome, const std::string& source, model::Dataset dataset,
+                       const RunOptions& options) {
+  const auto now = core::format_timestamp(m_clock.now());
+  if (options.dry_run) {
+    outcome.started_at = now;
+    return;
+  }
+  m_writer.run([&](store::Database& w) {
+    SQLite::Transaction transaction(w.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+    const auto latest = store::latest_recorded_time(w.sql());
+    outcome.started_at = latest ? later_of(now, *latest) : now;
+    if (outcome.started_at != now) {
+      const auto behind = core::parse_timestamp(outcome.started_at).value_or(m_clock.now()) - m_clock.now();
+      if (behind > std::chrono::seconds{1}) {
+        core::log().warn("{}: {}: the system clock ({}) is behind the latest time this database recorded ({}); "
+                         "the run's times are held at that time so that history stays in order",
+                         source, model::to_string(dataset), now, outcome.started_at);
+      }
+    }
+    outcome.run_id = store::begin_run(w.sql(), source, model::to_string(dataset), outcome.started_at);
+    transaction.commit();
   });
 }
 
-std::string Runner::run_timestamp(store::Database& db) {
-  auto now = m_clock.now();
-  if (auto latest = store::latest_change_time(db.sql())) {
-    if (auto parsed = core::parse_timestamp(*latest); parsed && *parsed > now) now = *parsed;
+std::string Runner::commit_time(store::Database& db, const RunOutcome& outcome) {
+  auto at = later_of(core::format_timestamp(m_clock.now()), outcome.started_at);
+  if (auto latest = store::latest_recorded_time(db.sql())) at = later_of(at, *latest);
+  return at;
+}
+
+void Runner::report_progress(const std::string& source, model::Dataset dataset, const RunOutcome& outcome,
+                             const store::RunCounts& counts, core::Millis elapsed) {
+  core::log().info("{}: {}: still running after {}s: {} requests, {} records, {} so far", source,
+                   model::to_string(dataset), elapsed.count() / 1000, counts.requests, counts.fetched,
+                   human_size(counts.bytes));
+  if (outcome.run_id == 0) return;
+  try {
+    m_writer.try_run([&](store::Database& w) {
+      w.with_short_busy_wait([&] { store::record_progress(w.sql(), outcome.run_id, counts); });
+    });
+  } catch (const std::exception& e) {
+    core::log().debug("{}: {}: progress not recorded: {}", source, model::to_string(dataset), e.what());
   }
-  return core::format_timestamp(now);
 }
 
 void Runner::log_line(const std::string& line, bool dry_run) {
@@ -311,10 +404,16 @@ void Runner::log_line(const std::string& line, bool dry_run) {
   }
 }
 
-void Runner::report_changes(const std::vector<std::string>& first_lines, std::int64_t total) {
+void Runner::report_changes(const std::string& source, const std::vector<std::string>& first_lines,
+                            std::int64_t total, std::int64_t filled) {
   for (const auto& line : first_lines) core::log().info("{}", line);
   const auto rest = total - static_cast<std::int64_t>(first_lines.size());
-  if (rest > 0) core::log().info("... and {} more changes (see the changes table)", rest);
+  if (rest > 0) core::log().info("{}: ... and {} more changes (see the changes table)", source, rest);
+  if (filled > 0) {
+    core::log().info("{}: {} users gained data rosterd had not read before (a first fill, not vendor changes; "
+                     "changes rows with change 'filled')",
+                     source, filled);
+  }
 }
 
 void Runner::finish_failed(RunOutcome& outcome, const SourceHandle& handle, model::Dataset dataset,
@@ -322,12 +421,16 @@ void Runner::finish_failed(RunOutcome& outcome, const SourceHandle& handle, mode
   outcome.status = status;
   outcome.error = core::secrets().redact(error);
   const auto& name = handle.config.name;
-  core::log().error("{}: {}: {}: {}", name, model::to_string(dataset), store::to_string(status), *outcome.error);
+  if (status == store::RunStatus::interrupted) {
+    core::log().info("{}: {}: {}", name, model::to_string(dataset), *outcome.error);
+  } else {
+    core::log().error("{}: {}: {}: {}", name, model::to_string(dataset), store::to_string(status), *outcome.error);
+  }
   if (outcome.run_id == 0) return;
   try {
     m_writer.run([&](store::Database& w) {
-      store::finish_run(w.sql(), outcome.run_id, status, core::format_timestamp(m_clock.now()), outcome.counts,
-                        outcome.error);
+      const auto finished = later_of(core::format_timestamp(m_clock.now()), outcome.started_at);
+      store::finish_run(w.sql(), outcome.run_id, status, finished, outcome.counts, outcome.error);
     });
   } catch (const std::exception& e) {
     core::log().error("{}: could not record the run's failure: {}", name, e.what());

@@ -1,8 +1,13 @@
 #pragma once
-// One run of one dataset of one source (SPEC 3): fetch the complete listing,
-// plan the changes against the stored state, apply the mass-removal guard, and
-// write everything in one transaction together with the run's final status.
-// Any failure before the commit leaves every table but sync_runs untouched.
+// One run of one dataset of one source: take the source's run lock, fetch the
+// complete listing, plan the changes against the stored state, apply the
+// mass-removal guard, and write everything in one transaction together with the
+// run's final status. Any failure before the commit leaves every table but
+// sync_runs untouched.
+//
+// One run has one clock: its start is never earlier than the latest time the
+// database recorded, its changes and its end never earlier than its start, so a
+// wall clock that steps back never reorders history (README, "Time").
 
 #include <cstdint>
 #include <functional>
@@ -19,22 +24,35 @@
 #include "model/user_parts.hpp"
 #include "sources/source.hpp"
 #include "store/database.hpp"
+#include "store/run_locks.hpp"
 #include "store/runs.hpp"
 #include "store/writer.hpp"
+#include "sync/run_progress.hpp"
 
 namespace rosterd::sync {
 
+// What a run does when another run of its source holds the source's run lock (in
+// another process, or another thread of this one).
+enum class LockWait {
+  wait,          // wait for it (rosterd sync), saying so once
+  skip_if_busy,  // do not run; RunOutcome::deferred (rosterd run tries again soon)
+};
+
 struct RunOptions {
-  bool dry_run = false;  // plan and print, write nothing (not even sync_runs)
+  bool dry_run = false;  // plan and print, write nothing (not even sync_runs); takes no lock
   bool force = false;    // apply a run the mass-removal guard would refuse
+  LockWait lock_wait = LockWait::wait;
 };
 
 struct RunOutcome {
-  std::int64_t run_id = 0;  // 0 for a dry run
+  std::int64_t run_id = 0;  // 0 for a dry run, or a run that could not record its start
   store::RunStatus status = store::RunStatus::failed;
   store::RunCounts counts;
   std::optional<std::string> error;  // redacted
   core::Millis elapsed{0};
+  std::string started_at;  // the run's clock (sync_runs.started_at)
+  // Not run: another process holds the source's run lock (LockWait::skip_if_busy).
+  bool deferred = false;
 };
 
 // A configured source, its transport (the libcurl client, shared across runs for
@@ -47,13 +65,18 @@ struct SourceHandle {
   const config::SourceConfig& config;
   // The user columns a per-user dataset (getUserInfo) owns rather than the listing.
   model::InfoColumns info_columns = model::InfoColumns::none();
+  // The source type's reader version (sources/registry.hpp).
+  int reader_version = 1;
 };
 
-// What one run sends its requests through: retrying -> counting -> the source's
-// transport, with the run's stop token.
+// What one run sends its requests through: progress -> retrying -> counting -> the
+// source's transport, with the run's stop token.
 struct RunTransport {
-  RunTransport(const SourceHandle& handle, std::stop_token stop)
-      : counting(handle.transport, counters), retrying(counting, handle.retry), context{retrying, std::move(stop)} {}
+  RunTransport(const SourceHandle& handle, std::stop_token stop, const core::Clock& clock)
+      : counting(handle.transport, counters),
+        retrying(counting, handle.retry),
+        progress(retrying, clock),
+        context{progress, std::move(stop)} {}
   RunTransport(const RunTransport&) = delete;
   RunTransport& operator=(const RunTransport&) = delete;
 
@@ -66,6 +89,7 @@ struct RunTransport {
   http::TransferCounters counters;
   http::CountingClient counting;
   http::RetryingClient retrying;
+  ProgressClient progress;
   sources::RunContext context;
 };
 
@@ -85,6 +109,8 @@ class Runner {
                  std::stop_token stop = {});
 
  private:
+  RunOutcome run_dataset(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
+                         std::stop_token stop);
   template <class Record>
   RunOutcome run_listing(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
                          std::stop_token stop);
@@ -92,12 +118,19 @@ class Runner {
   RunOutcome run_user_stats(const SourceHandle& handle, const RunOptions& options, std::stop_token stop);
   RunOutcome run_agent_status(const SourceHandle& handle, const RunOptions& options, std::stop_token stop);
 
-  // The sync_runs row of a run starting at `started_at` (0 for a dry run, which writes none).
-  std::int64_t begin_run(const std::string& source, model::Dataset dataset, const std::string& started_at,
-                         const RunOptions& options);
-  std::string run_timestamp(store::Database& db);
+  // Starts the run's clock and inserts its sync_runs row ('running'); a dry run writes
+  // none (run_id 0). Throws on a database failure.
+  void begin_run(RunOutcome& outcome, const std::string& source, model::Dataset dataset, const RunOptions& options);
+  // The time a run's changes are stamped with, on the write connection inside its
+  // transaction: now, but never before the run's start or the latest recorded time.
+  std::string commit_time(store::Database& db, const RunOutcome& outcome);
+  // Logs how far a run got and records it in its sync_runs row (skipped, not waited
+  // for, while the writer is busy).
+  void report_progress(const std::string& source, model::Dataset dataset, const RunOutcome& outcome,
+                       const store::RunCounts& counts, core::Millis elapsed);
   void log_line(const std::string& line, bool dry_run);
-  void report_changes(const std::vector<std::string>& first_lines, std::int64_t total);
+  void report_changes(const std::string& source, const std::vector<std::string>& first_lines, std::int64_t total,
+                      std::int64_t filled);
   // The end of a per-user run: its failures warned about, its summary line.
   void report_per_user(RunOutcome& outcome, const std::string& source, model::Dataset dataset,
                        std::optional<std::string> error, core::SteadyTime started, bool dry_run);
@@ -106,6 +139,7 @@ class Runner {
 
   store::Database& m_reader;
   store::Writer& m_writer;
+  store::RunLocks m_locks;
   const core::Clock& m_clock;
   LineSink m_dry_run_output;
 };

@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "harness.hpp"
+#include "store/database.hpp"
 #include "tests/store/schema_support.hpp"
 
 namespace rosterd::testing {
@@ -123,8 +124,12 @@ TEST_F(RunE2e, SigtermInTheMiddleOfARunExitsCleanlyAndChangesNothing) {
   EXPECT_EQ(value("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(runs("sw", "running"), 0);
   const auto error = value("SELECT error FROM sync_runs ORDER BY id DESC LIMIT 1");
-  EXPECT_EQ(value("SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1"), "failed");
+  EXPECT_EQ(value("SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1"), "interrupted");
   EXPECT_NE(error.find("interrupted"), std::string::npos) << error;
+  // A planned stop is not a failure: monitoring stays green.
+  const auto status = run_rosterd({"status", "--config", config_path()});
+  EXPECT_EQ(status.exit_code, 0) << status.all();
+  EXPECT_NE(status.out.find(" interrupted "), std::string::npos) << status.out;
 }
 
 TEST_F(RunE2e, ASourceStalledForItsWholeTimeoutDelaysNoOtherSource) {
@@ -220,10 +225,11 @@ TEST_F(RunE2e, AsksSystemdForTimeBeforeMigratingAnOlderDatabase) {
   auto daemon = start({{"NOTIFY_SOCKET", notify.path()}});
 
   EXPECT_TRUE(notify.wait_for("EXTEND_TIMEOUT_USEC=1800000000", 10s)) << notify.all() << daemon->err();
-  EXPECT_NE(notify.all().find("STATUS=migrating the database schema from version 3 to 4"), std::string::npos)
+  const auto latest = std::to_string(store::latest_schema_version());
+  EXPECT_NE(notify.all().find("STATUS=migrating the database schema from version 3 to " + latest), std::string::npos)
       << notify.all();
   EXPECT_TRUE(notify.wait_for("READY=1", 10s)) << notify.all() << daemon->err();
-  EXPECT_EQ(value("PRAGMA user_version"), "4");
+  EXPECT_EQ(value("PRAGMA user_version"), latest);
   stop(*daemon);
 }
 

@@ -15,6 +15,7 @@
 
 #include "core/clock.hpp"
 #include "core/timestamp.hpp"
+#include "store/run_locks.hpp"
 #include "harness.hpp"
 
 namespace rosterd::testing {
@@ -26,11 +27,11 @@ using namespace std::chrono_literals;
 // process can have this id, so it stands for a daemon that has exited.
 constexpr std::int64_t k_dead_pid = (std::int64_t{1} << 22) + 7;
 
-const std::set<std::string> k_row_keys{"source",      "dataset",       "configured", "last_run",
-                                       "running_now", "running_since", "schedule"};
+const std::set<std::string> k_row_keys{"source",      "dataset",       "configured",       "last_run",
+                                       "running_now", "running_since", "running_progress", "schedule"};
 const std::set<std::string> k_run_keys{"id",        "status",   "started_at", "finished_at", "duration_ms",
                                        "fetched",   "added",    "updated",    "removed",     "restored",
-                                       "unchanged", "requests", "bytes",      "error"};
+                                       "unchanged", "requests", "bytes",      "filled",      "error"};
 const std::set<std::string> k_schedule_keys{"daemon_pid",  "daemon_running",       "interval_ms",
                                             "next_due_at", "consecutive_failures", "updated_at"};
 
@@ -190,6 +191,8 @@ TEST_F(StatusE2e, ALiveDaemonsScheduleShowsNextDueAndRunningNow) {
   auto& two = add_tenant("two", sim::Vendor::worksection, 4, 2);
   write_config({{one}, {two}});
   ASSERT_EQ(sync().exit_code, 0);
+  // This process stands for the daemon: it holds the database's daemon lock.
+  const auto daemon_lock = store::RunLocks(db_path()).lock_daemon();
   const auto due = core::format_timestamp(core::system_clock().now() + 2h);
   add_schedule_row("one", "'" + due + "'", getpid());
   add_schedule_row("two", "NULL", getpid());
@@ -252,7 +255,7 @@ TEST_F(StatusE2e, ARunningRowIsInProgressWhileItsProcessLivesAndInterruptedAfter
             "', 'running', " + std::to_string(k_dead_pid) + ")");
 
   const auto r = status();
-  EXPECT_EQ(r.exit_code, 1) << "an interrupted run is a failed one: " << r.all();
+  EXPECT_EQ(r.exit_code, 1) << "a run whose process died is a failed one: " << r.all();
   const auto one_row = table_row(r.out, "one", "users");
   ASSERT_FALSE(one_row.empty()) << r.out;
   EXPECT_NE(one_row[0].find(" ok "), std::string::npos) << "the last run that ended: " << one_row[0];
@@ -260,7 +263,8 @@ TEST_F(StatusE2e, ARunningRowIsInProgressWhileItsProcessLivesAndInterruptedAfter
   const auto two_row = table_row(r.out, "two", "users");
   ASSERT_EQ(two_row.size(), 2u) << r.out;
   EXPECT_NE(two_row[0].find(" failed "), std::string::npos) << two_row[0];
-  EXPECT_NE(two_row[1].find("error: interrupted"), std::string::npos) << two_row[1];
+  EXPECT_NE(two_row[1].find("error: the rosterd process ended during the run (a crash or kill -9)"), std::string::npos)
+      << two_row[1];
 
   const auto json = status({"--json"});
   simdjson::dom::parser parser;
