@@ -157,6 +157,50 @@ def ratios_table(runs: Runs, meta):
     return lines
 
 
+MEMORY_SCENARIO_NAME = {"small": "a listing of 5 users", "endless": "a chunked body that never ends",
+                        "near-cap": "a valid body 1 MiB under the cap"}
+
+
+def body_memory_section(memory):
+    if not memory:
+        return ["## Response memory", "", "Not run (`--skip-body-memory`).", ""]
+    cap, bound = memory["cap_bytes"], memory["cap_bytes"] + memory["allowance_bytes"]
+    runs = memory["runs"]
+    has_baseline = any(r["tool"] == "baseline" for r in runs)
+
+    def median_rss(scenario, tool):
+        values = [r["max_rss_kb"] for r in runs if r["scenario"] == scenario and r["tool"] == tool]
+        return statistics.median(values) if values else None
+
+    def ratio(scenario):
+        by_rep = {}
+        for r in runs:
+            if r["scenario"] == scenario:
+                by_rep.setdefault(r["rep"], {})[r["tool"]] = r["max_rss_kb"]
+        ratios = [v["rosterd"] / v["baseline"] for v in by_rep.values() if v.get("baseline") and "rosterd" in v]
+        return statistics.median(ratios) if ratios else None
+
+    lines = ["## Response memory", "",
+             f"Peak RSS (wait4's ru_maxrss) of `rosterd sync`, one Class4 source, the default `max_response_bytes` "
+             f"of {cap / MB:.0f} MiB; the bound is the cap + {memory['allowance_bytes'] / MB:.0f} MiB."
+             + (f" Baseline: `{memory['baseline']}`, run back to back with this build in each repetition." if
+                has_baseline else ""), "",
+             "| response | this build MB | " + ("baseline MB | this / baseline | " if has_baseline else "")
+             + "bound MB | verdict |",
+             "|---|---:|" + ("---:|---:|" if has_baseline else "") + "---:|---|"]
+    for scenario in memory["scenarios"]:
+        rss = median_rss(scenario, "rosterd")
+        failed = any(r["check"] != "ok" for r in runs if r["scenario"] == scenario)
+        state = "check failed" if failed else verdict(None if rss is None else rss * 1024, bound)[0]
+        cells = [MEMORY_SCENARIO_NAME.get(scenario, scenario), fmt(rss, 1, 1024)]
+        if has_baseline:
+            cells += [fmt(median_rss(scenario, "baseline"), 1, 1024), ratio_text(ratio(scenario))]
+        cells += [fmt(bound, 1, MB), state]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
 def scale_section(scale):
     if not scale:
         return ["## Scale run", "", "Not run (`--skip-scale`).", ""]
@@ -219,6 +263,7 @@ def generated(results):
     lines += ["## Side by side", ""] + ratios_table(runs, meta)
     for vendor in meta["vendors"]:
         lines += vendor_table(runs, meta, vendor)
+    lines += body_memory_section(results.get("body_memory"))
     lines += scale_section(results.get("scale"))
     lines += profile_section(results.get("profile"))
     lines.append(END)

@@ -20,7 +20,9 @@ namespace {
 // sooner; a stop request wakes the poll at once, so this only bounds idle spins.
 constexpr int k_poll_timeout_ms = 1000;
 
-constexpr std::size_t k_parse_padding = 64;  // SIMDJSON_PADDING
+// First capacity of a body buffer: most vendor answers (an error document, a login,
+// a per-user call) fit without growing.
+constexpr std::size_t k_initial_body_capacity = 16 * 1024;
 
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
@@ -72,11 +74,39 @@ struct CurlTransfer::State {
   std::string body;
   std::uint64_t cap = 0;
   bool over_cap = false;
+  bool out_of_memory = false;
   std::stop_token stop;
   std::string url;  // NUL-terminated copy for CURLOPT_URL
 };
 
 namespace {
+
+// The capacity `body` grows to so that `more` bytes fit with k_body_padding spare,
+// when they do not yet (else its capacity). The body never holds more than `cap`
+// bytes, so no capacity exceeds cap + k_body_padding, the ceiling. Capacities double
+// while they stay within half the ceiling, then jump to the ceiling itself: each
+// growth copies the body into a new buffer while the old one is still held, and
+// this way the two together never hold more than the ceiling. (Appending with
+// std::string's own growth doubled past the cap: an endless body under a 64 MiB cap
+// held a 63 MiB buffer and its 126 MiB successor at once.) Only the bytes written
+// count as resident memory: the rest of a large fresh buffer is untouched pages.
+std::size_t grown_capacity(const std::string& body, std::size_t more, std::uint64_t cap) {
+  const std::size_t needed = body.size() + more + k_body_padding;
+  if (needed <= body.capacity()) return body.capacity();
+  const std::size_t ceiling = static_cast<std::size_t>(
+      std::min<std::uint64_t>(cap, std::numeric_limits<std::size_t>::max() - k_body_padding) + k_body_padding);
+  const std::size_t doubled = std::max({needed, 2 * body.capacity(), k_initial_body_capacity});
+  return doubled <= ceiling / 2 ? doubled : ceiling;
+}
+
+// Gives `body` exactly `capacity` (std::string::reserve may round a growth up to
+// twice the old capacity; a fresh string takes what it is asked for).
+void regrow(std::string& body, std::size_t capacity) {
+  std::string larger;
+  larger.reserve(capacity);
+  larger.append(body);
+  body.swap(larger);
+}
 
 // The cap lives here because CURLOPT_MAXFILESIZE only checks an announced size
 // (RELIABILITY.md "HTTP"); the callback sees decoded bytes, so a gzip bomb is cut too.
@@ -86,6 +116,14 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   if (state.body.size() + bytes > state.cap) {
     state.over_cap = true;
     return 0;  // fewer bytes than offered: libcurl aborts with CURLE_WRITE_ERROR
+  }
+  if (const auto capacity = grown_capacity(state.body, bytes, state.cap); capacity > state.body.capacity()) {
+    try {
+      regrow(state.body, capacity);
+    } catch (const std::bad_alloc&) {
+      state.out_of_memory = true;
+      return 0;
+    }
   }
   state.body.append(data, bytes);
   return bytes;
@@ -189,9 +227,9 @@ CURLcode CurlTransfer::run(std::stop_token stop) {
 
 HopResult CurlTransfer::collect(std::string body) {
   HopResult out;
-  // Spare capacity for simdjson's padding (RELIABILITY.md "JSON"): parsing the
-  // std::string then needs no copy.
-  if (body.capacity() - body.size() < k_parse_padding) body.reserve(body.size() + k_parse_padding);
+  // An empty body never reached on_body; the padding is what lets the parser read a
+  // body in place (http_client.hpp).
+  if (body.capacity() - body.size() < k_body_padding) regrow(body, body.size() + k_body_padding);
   out.response.body = std::move(body);
   curl_easy_getinfo(m_easy, CURLINFO_RESPONSE_CODE, &out.response.status);
   curl_off_t retry_after = 0;
@@ -235,6 +273,7 @@ core::Result<HopResult> CurlTransfer::perform(const Hop& hop, const Options& opt
   if (stop.stop_requested()) return fail(core::ErrorKind::cancelled, "cancelled");
   const std::string cap = std::to_string(options.max_response_bytes);
   if (state.over_cap) return fail(core::ErrorKind::too_large, "response larger than the size cap of " + cap + " bytes");
+  if (state.out_of_memory) return fail(core::ErrorKind::internal, "out of memory receiving the response");
   if (code == CURLE_FILESIZE_EXCEEDED) {
     return fail(core::ErrorKind::too_large, "announced response size over the size cap of " + cap + " bytes");
   }

@@ -9,6 +9,7 @@
 // redirect, cancellation.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stop_token>
@@ -39,8 +40,16 @@ struct Request {
   std::string label;
 };
 
+// Spare capacity a Response body from libcurl keeps after its bytes: simdjson reads
+// up to SIMDJSON_PADDING (64) bytes past a document's end, and parses a body with
+// that much allocated after it where it lies, without copying it (json_support.hpp).
+inline constexpr std::size_t k_body_padding = 64;
+
 struct Response {
   long status = 0;
+  // From CurlClient: capacity() >= size() + k_body_padding, and capacity() <=
+  // max_response_bytes + k_body_padding. Moving a Response keeps that; copying the
+  // body does not (the parser then copies it once more).
   std::string body;
   // Retry-After as libcurl reports it (seconds; HTTP-dates converted); 0 when absent.
   std::chrono::seconds retry_after{0};

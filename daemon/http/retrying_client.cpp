@@ -40,7 +40,11 @@ bool is_retryable_error(core::ErrorKind kind) noexcept {
 }
 
 RetryingClient::RetryingClient(Client& inner, RetryPolicy policy, Sleeper& sleeper, RandomBits random)
-    : m_inner(inner), m_policy(policy), m_sleeper(sleeper), m_random(random ? std::move(random) : default_random()) {}
+    : m_inner(inner),
+      m_policy(std::move(policy)),
+      m_prefix(m_policy.source.empty() ? std::string() : m_policy.source + ": "),
+      m_sleeper(sleeper),
+      m_random(random ? std::move(random) : default_random()) {}
 
 std::chrono::milliseconds RetryingClient::backoff_ceiling(const RetryPolicy& policy, int retry_index) {
   const auto cap = std::max(policy.max_delay, std::chrono::milliseconds::zero());
@@ -89,8 +93,8 @@ core::Result<Response> RetryingClient::send(const Request& request, std::stop_to
     const std::chrono::milliseconds delay = retry_after > std::chrono::seconds::zero()
                                                 ? std::chrono::milliseconds{retry_after}
                                                 : jittered_delay(attempt - 1);
-    core::log().warn("{}: {}; retrying in {} (attempt {} of {})", label, reason, core::format_duration(delay),
-                     attempt + 1, attempts);
+    core::log().warn("{}{}: {}; retrying in {} (attempt {} of {})", m_prefix, label, reason,
+                     core::format_duration(delay), attempt + 1, attempts);
     if (!m_sleeper.sleep_for(delay, stop)) {
       return core::Error{core::ErrorKind::cancelled, label + ": cancelled while waiting to retry"};
     }

@@ -10,11 +10,14 @@
 // max_retry_after ends the request at once: waiting that long would stall the run.
 // After the last attempt the last Response is returned (the vendor's error body is
 // the caller's to read), or the last Error with "(after N attempts)" appended.
+// Each retry logs one warning, "<source>: <request label>: <reason>; retrying in ..."
+// (every log line about a source starts with its name).
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <string>
 
 #include "http/http_client.hpp"
 #include "http/sleeper.hpp"
@@ -26,6 +29,7 @@ struct RetryPolicy {
   std::chrono::milliseconds base_delay{500};
   std::chrono::milliseconds max_delay{30'000};
   std::chrono::seconds max_retry_after{120};
+  std::string source;  // the source's name, which starts each retry's log line; empty: no prefix
 };
 
 // Uniform random 64-bit values; called under a mutex, so it need not be thread-safe.
@@ -48,6 +52,7 @@ class RetryingClient final : public Client {
 
   Client& m_inner;
   const RetryPolicy m_policy;
+  const std::string m_prefix;  // "<source>: ", or empty
   Sleeper& m_sleeper;
   std::mutex m_random_mutex;
   RandomBits m_random;  // guarded by m_random_mutex

@@ -10,7 +10,9 @@
 
 #include "core/json_writer.hpp"
 #include "core/secrets.hpp"
+#include "http/http_client.hpp"
 #include "model/normalize.hpp"
+#include "sources/json_numbers.hpp"
 
 namespace rosterd::sources {
 namespace {
@@ -19,6 +21,9 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 
 constexpr std::string_view k_space = " \t\r\n";
+
+// Response bodies come with the spare capacity simdjson reads past their end.
+static_assert(http::k_body_padding >= simdjson::SIMDJSON_PADDING);
 constexpr std::size_t k_max_key_in_message = 64;
 
 // A key as it may appear in a path or message: control bytes replaced, length capped.
@@ -122,7 +127,8 @@ JsonDocumentParser::JsonDocumentParser(std::size_t max_bytes) : m_parser(max_byt
   [[maybe_unused]] const auto ignored = m_parser.allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, k_max_depth);
 }
 
-core::Result<element> JsonDocumentParser::parse(std::string_view body) {
+core::Result<element> JsonDocumentParser::parse(JsonBody body) {
+  m_in_place = false;
   if (body.size() > m_parser.max_capacity()) {
     return core::Error{core::ErrorKind::too_large, fmt::format("response body of {} bytes is over the {}-byte limit",
                                                                body.size(), m_parser.max_capacity())};
@@ -131,10 +137,26 @@ core::Result<element> JsonDocumentParser::parse(std::string_view body) {
       m_parser.allocate(std::max(body.size(), simdjson::dom::MINIMAL_DOCUMENT_CAPACITY), k_max_depth)) {
     return core::Error{core::ErrorKind::internal, "cannot allocate the JSON parser"};
   }
-  // realloc_if_needed = true: simdjson copies the body into its own padded buffer.
-  auto result = m_parser.parse(body.data(), body.size(), true);
+  // A padded body is read where it lies; otherwise simdjson copies it into a padded
+  // buffer of its own (which it keeps, as large as the largest body copied).
+  auto result = m_parser.parse(body.data(), body.size(), !body.padded());
+  if (!result.error()) {
+    m_in_place = body.padded();
+    return result.value_unsafe();
+  }
   const auto code = result.error();
-  if (!code) return result.value_unsafe();
+  if (code == simdjson::NUMBER_ERROR) {
+    // On this error only: a valid number beyond 64 bits becomes its text. When the
+    // copy does not parse either, the body was malformed: it fails as it always did.
+    if (const auto quoted = quote_wide_numbers(body, k_max_depth)) {
+      auto again = m_parser.parse(quoted->data(), quoted->size(), false);  // quoted copies are padded
+      if (!again.error()) return again.value_unsafe();
+    }
+  }
+  return failure(code, body);
+}
+
+core::Error JsonDocumentParser::failure(simdjson::error_code code, std::string_view body) const {
   if (code == simdjson::CAPACITY) {
     return core::Error{core::ErrorKind::too_large, fmt::format("response body of {} bytes is too large", body.size())};
   }

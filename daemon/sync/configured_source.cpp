@@ -20,6 +20,7 @@ http::Options http_options(const config::SourceConfig& config) {
 http::RetryPolicy retry_policy(const config::SourceConfig& config) {
   http::RetryPolicy policy;
   policy.retries = config.retries;
+  policy.source = config.name;
   return policy;
 }
 

@@ -126,6 +126,45 @@ void check_entities(const std::vector<model::NamedEntity>& entities) {
   }
 }
 
+bool sqlite_json_valid(std::string_view text) {
+  static sqlite3* db = [] {
+    sqlite3* handle = nullptr;
+    if (sqlite3_open(":memory:", &handle) != SQLITE_OK) fail("cannot open SQLite in memory");
+    return handle;
+  }();
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT json_valid(?1)", -1, &statement, nullptr) != SQLITE_OK) fail(sqlite3_errmsg(db));
+  sqlite3_bind_text(statement, 1, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  const bool valid = sqlite3_step(statement) == SQLITE_ROW && sqlite3_column_int(statement, 0) == 1;
+  sqlite3_finalize(statement);
+  return valid;
+}
+
+// JsonDocumentParser reads numbers beyond 64 bits by quoting them in a copy
+// (json_numbers.hpp). That must never change what counts as JSON: what simdjson
+// accepts it accepts, what simdjson refuses for any reason but a number it refuses
+// with simdjson's error, and a body it accepts only thanks to the quoting is valid
+// JSON to SQLite's parser, which reads such numbers.
+void check_document(std::string_view input) {
+  static simdjson::dom::parser plain = [] {
+    simdjson::dom::parser parser;
+    if (parser.allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, JsonDocumentParser::k_max_depth)) {
+      fail("cannot allocate a parser");
+    }
+    return parser;
+  }();
+  const auto code = plain.parse(input.data(), input.size(), true).error();
+  auto ours = document_parser().parse(input);
+  if (code == simdjson::SUCCESS && !ours) fail("a document simdjson accepts was refused: " + ours.error().message);
+  if (code != simdjson::SUCCESS && code != simdjson::NUMBER_ERROR && ours) {
+    fail(std::string("a document simdjson refuses was accepted: ") + simdjson::error_message(code));
+  }
+  if (code == simdjson::NUMBER_ERROR && ours && !sqlite_json_valid(input)) {
+    fail("a document with a malformed number was accepted");
+  }
+  if (!ours) check_error(ours.error());
+}
+
 // The status an error-response parser sees: varied by the input, not read from it,
 // so that every byte of the input stays body.
 long status_for(std::string_view input) {
@@ -145,6 +184,7 @@ void check_result(const core::Result<T>& result, Check&& check) {
 }  // namespace
 
 void class4(std::string_view input) {
+  check_document(input);
   auto& parser = document_parser();
   check_result(sources::class4::parse_user_page(input, parser, secrets_filter()),
                [](const sources::class4::UserPage& page) {
@@ -159,6 +199,7 @@ void class4(std::string_view input) {
 }
 
 void crocodial(std::string_view input) {
+  check_document(input);
   namespace croco = sources::crocodial;
   auto& parser = document_parser();
   const auto& filter = secrets_filter();
@@ -187,6 +228,7 @@ void crocodial(std::string_view input) {
 }
 
 void smartflo(std::string_view input) {
+  check_document(input);
   auto& parser = document_parser();
   check_result(sources::smartflo::parse_user_page(input, parser, secrets_filter()),
                [](const sources::smartflo::UserPage& page) {
@@ -199,6 +241,7 @@ void smartflo(std::string_view input) {
 }
 
 void worksection(std::string_view input) {
+  check_document(input);
   check_result(sources::worksection::parse_users(input, document_parser(), secrets_filter()),
                [](const std::vector<model::User>& users) { check_users(users); });
 }

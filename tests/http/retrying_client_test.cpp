@@ -258,6 +258,21 @@ TEST(RetryingClient, EachRetryIsLoggedAtWarnWithoutUrlOrHeaders) {
   EXPECT_EQ(text.find("HEADERSECRET"), std::string::npos) << text;
 }
 
+TEST(RetryingClient, RetryLinesStartWithTheSourceName) {
+  std::ostringstream lines;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(lines);
+  sink->set_pattern("%v");
+  core::log().sinks().push_back(sink);
+  ScriptedClient inner({status(503), status(200)});
+  RecordingSleeper sleeper;
+  RetryPolicy policy;
+  policy.source = "acme-switch";
+  RetryingClient client(inner, policy, sleeper, always(1234));
+  ASSERT_TRUE(client.send(k_request).ok());
+  core::log().sinks().pop_back();
+  EXPECT_EQ(lines.str(), "acme-switch: GET https://vendor.test/api: HTTP 503; retrying in 232ms (attempt 2 of 5)\n");
+}
+
 TEST(RealSleeper, ReturnsFalseAtOnceWhenStopped) {
   std::stop_source stop;
   stop.request_stop();

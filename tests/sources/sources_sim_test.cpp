@@ -109,7 +109,7 @@ class SourcesAgainstSimulator : public ::testing::Test {
   static sim::Simulator* s_simulator;
   http::CurlClient curl;
   NoWait no_wait;
-  http::RetryingClient retrying{curl, http::RetryPolicy{2, {}, {}, std::chrono::seconds(5)}, no_wait};
+  http::RetryingClient retrying{curl, http::RetryPolicy{2, {}, {}, std::chrono::seconds(5), {}}, no_wait};
   std::stop_source stop;
   RunContext context{retrying, stop.get_token()};
   UserRecorder users;

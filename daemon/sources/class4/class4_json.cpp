@@ -71,7 +71,7 @@ core::Error error_document(long status, simdjson::dom::object root) {
 }
 
 // The root object; {"success":false,...} (or any error_type document) becomes its error.
-core::Result<simdjson::dom::object> success_root(std::string_view body, JsonDocumentParser& parser) {
+core::Result<simdjson::dom::object> success_root(JsonBody body, JsonDocumentParser& parser) {
   auto root = parser.parse(body);
   if (!root) return std::move(root).error();
   auto object = as_object(*root, "");
@@ -168,7 +168,7 @@ core::Result<std::int64_t> read_items(simdjson::dom::array items, const FieldFil
 
 }  // namespace
 
-core::Result<PageInfo> parse_user_page(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter,
+core::Result<PageInfo> parse_user_page(JsonBody body, JsonDocumentParser& parser, const FieldFilter& filter,
                                        const PageCheck& check, const UserConsumer& consume) {
   auto root = success_root(body, parser);
   if (!root) return std::move(root).error();
@@ -201,7 +201,7 @@ core::Result<PageInfo> parse_user_page(std::string_view body, JsonDocumentParser
   return page;
 }
 
-core::Result<UserPage> parse_user_page(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter) {
+core::Result<UserPage> parse_user_page(JsonBody body, JsonDocumentParser& parser, const FieldFilter& filter) {
   UserPage page;
   auto info = parse_user_page(
       body, parser, filter, [](const PageInfo&) -> core::Status { return {}; },
@@ -216,7 +216,7 @@ core::Result<UserPage> parse_user_page(std::string_view body, JsonDocumentParser
   return page;
 }
 
-core::Result<std::string> parse_login(std::string_view body, JsonDocumentParser& parser) {
+core::Result<std::string> parse_login(JsonBody body, JsonDocumentParser& parser) {
   auto root = success_root(body, parser);
   if (!root) return std::move(root).error();
   auto payload_value = find_field(*root, "payload");
@@ -235,7 +235,7 @@ core::Result<std::string> parse_login(std::string_view body, JsonDocumentParser&
   return text;
 }
 
-core::Error error_from_response(long status, std::string_view body, JsonDocumentParser& parser) {
+core::Error error_from_response(long status, JsonBody body, JsonDocumentParser& parser) {
   auto root = parser.parse(body);
   if (root && root->type() == element_type::OBJECT) return error_document(status, root->get_object().value_unsafe());
   const auto kind = status == 401 || status == 403 ? core::ErrorKind::auth : core::ErrorKind::http;

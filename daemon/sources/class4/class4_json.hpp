@@ -43,7 +43,7 @@ struct PageInfo {
 };
 using PageCheck = std::function<core::Status(const PageInfo&)>;
 using UserConsumer = std::function<core::Status(model::User&&)>;
-core::Result<PageInfo> parse_user_page(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter,
+core::Result<PageInfo> parse_user_page(JsonBody body, JsonDocumentParser& parser, const FieldFilter& filter,
                                        const PageCheck& check, const UserConsumer& consume);
 
 struct UserPage {
@@ -53,15 +53,15 @@ struct UserPage {
   std::int64_t per_page = 0;
 };
 // The same, collecting the users.
-core::Result<UserPage> parse_user_page(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter);
+core::Result<UserPage> parse_user_page(JsonBody body, JsonDocumentParser& parser, const FieldFilter& filter);
 
 // payload.token. It is a credential: the caller registers it with core::secrets().
-core::Result<std::string> parse_login(std::string_view body, JsonDocumentParser& parser);
+core::Result<std::string> parse_login(JsonBody body, JsonDocumentParser& parser);
 
 // The error for a non-2xx response or a {"success":false,...} body:
 // ErrorKind::auth for unauthenticated_error or HTTP 401/403, ErrorKind::http for
 // 429/5xx without an error document and for bodies that are not one,
 // ErrorKind::vendor for the other error types.
-core::Error error_from_response(long status, std::string_view body, JsonDocumentParser& parser);
+core::Error error_from_response(long status, JsonBody body, JsonDocumentParser& parser);
 
 }  // namespace rosterd::sources::class4

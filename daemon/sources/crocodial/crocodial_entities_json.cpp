@@ -88,7 +88,7 @@ core::Status merge_profile_rows(const Envelope& envelope, const FieldFilter& fil
 
 }  // namespace
 
-core::Result<EntityListing> parse_portfolios(std::string_view body, JsonDocumentParser& parser,
+core::Result<EntityListing> parse_portfolios(JsonBody body, JsonDocumentParser& parser,
                                              const FieldFilter& filter) {
   auto envelope = parse_envelope(body, parser);
   if (!envelope) return std::move(envelope).error();
@@ -101,7 +101,7 @@ core::Result<EntityListing> parse_portfolios(std::string_view body, JsonDocument
   return out;
 }
 
-core::Result<EntityListing> parse_profiles(std::string_view body, JsonDocumentParser& parser,
+core::Result<EntityListing> parse_profiles(JsonBody body, JsonDocumentParser& parser,
                                            const FieldFilter& filter) {
   auto envelope = parse_envelope(body, parser);
   if (!envelope) return std::move(envelope).error();

@@ -218,7 +218,7 @@ core::Status read_users(element list, const std::string& path, const FieldFilter
 
 }  // namespace
 
-core::Result<Envelope> parse_envelope(std::string_view body, JsonDocumentParser& parser) {
+core::Result<Envelope> parse_envelope(JsonBody body, JsonDocumentParser& parser) {
   if (auto error = plain_text_error(body)) return std::move(*error);
   Envelope envelope;
   const auto skipped = leading_garbage_length(body);
@@ -235,7 +235,7 @@ core::Result<Envelope> parse_envelope(std::string_view body, JsonDocumentParser&
   return classify(*object, std::move(envelope));
 }
 
-core::Result<UserListing> parse_user_list(std::string_view body, JsonDocumentParser& parser,
+core::Result<UserListing> parse_user_list(JsonBody body, JsonDocumentParser& parser,
                                           const FieldFilter& filter) {
   auto envelope = parse_envelope(body, parser);
   if (!envelope) return std::move(envelope).error();

@@ -30,7 +30,7 @@ struct Envelope {
 // Username/Password", code 10001, undefined goUser/goPass), ErrorKind::vendor for
 // other error documents (including the plain-text responsetype error),
 // ErrorKind::parse for anything that is not a JSON object with a string `result`.
-core::Result<Envelope> parse_envelope(std::string_view body, JsonDocumentParser& parser);
+core::Result<Envelope> parse_envelope(JsonBody body, JsonDocumentParser& parser);
 
 // goGetAllUsers: data.user_list[] plus the campaign lists and totals.
 // user_id -> external_id, user -> username, name -> full_name, exten -> extension,
@@ -50,7 +50,7 @@ struct UserListing {
   std::optional<std::int64_t> total_inactive_users;
   std::vector<std::string> warnings;
 };
-core::Result<UserListing> parse_user_list(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter);
+core::Result<UserListing> parse_user_list(JsonBody body, JsonDocumentParser& parser, const FieldFilter& filter);
 
 struct EntityListing {
   std::vector<model::NamedEntity> entities;
@@ -58,13 +58,13 @@ struct EntityListing {
 };
 
 // getAllPortfolios: data[] of {portfolio, portfolio_name} -> key, name.
-core::Result<EntityListing> parse_portfolios(std::string_view body, JsonDocumentParser& parser,
+core::Result<EntityListing> parse_portfolios(JsonBody body, JsonDocumentParser& parser,
                                              const FieldFilter& filter);
 
 // getAllProfiles: data[] of {profile_id, profile_name}; each profiles.rows[] entry
 // (matched by profile_id) adds its other fields (disposition_set, id) to that
 // profile's attributes. The row's HTML `action` button is dropped.
-core::Result<EntityListing> parse_profiles(std::string_view body, JsonDocumentParser& parser,
+core::Result<EntityListing> parse_profiles(JsonBody body, JsonDocumentParser& parser,
                                            const FieldFilter& filter);
 
 }  // namespace rosterd::sources::crocodial

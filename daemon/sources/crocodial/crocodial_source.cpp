@@ -26,7 +26,7 @@ constexpr std::string_view k_get_all_users = "goGetAllUsers";
 enum class Listing { active, inactive };
 constexpr Listing k_listings[] = {Listing::active, Listing::inactive};
 
-using EntityParser = core::Result<EntityListing> (*)(std::string_view, JsonDocumentParser&, const FieldFilter&);
+using EntityParser = core::Result<EntityListing> (*)(JsonBody, JsonDocumentParser&, const FieldFilter&);
 template <class Value>
 using PerUserMapper = core::Result<Value> (*)(const Envelope&, const FieldFilter&);
 using CampaignMap = std::map<std::string, model::NamedEntity, std::less<>>;

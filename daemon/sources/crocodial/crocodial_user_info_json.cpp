@@ -267,7 +267,7 @@ core::Status read_call_fields(RecordReader& reader, const FieldFilter& filter, m
   return {};
 }
 
-std::optional<std::string> error_code(std::string_view body, JsonDocumentParser& parser) {
+std::optional<std::string> error_code(JsonBody body, JsonDocumentParser& parser) {
   auto root = parser.parse(body.substr(leading_garbage_length(body)));
   if (!root || root->type() != element_type::OBJECT) return std::nullopt;
   auto code = find_field(root->get_object().value_unsafe(), "code");
@@ -278,7 +278,7 @@ std::optional<std::string> error_code(std::string_view body, JsonDocumentParser&
 
 }  // namespace
 
-core::Result<Envelope> parse_per_user_envelope(std::string_view body, JsonDocumentParser& parser) {
+core::Result<Envelope> parse_per_user_envelope(JsonBody body, JsonDocumentParser& parser) {
   auto envelope = parse_envelope(body, parser);
   if (envelope || envelope.error().kind != core::ErrorKind::vendor) return envelope;
   if (error_code(body, parser) == k_invalid_value_code) {
@@ -325,14 +325,14 @@ core::Result<model::AgentState> live_agent_info_from(const Envelope& envelope, c
   return state;
 }
 
-core::Result<model::UserInfoResult> parse_user_info(std::string_view body, JsonDocumentParser& parser,
+core::Result<model::UserInfoResult> parse_user_info(JsonBody body, JsonDocumentParser& parser,
                                                     const FieldFilter& filter) {
   auto envelope = parse_per_user_envelope(body, parser);
   if (!envelope) return std::move(envelope).error();
   return user_info_from(*envelope, filter);
 }
 
-core::Result<model::AgentState> parse_live_agent_info(std::string_view body, JsonDocumentParser& parser,
+core::Result<model::AgentState> parse_live_agent_info(JsonBody body, JsonDocumentParser& parser,
                                                       const FieldFilter& filter) {
   auto envelope = parse_per_user_envelope(body, parser);
   if (!envelope) return std::move(envelope).error();

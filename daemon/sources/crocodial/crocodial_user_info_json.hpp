@@ -43,7 +43,7 @@ inline constexpr std::string_view k_logged_out_status = "LOGGED OUT";
 // documented example has them all, and a zero invented for a missing one would be
 // stored as a real day's figure. Fields of user_stats not listed above are ignored
 // (a new vendor metric must not fail every user until a column exists for it).
-core::Result<model::UserInfoResult> parse_user_info(std::string_view body, JsonDocumentParser& parser,
+core::Result<model::UserInfoResult> parse_user_info(JsonBody body, JsonDocumentParser& parser,
                                                     const FieldFilter& filter);
 
 // getLiveAgentInfo.
@@ -54,7 +54,7 @@ core::Result<model::UserInfoResult> parse_user_info(std::string_view body, JsonD
 // number even when served as a numeric string; conf_exten as a string even when
 // served as a number, so a type flip is not a change. Every other field goes to
 // attributes. A 10010 answer is the state k_logged_out_status.
-core::Result<model::AgentState> parse_live_agent_info(std::string_view body, JsonDocumentParser& parser,
+core::Result<model::AgentState> parse_live_agent_info(JsonBody body, JsonDocumentParser& parser,
                                                       const FieldFilter& filter);
 
 // The same mappings from an envelope parse_per_user_envelope() accepted, for callers
@@ -63,6 +63,6 @@ core::Result<model::UserInfoResult> user_info_from(const Envelope& envelope, con
 core::Result<model::AgentState> live_agent_info_from(const Envelope& envelope, const FieldFilter& filter);
 
 // parse_envelope() with 41004 mapped to ErrorKind::not_found ("unknown user").
-core::Result<Envelope> parse_per_user_envelope(std::string_view body, JsonDocumentParser& parser);
+core::Result<Envelope> parse_per_user_envelope(JsonBody body, JsonDocumentParser& parser);
 
 }  // namespace rosterd::sources::crocodial

@@ -50,7 +50,7 @@ core::Error error_document(long status, simdjson::dom::object root) {
   return core::Error{kind, fmt::format("Smartflo HTTP {}: {}", status, message)};
 }
 
-core::Result<simdjson::dom::object> root_object(std::string_view body, JsonDocumentParser& parser) {
+core::Result<simdjson::dom::object> root_object(JsonBody body, JsonDocumentParser& parser) {
   auto root = parser.parse(body);
   if (!root) return std::move(root).error();
   auto object = as_object(*root, "");
@@ -163,7 +163,7 @@ core::Status read_paging(simdjson::dom::object root, UserPage& page) {
 
 }  // namespace
 
-core::Result<UserPage> parse_user_page(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter) {
+core::Result<UserPage> parse_user_page(JsonBody body, JsonDocumentParser& parser, const FieldFilter& filter) {
   auto root = root_object(body, parser);
   if (!root) return std::move(root).error();
   if (says_failure(*root)) return error_document(200, *root);
@@ -183,7 +183,7 @@ core::Result<UserPage> parse_user_page(std::string_view body, JsonDocumentParser
   return page;
 }
 
-core::Result<Login> parse_login(std::string_view body, JsonDocumentParser& parser) {
+core::Result<Login> parse_login(JsonBody body, JsonDocumentParser& parser) {
   auto root = root_object(body, parser);
   if (!root) return std::move(root).error();
   if (says_failure(*root)) return error_document(200, *root);
@@ -204,7 +204,7 @@ core::Result<Login> parse_login(std::string_view body, JsonDocumentParser& parse
   return login;
 }
 
-core::Error error_from_response(long status, std::string_view body, JsonDocumentParser& parser) {
+core::Error error_from_response(long status, JsonBody body, JsonDocumentParser& parser) {
   auto root = root_object(body, parser);
   if (root) return error_document(status, *root);
   const auto kind = status == 401 || status == 403 ? core::ErrorKind::auth : core::ErrorKind::http;

@@ -35,20 +35,20 @@ struct UserPage {
   std::optional<std::string> last_seen_id;
   std::int64_t count = 0;
 };
-core::Result<UserPage> parse_user_page(std::string_view body, JsonDocumentParser& parser, const FieldFilter& filter);
+core::Result<UserPage> parse_user_page(JsonBody body, JsonDocumentParser& parser, const FieldFilter& filter);
 
 // The token is a credential: the caller registers it with core::secrets().
 struct Login {
   std::string access_token;
   std::chrono::seconds expires_in;  // 3600 when the body does not say (the documented lifetime)
 };
-core::Result<Login> parse_login(std::string_view body, JsonDocumentParser& parser);
+core::Result<Login> parse_login(JsonBody body, JsonDocumentParser& parser);
 
 // The error for a non-2xx response, or a 2xx body with "success": false (login
 // failures come as {"success":false,"message":...,"login_failed_count":1}; a 429
 // carries {"success":"false","message":"Too many requests."} with the boolean as a
 // string). ErrorKind::auth for 401/403 and rejected logins, ErrorKind::http for 429,
 // 5xx and bodies that say nothing, ErrorKind::vendor for other error documents.
-core::Error error_from_response(long status, std::string_view body, JsonDocumentParser& parser);
+core::Error error_from_response(long status, JsonBody body, JsonDocumentParser& parser);
 
 }  // namespace rosterd::sources::smartflo

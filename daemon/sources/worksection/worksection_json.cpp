@@ -80,7 +80,7 @@ core::Result<model::User> parse_user(simdjson::dom::element value, std::string p
 
 }  // namespace
 
-core::Result<std::vector<model::User>> parse_users(std::string_view body, JsonDocumentParser& parser,
+core::Result<std::vector<model::User>> parse_users(JsonBody body, JsonDocumentParser& parser,
                                                    const FieldFilter& filter) {
   auto root_value = parser.parse(body);
   if (!root_value) return std::move(root_value).error();

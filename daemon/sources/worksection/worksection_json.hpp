@@ -21,7 +21,7 @@ namespace rosterd::sources::worksection {
 // between responses) -> role, group -> user_group; active stays NULL.
 // first_name, last_name, phone2..4 also stay in attributes: they are facts of
 // their own (office, mobile, home number), not only fallbacks.
-core::Result<std::vector<model::User>> parse_users(std::string_view body, JsonDocumentParser& parser,
+core::Result<std::vector<model::User>> parse_users(JsonBody body, JsonDocumentParser& parser,
                                                    const FieldFilter& filter);
 
 }  // namespace rosterd::sources::worksection
