@@ -10,6 +10,7 @@
 #include "cli/app_context.hpp"
 #include "cli/audit_output.hpp"
 #include "cli/commands.hpp"
+#include "cli/usage_errors.hpp"
 #include "core/clock.hpp"
 #include "store/audit_queries.hpp"
 
@@ -105,9 +106,10 @@ Command add_changes_command(CLI::App& parent, const GlobalOptions& global) {
   app->add_option("--until", options->until, "Up to (not including) this long ago or this timestamp");
   app->add_option("--source", options->source, "Only changes of this source");
   app->add_option("--entity", options->entity, "Only changes of user, portfolio, profile or campaign records")
-      ->check(CLI::IsMember({"user", "portfolio", "profile", "campaign"}));
+      ->check(one_of({"user", "portfolio", "profile", "campaign"}));
   app->add_option("--limit", options->limit, "Show at most N changes (default 1000; 0 = all)")
-      ->check(CLI::NonNegativeNumber);
+      ->type_name("N")
+      ->check(count_validator());
   app->add_flag("--json", options->json, "Print a JSON array instead of text");
   app->add_option("--database", options->database, "Read this database instead of the configuration's");
   return {app, [&global, options] { return changes_command(global, *options); }};

@@ -11,6 +11,7 @@
 #include "cli/app_context.hpp"
 #include "cli/audit_output.hpp"
 #include "cli/commands.hpp"
+#include "cli/usage_errors.hpp"
 #include "core/clock.hpp"
 #include "model/canonical.hpp"
 #include "store/audit_queries.hpp"
@@ -145,7 +146,7 @@ Command add_users_command(CLI::App& parent, const GlobalOptions& global) {
                   "At this moment: a timestamp (UTC unless it has an offset) or 24h, 7d ago");
   app->add_flag("--all", options->all, "Also list users removed at that moment (STATE removed, SINCE when)");
   app->add_option("--format", options->format, "table (default), csv or json")
-      ->check(CLI::IsMember({"table", "csv", "json"}));
+      ->check(one_of({"table", "csv", "json"}));
   app->add_option("--database", options->database, "Read this database instead of the configuration's");
   return {app, [&global, options] { return users_command(global, *options); }};
 }
