@@ -42,6 +42,13 @@ std::string csv_field(std::string_view text) {
   return out + "\"";
 }
 
+std::string spreadsheet_safe(std::string_view text) {
+  if (text.empty() || std::string_view{"=+-@\t\r"}.find(text.front()) == std::string_view::npos) {
+    return std::string(text);
+  }
+  return "'" + std::string(text);
+}
+
 void print(std::string_view text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
 }

@@ -35,6 +35,11 @@ std::optional<std::string> parse_moment(std::string_view text, core::SystemTime 
 // One RFC 4180 field: quoted (quotes doubled) when it holds a comma, quote, CR or LF.
 std::string csv_field(std::string_view text);
 
+// `text` for a spreadsheet cell: a leading single quote when it starts with `=`, `+`,
+// `-`, `@`, a tab or a carriage return, which Excel, LibreOffice and Google Sheets
+// would read as a formula (CSV injection; OWASP's advice). Vendor text is anyone's.
+std::string spreadsheet_safe(std::string_view text);
+
 // Writes `text` to stdout as is.
 void print(std::string_view text);
 

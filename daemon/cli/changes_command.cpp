@@ -10,6 +10,7 @@
 #include "cli/app_context.hpp"
 #include "cli/audit_output.hpp"
 #include "cli/commands.hpp"
+#include "cli/usage_errors.hpp"
 #include "core/clock.hpp"
 #include "store/audit_queries.hpp"
 
@@ -17,9 +18,10 @@ namespace rosterd::cli {
 namespace {
 
 constexpr std::int64_t k_default_limit = 1000;
+constexpr std::string_view k_default_since = "24h";
 
 struct ChangesOptions {
-  std::string since = "24h";
+  std::optional<std::string> since;  // k_default_since when not given
   std::optional<std::string> until;
   std::optional<std::string> source;
   std::optional<std::string> entity;
@@ -55,19 +57,36 @@ std::string changes_json(const std::vector<store::ChangeRow>& rows) {
   return terminal_safe(out) + "\n]\n";
 }
 
+// "48h (2026-02-27T09:00:00.000Z)": what was given and the moment it means, with
+// `note` ("the default, ") before the moment.
+std::string moment_shown(const std::string& given, const std::string& moment, std::string_view note = {}) {
+  if (given == moment && note.empty()) return given;
+  return fmt::format("{} ({}{})", plain_or_quoted(given), note, moment);
+}
+
 int changes_command(const GlobalOptions& global, const ChangesOptions& options) {
   const auto now = core::system_clock().now();
   store::ChangeFilter filter;
-  filter.since = parse_moment(options.since, now);
+  const std::string since = options.since.value_or(std::string{k_default_since});
+  filter.since = parse_moment(since, now);
   if (!filter.since) {
-    print_error(fmt::format("--since: {} is neither a duration (24h, 7d) nor a timestamp", json_quoted(options.since)));
+    print_error(fmt::format("changes: --since takes a duration ago (24h, 7d) or a timestamp, got {}",
+                            json_quoted(since)));
     return k_exit_usage;
   }
   if (options.until) {
     filter.until = parse_moment(*options.until, now);
     if (!filter.until) {
-      print_error(
-          fmt::format("--until: {} is neither a duration (24h, 7d) nor a timestamp", json_quoted(*options.until)));
+      print_error(fmt::format("changes: --until takes a duration ago (24h, 7d) or a timestamp, got {}",
+                              json_quoted(*options.until)));
+      return k_exit_usage;
+    }
+    // --since includes its moment and --until does not: an --until at or before
+    // --since can match nothing, which is a mistake rather than an empty log.
+    if (*filter.until <= *filter.since) {
+      print_error(fmt::format("changes: --until {} is not after --since {}; give an --until later than the --since",
+                              moment_shown(*options.until, *filter.until),
+                              moment_shown(since, *filter.since, options.since ? "" : "the default, ")));
       return k_exit_usage;
     }
   }
@@ -105,9 +124,10 @@ Command add_changes_command(CLI::App& parent, const GlobalOptions& global) {
   app->add_option("--until", options->until, "Up to (not including) this long ago or this timestamp");
   app->add_option("--source", options->source, "Only changes of this source");
   app->add_option("--entity", options->entity, "Only changes of user, portfolio, profile or campaign records")
-      ->check(CLI::IsMember({"user", "portfolio", "profile", "campaign"}));
+      ->check(one_of({"user", "portfolio", "profile", "campaign"}));
   app->add_option("--limit", options->limit, "Show at most N changes (default 1000; 0 = all)")
-      ->check(CLI::NonNegativeNumber);
+      ->type_name("N")
+      ->check(count_validator());
   app->add_flag("--json", options->json, "Print a JSON array instead of text");
   app->add_option("--database", options->database, "Read this database instead of the configuration's");
   return {app, [&global, options] { return changes_command(global, *options); }};

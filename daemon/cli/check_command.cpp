@@ -22,9 +22,21 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
-}  // namespace
-
-namespace {
+// Every source, with the problems of every source's vendor settings reported together
+// (sync::build_sources stops at the first).
+std::vector<std::unique_ptr<sync::ConfiguredSource>> build_each_source(const config::Config& config) {
+  std::vector<std::unique_ptr<sync::ConfiguredSource>> sources;
+  std::vector<config::ConfigProblem> problems;
+  for (const auto& source : config.sources) {
+    try {
+      sources.push_back(std::make_unique<sync::ConfiguredSource>(source));
+    } catch (const config::ConfigError& e) {
+      problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+    }
+  }
+  if (!problems.empty()) throw config::ConfigError(std::move(problems));
+  return sources;
+}
 
 int check_command(const GlobalOptions& global, bool connect) {
   service::SignalWatcher signals;
@@ -32,7 +44,7 @@ int check_command(const GlobalOptions& global, bool connect) {
   std::vector<std::unique_ptr<sync::ConfiguredSource>> sources;
   try {
     config = load_configuration(global);
-    sources = sync::build_sources(config);
+    sources = build_each_source(config);
   } catch (const config::ConfigError& e) {
     print_error(e.what());
     return k_exit_usage;

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/usage_errors.hpp"
 #include "core/memory.hpp"
 
 namespace rosterd::cli {
@@ -14,7 +15,7 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_option("--config", global.config_path,
                  "Configuration file (default: $ROSTERD_CONFIG, else /etc/rosterd/rosterd.yaml)");
   app.add_option("--log-level", global.log_level, "trace, debug, info, warn or error (overrides log_level)")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+      ->check(one_of({"trace", "debug", "info", "warn", "error"}));
 }
 
 }  // namespace
@@ -24,9 +25,10 @@ int main(int argc, char** argv) {
   CLI::App app{"rosterd keeps a SQLite database in step with the user directories of your telephony, dialer and "
                "project tools, with full change history."};
   app.name("rosterd");
-  app.set_version_flag("--version", "rosterd " ROSTERD_VERSION);
+  app.set_version_flag("-V,--version", "rosterd " ROSTERD_VERSION);
   app.require_subcommand(1);
   app.fallthrough();  // --version after a subcommand
+  app.failure_message(usage_failure_message);
 
   GlobalOptions global;
   add_global_options(app, global);
@@ -39,9 +41,12 @@ int main(int argc, char** argv) {
       add_changes_command(app, global),
       add_users_command(app, global),
       add_status_command(app, global),
+      add_help_command(app),
   };
   // Each subcommand's help lists the global options too.
-  for (const auto& command : commands) add_global_options(*command.app, global);
+  for (const auto& command : commands) {
+    if (command.app->get_name() != "help") add_global_options(*command.app, global);
+  }
 
   try {
     app.parse(argc, argv);

@@ -36,6 +36,8 @@ Command add_history_command(CLI::App& parent, const GlobalOptions& global);
 Command add_changes_command(CLI::App& parent, const GlobalOptions& global);
 Command add_users_command(CLI::App& parent, const GlobalOptions& global);
 Command add_status_command(CLI::App& parent, const GlobalOptions& global);
+// `rosterd help [COMMAND]`: the help of `parent` or of one of its commands.
+Command add_help_command(CLI::App& parent);
 
 // For `demo`, which drives the same code path as `rosterd sync`.
 struct SyncOptions {

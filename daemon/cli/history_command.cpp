@@ -12,6 +12,7 @@
 #include "cli/app_context.hpp"
 #include "cli/audit_output.hpp"
 #include "cli/commands.hpp"
+#include "cli/usage_errors.hpp"
 #include "store/audit_queries.hpp"
 
 namespace rosterd::cli {
@@ -116,7 +117,7 @@ Command add_history_command(CLI::App& parent, const GlobalOptions& global) {
   app->add_option("USER", options->key, "External id, username or email (email case-insensitive)")->required();
   app->add_option("--source", options->source, "Only users of this source");
   app->add_option("--match", options->match, "Match USER against: any (default), id, username or email")
-      ->check(CLI::IsMember({"any", "id", "username", "email"}));
+      ->check(one_of({"any", "id", "username", "email"}));
   app->add_flag("--json", options->json, "Print JSON instead of text");
   app->add_option("--database", options->database, "Read this database instead of the configuration's");
   return {app, [&global, options] { return history_command(global, *options); }};

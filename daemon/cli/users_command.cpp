@@ -11,6 +11,7 @@
 #include "cli/app_context.hpp"
 #include "cli/audit_output.hpp"
 #include "cli/commands.hpp"
+#include "cli/usage_errors.hpp"
 #include "core/clock.hpp"
 #include "model/canonical.hpp"
 #include "store/audit_queries.hpp"
@@ -31,7 +32,8 @@ std::string active_text(std::optional<bool> active) {
   return *active ? "1" : "0";
 }
 
-// Every column, as CSV text: NULL is an empty field.
+// Every column, as CSV text: NULL is an empty field. Every cell is spreadsheet_safe():
+// the file is meant to be opened in a spreadsheet.
 std::string users_csv(const std::vector<store::PresentUser>& rows, bool with_removed) {
   std::string out =
       "source,external_id,username,full_name,email,phone,extension,role,user_group,active,attributes,"
@@ -39,12 +41,15 @@ std::string users_csv(const std::vector<store::PresentUser>& rows, bool with_rem
   out += with_removed ? ",removed\r\n" : "\r\n";
   for (const auto& row : rows) {
     const auto& u = row.user;
-    out += csv_field(row.source) + "," + csv_field(u.external_id);
-    for (const auto& field : model::k_user_text_fields) out += "," + csv_field((u.*field.member).value_or(""));
-    out += "," + active_text(u.active) + "," + csv_field(model::attributes_json(u.attributes)) + ",";
-    if (u.portfolios) out += csv_field(model::portfolios_json(*u.portfolios));
-    out += fmt::format(",{},{}", row.version, row.valid_from);
-    if (with_removed) out += row.removed ? ",1" : ",0";
+    std::vector<std::string> cells{row.source, u.external_id};
+    for (const auto& field : model::k_user_text_fields) cells.push_back((u.*field.member).value_or(""));
+    cells.push_back(active_text(u.active));
+    cells.push_back(model::attributes_json(u.attributes));
+    cells.push_back(u.portfolios ? model::portfolios_json(*u.portfolios) : "");
+    cells.push_back(std::to_string(row.version));
+    cells.push_back(row.valid_from);
+    if (with_removed) cells.push_back(row.removed ? "1" : "0");
+    for (std::size_t i = 0; i < cells.size(); ++i) out += (i > 0 ? "," : "") + csv_field(spreadsheet_safe(cells[i]));
     out += "\r\n";
   }
   return out;
@@ -110,6 +115,20 @@ std::string users_table(const std::vector<store::PresentUser>& rows, bool with_r
   return out + fmt::format("{} users\n", rows.size());
 }
 
+// When the moment asked for is before the first run this database recorded (of the
+// source asked for), who was present then is unknown, not "nobody": why, else nullopt.
+std::optional<std::string> before_history(store::Database& db, const store::PresenceFilter& filter) {
+  const auto first = store::first_run(db.sql(), filter.source);
+  const std::string what = filter.source ? "no sync of " + plain_or_quoted(*filter.source) : "no sync";
+  if (!first) {
+    return fmt::format("{} had run by {}; this database records no run{} yet", what, *filter.as_of,
+                       filter.source ? " of it" : "");
+  }
+  if (*filter.as_of >= first->started_at) return std::nullopt;
+  return fmt::format("{} had run by {}; the first run of {}/{} started at {} (give --as-of {} or later)", what,
+                     *filter.as_of, first->source, first->dataset, first->started_at, first->started_at);
+}
+
 int users_command(const GlobalOptions& global, const UsersOptions& options) {
   store::PresenceFilter filter;
   filter.source = options.source;
@@ -123,6 +142,12 @@ int users_command(const GlobalOptions& global, const UsersOptions& options) {
     }
   }
   return run_report(global, options.database, [&](store::Database& db) {
+    if (filter.as_of) {
+      if (const auto problem = before_history(db, filter)) {
+        print_error(*problem);
+        return k_exit_failed;
+      }
+    }
     const auto rows = store::users_present(db.sql(), filter);
     if (options.format == "csv") {
       print(users_csv(rows, options.all));
@@ -145,7 +170,7 @@ Command add_users_command(CLI::App& parent, const GlobalOptions& global) {
                   "At this moment: a timestamp (UTC unless it has an offset) or 24h, 7d ago");
   app->add_flag("--all", options->all, "Also list users removed at that moment (STATE removed, SINCE when)");
   app->add_option("--format", options->format, "table (default), csv or json")
-      ->check(CLI::IsMember({"table", "csv", "json"}));
+      ->check(one_of({"table", "csv", "json"}));
   app->add_option("--database", options->database, "Read this database instead of the configuration's");
   return {app, [&global, options] { return users_command(global, *options); }};
 }

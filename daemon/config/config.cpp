@@ -34,12 +34,62 @@ std::string format_located(const Location& location, std::string_view key, std::
   return text;
 }
 
+std::string ConfigProblem::text() const { return format_located(location, key, problem); }
+
+namespace {
+
+// Control bytes as escapes: a value quoted in a message may hold a line break, and
+// each problem must stay one line (of a terminal, of the journal).
+std::string one_line(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (byte < 0x20 || byte == 0x7F) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 // Redacted as a second line of defence: messages are written never to contain a secret.
+std::vector<ConfigProblem> redacted(std::vector<ConfigProblem> problems) {
+  if (problems.empty()) problems.push_back({{}, "", "the configuration is not valid"});
+  for (auto& item : problems) {
+    item.location.file = one_line(item.location.file);
+    item.key = one_line(core::secrets().redact(item.key));
+    item.problem = one_line(core::secrets().redact(item.problem));
+  }
+  return problems;
+}
+
+std::string problems_text(const std::vector<ConfigProblem>& problems, std::size_t max_listed) {
+  if (problems.size() == 1) return problems.front().text();
+  const std::string& file = problems.front().location.file;
+  std::string out = file.empty() ? fmt::format("{} errors:", problems.size())
+                                 : fmt::format("{} has {} errors:", file, problems.size());
+  for (std::size_t i = 0; i < problems.size() && i < max_listed; ++i) out += "\n" + problems[i].text();
+  if (problems.size() > max_listed) out += fmt::format("\n... and {} more", problems.size() - max_listed);
+  return out;
+}
+
+}  // namespace
+
 ConfigError::ConfigError(Location location, std::string key, std::string problem)
-    : std::runtime_error(core::secrets().redact(format_located(location, key, problem))),
-      m_location(std::move(location)),
-      m_key(std::move(key)),
-      m_problem(core::secrets().redact(problem)) {}
+    : ConfigError(std::vector<ConfigProblem>{{std::move(location), std::move(key), std::move(problem)}}) {}
+
+ConfigError::ConfigError(std::vector<ConfigProblem> problems) : ConfigError(Redacted{}, redacted(std::move(problems))) {}
+
+ConfigError::ConfigError(Redacted, std::vector<ConfigProblem> problems)
+    : std::runtime_error(core::secrets().redact(problems_text(problems, k_max_listed))),
+      m_problems(std::move(problems)) {}
 
 const Setting* SourceConfig::setting(std::string_view key) const {
   const auto it = settings.find(key);

@@ -23,18 +23,41 @@ struct Location {
   int line = 0;  // 1-based; 0 when unknown
 };
 
+// One thing wrong in a configuration: where, which key, what.
+struct ConfigProblem {
+  Location location;
+  std::string key;      // "sources[1].interval"; empty when the problem is the whole file's
+  std::string problem;  // never holds a secret
+
+  // "<file>:<line>: <key>: <problem>" (parts that are unknown are left out)
+  [[nodiscard]] std::string text() const;
+};
+
+// A configuration that cannot be used. Reading a file collects every problem it can
+// find without guessing (see parse_config) and throws them together.
 class ConfigError : public std::runtime_error {
  public:
   // what(): "<file>:<line>: <key>: <problem>" (parts that are unknown are left out)
   ConfigError(Location location, std::string key, std::string problem);
-  [[nodiscard]] const Location& location() const noexcept { return m_location; }
-  [[nodiscard]] const std::string& key() const noexcept { return m_key; }
-  [[nodiscard]] const std::string& problem() const noexcept { return m_problem; }
+  // Several problems (at least one), in the order given. what() for one is its text;
+  // for more, a first line "<file> has N errors:" and then each problem's text on a
+  // line of its own (at most k_max_listed; a last line counts the rest).
+  explicit ConfigError(std::vector<ConfigProblem> problems);
+
+  // The first problem's parts.
+  [[nodiscard]] const Location& location() const noexcept { return m_problems.front().location; }
+  [[nodiscard]] const std::string& key() const noexcept { return m_problems.front().key; }
+  [[nodiscard]] const std::string& problem() const noexcept { return m_problems.front().problem; }
+  // Every problem (at least one).
+  [[nodiscard]] const std::vector<ConfigProblem>& problems() const noexcept { return m_problems; }
+
+  static constexpr std::size_t k_max_listed = 50;
 
  private:
-  Location m_location;
-  std::string m_key;
-  std::string m_problem;
+  struct Redacted {};
+  ConfigError(Redacted, std::vector<ConfigProblem> problems);
+
+  std::vector<ConfigProblem> m_problems;
 };
 
 // A vendor-specific key's value (after ${...} expansion) and where it was written.
@@ -112,7 +135,10 @@ struct Environment {
   static Environment process();
 };
 
-// Reads and validates the file. Throws ConfigError.
+// Reads and validates the file. Throws ConfigError with every problem found: each
+// key is checked on its own, so one bad key does not hide the next; only what cannot
+// be judged without guessing is left unchecked (the keys of a source whose type is
+// unknown, anything after a YAML syntax error).
 Config load_config(const std::string& path, std::span<const SourceTypeSchema> types,
                    const Environment& env = Environment::process());
 

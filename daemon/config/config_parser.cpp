@@ -1,11 +1,14 @@
 // parse_config(): the top level of the file. Sources are read after `defaults:` wherever
-// it is written, and each source is validated completely before the next.
+// it is written. Every key is checked on its own and its problem recorded (see
+// ParseContext::problems); they are thrown together, in file order, at the end.
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
+#include <string_view>
 
 #include "config/config.hpp"
 #include "config/file_access.hpp"
@@ -52,7 +55,10 @@ void read_sources(const ParseContext& context, const Field* field, const Default
     }
     std::size_t index = 0;
     for (const auto& node : field->value) {
-      config.sources.push_back(parse_source(context, node, index++, defaults, types, config.sources));
+      // A source with problems is kept too (the whole configuration is refused at the
+      // end), so that a later source with the same name is still reported.
+      checked(context, [&] { config.sources.push_back(parse_source(context, node, index, defaults, types, config.sources)); });
+      ++index;
     }
   }
   if (config.sources.empty()) {
@@ -70,17 +76,61 @@ Config parse_document(const ParseContext& context, const YAML::Node& root, std::
       root.IsNull() ? std::vector<Field>{} : map_fields(context, root, "", location_of(context, root));
   for (const Field& field : fields) {
     if (std::find(k_top_level_keys.begin(), k_top_level_keys.end(), field.key) == k_top_level_keys.end()) {
-      fail(field, fmt::format("unknown key{}", did_you_mean(field.key, k_top_level_keys)));
+      checked(context, [&] { fail(field, fmt::format("unknown key{}", did_you_mean(field.key, k_top_level_keys))); });
     }
   }
-  read_database(context, fields, config);
-  if (const Field* field = find_field(fields, "log_level")) read_log_level(context, *field, config);
-  if (const Field* field = find_field(fields, "concurrency")) {
-    config.concurrency = static_cast<int>(integer_value(context, *field, 1, 256));
+  checked(context, [&] { read_database(context, fields, config); });
+  if (const Field* field = find_field(fields, "log_level")) {
+    checked(context, [&] { read_log_level(context, *field, config); });
   }
-  const Defaults defaults = parse_defaults(context, find_field(fields, "defaults"), types);
-  read_sources(context, find_field(fields, "sources"), defaults, types, config);
+  if (const Field* field = find_field(fields, "concurrency")) {
+    checked(context, [&] { config.concurrency = static_cast<int>(integer_value(context, *field, 1, 256)); });
+  }
+  // A `defaults:` that is not a map counts as empty: its problem is reported, and the
+  // sources are still checked with the built-in defaults.
+  Defaults defaults;
+  checked(context, [&] { defaults = parse_defaults(context, find_field(fields, "defaults"), types); });
+  checked(context, [&] { read_sources(context, find_field(fields, "sources"), defaults, types, config); });
   return config;
+}
+
+bool indented_with_tab(std::string_view line) {
+  const std::size_t content = line.find_first_not_of(" \t");
+  return content != std::string_view::npos && line.substr(0, content).find('\t') != std::string_view::npos;
+}
+
+// The lines of `yaml` (1-based) up to `last` whose indentation holds a tab.
+std::vector<int> tab_indented_lines(std::string_view yaml, int last) {
+  std::vector<int> found;
+  std::size_t start = 0;
+  for (int number = 1; number <= last && start <= yaml.size(); ++number) {
+    const std::size_t end = std::min(yaml.find('\n', start), yaml.size());
+    if (indented_with_tab(yaml.substr(start, end - start))) found.push_back(number);
+    start = end + 1;
+  }
+  return found;
+}
+
+// A syntax error (or the DeepRecursion guard), at the position yaml-cpp gives. A tab
+// in the indentation gets a message of its own: yaml-cpp's ("illegal tab when looking
+// for indentation", "illegal map value", "illegal block entry") does not say what to
+// change. The tab is on the line yaml-cpp stopped at or, when its message names a
+// tab, on the first tab-indented line before it.
+ConfigError yaml_syntax_error(const ParseContext& context, std::string_view yaml, const YAML::Exception& error) {
+  const int line = error.mark.is_null() ? 0 : error.mark.line + 1;
+  const std::vector<int> tabs = tab_indented_lines(yaml, line > 0 ? line : std::numeric_limits<int>::max());
+  int tab_line = 0;
+  if (!tabs.empty() && tabs.back() == line) {
+    tab_line = line;
+  } else if (!tabs.empty() && error.msg.find("tab") != std::string::npos) {
+    tab_line = tabs.front();
+  }
+  if (tab_line > 0) {
+    return ConfigError(Location{context.file, tab_line}, "",
+                       "tabs are not allowed for indentation in YAML; indent this line with spaces");
+  }
+  const std::string column = error.mark.is_null() ? "" : fmt::format(" (column {})", error.mark.column + 1);
+  return ConfigError(Location{context.file, line}, "", fmt::format("invalid YAML: {}{}", error.msg, column));
 }
 
 }  // namespace
@@ -89,17 +139,22 @@ Config parse_config_text(std::string_view yaml, const std::string& path, std::sp
                          const Environment& env, std::optional<unsigned> mode) {
   const std::filesystem::path absolute = std::filesystem::absolute(path).lexically_normal();
   std::vector<std::string> warnings;
-  ParseContext context{absolute.string(), absolute.parent_path().string(), &env, mode, &warnings};
+  std::vector<ConfigProblem> problems;
+  ParseContext context{absolute.string(), absolute.parent_path().string(), &env, mode, &warnings, &problems};
+  Config config;
   try {
-    Config config = parse_document(context, YAML::Load(std::string{yaml}), types);
-    config.warnings = std::move(warnings);
-    return config;
+    config = parse_document(context, YAML::Load(std::string{yaml}), types);
   } catch (const YAML::Exception& error) {
-    // Parser errors (and the DeepRecursion guard) carry the position of the problem.
-    const Location location{context.file, error.mark.is_null() ? 0 : error.mark.line + 1};
-    const std::string column = error.mark.is_null() ? "" : fmt::format(" (column {})", error.mark.column + 1);
-    throw ConfigError(location, "", fmt::format("invalid YAML: {}{}", error.msg, column));
+    throw yaml_syntax_error(context, yaml, error);
   }
+  if (!problems.empty()) {
+    // In file order; problems of the whole file (line 0: a missing `database`) first.
+    std::stable_sort(problems.begin(), problems.end(),
+                     [](const ConfigProblem& a, const ConfigProblem& b) { return a.location.line < b.location.line; });
+    throw ConfigError(std::move(problems));
+  }
+  config.warnings = std::move(warnings);
+  return config;
 }
 
 Config parse_config(std::string_view yaml, const std::string& path, std::span<const SourceTypeSchema> types,

@@ -20,6 +20,9 @@ struct ParseContext {
   // Permission bits of the file when it was read from disk; unknown for parse_config().
   std::optional<unsigned> file_mode;
   std::vector<std::string>* warnings = nullptr;
+  // Every problem found so far: a key with a problem is recorded here and reading goes
+  // on with the next one, so that one run reports them all (see yaml_fields.hpp).
+  std::vector<ConfigProblem>* problems = nullptr;
 };
 
 // One `key: value` of a YAML map.

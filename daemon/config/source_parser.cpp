@@ -8,6 +8,7 @@
 #include "config/suggest.hpp"
 #include "config/values.hpp"
 #include "config/yaml_fields.hpp"
+#include "core/duration.hpp"
 #include "core/secrets.hpp"
 
 namespace rosterd::config {
@@ -45,12 +46,27 @@ Setting read_setting(const ParseContext& context, const Field& field, Secrecy se
   return Setting{std::move(text.value), field.location, field.key_path, secrecy == Secrecy::secret};
 }
 
+// Shorter intervals are allowed (a test tenant, a vendor without limits) but are
+// likely to be throttled or to starve the account's other integrations.
+constexpr std::chrono::seconds k_advised_min_interval{30};
+
+void warn_if_short_interval(const ParseContext& context, const Field& field, std::chrono::milliseconds interval) {
+  if (interval >= k_advised_min_interval) return;
+  context.warnings->push_back(format_located(
+      field.location, field.key_path,
+      fmt::format("{} is below 30s: accepted, but vendors rate-limit their APIs (Smartflo counts every request of "
+                  "the account against one limit) and may throttle the source with HTTP 429; use 30s or more unless "
+                  "the vendor allows more",
+                  core::format_duration(interval))));
+}
+
 // The keys shared by every type, except datasets (which need the type). False when
 // `field` is not one of them.
 bool apply_common_key(const ParseContext& context, const Field& field, SourceConfig& source) {
   const std::string& key = field.key;
   if (key == "interval") {
     source.interval = positive_duration_value(context, field);
+    warn_if_short_interval(context, field, source.interval);
   } else if (key == "timeout") {
     source.timeout = positive_duration_value(context, field);
   } else if (key == "connect_timeout") {
@@ -139,32 +155,119 @@ void check_name(const Text& name, std::span<const SourceConfig> earlier) {
   }
 }
 
-SourceConfig identify_source(const ParseContext& context, const std::vector<Field>& fields, const std::string& path,
-                             const Location& where, std::span<const SourceTypeSchema> types,
-                             std::span<const SourceConfig> earlier, SourceConfig source) {
-  const Text name = required_text(context, fields, "name", path, where);
-  check_name(name, earlier);
-  const Text type = required_text(context, fields, "type", path, where);
-  known_type(type, types);
-  const Text url = required_text(context, fields, "url", path, where);
-  if (auto problem = url_problem(url.value); !problem.empty()) {
-    throw ConfigError(url.location, url.key_path, fmt::format("\"{}\" {}", core::redact_url(url.value), problem));
+// name (unique among `earlier`), type and url, each checked on its own. The source's
+// type, or null when it is missing or unknown.
+const SourceTypeSchema* identify_source(const ParseContext& context, const std::vector<Field>& fields,
+                                        std::span<const SourceTypeSchema> types, std::span<const SourceConfig> earlier,
+                                        SourceConfig& source) {
+  checked(context, [&] {
+    const Text name = required_text(context, fields, "name", source.key_path, source.location);
+    check_name(name, earlier);
+    source.name = name.value;
+  });
+  const SourceTypeSchema* schema = nullptr;
+  checked(context, [&] {
+    const Text type = required_text(context, fields, "type", source.key_path, source.location);
+    schema = &known_type(type, types);
+    source.type = type.value;
+  });
+  checked(context, [&] {
+    const Text url = required_text(context, fields, "url", source.key_path, source.location);
+    if (auto problem = url_problem(url.value); !problem.empty()) {
+      throw ConfigError(url.location, url.key_path, fmt::format("\"{}\" {}", core::redact_url(url.value), problem));
+    }
+    source.url = url.value;
+  });
+  return schema;
+}
+
+// Keys a source may set that are no default: their values depend on the source's type.
+const std::vector<std::string> k_source_only_keys = {"volatile_fields"};
+
+// `volatile_fields: {add: [...], remove: [...]}`: the type's volatile attributes, with
+// `remove` (each one of the type's) taken out and `add` (attribute keys) put in.
+std::vector<std::string> volatile_fields(const ParseContext& context, const Field& field, const SourceTypeSchema& type) {
+  std::vector<std::string> out = type.volatile_fields;
+  std::vector<std::string> added;
+  const std::vector<std::string> parts = {"add", "remove"};
+  for (const Field& part : map_fields(context, field.value, field.key_path, field.location)) {
+    if (!contains(parts, part.key)) {
+      fail(part, fmt::format("unknown key{} (volatile_fields takes add and remove)", did_you_mean(part.key, parts)));
+    }
+    for (const Text& item : string_list(context, part)) {
+      if (item.value.empty()) throw ConfigError(item.location, item.key_path, "is empty");
+      if (part.key == "add") {
+        added.push_back(item.value);
+        continue;
+      }
+      if (!contains(type.volatile_fields, item.value)) {
+        throw ConfigError(item.location, item.key_path,
+                          fmt::format("{} is not a volatile field of type {}{} (its volatile fields: {})", quoted(item),
+                                      type.type, did_you_mean(item.value, type.volatile_fields),
+                                      type.volatile_fields.empty() ? std::string("none")
+                                                                   : fmt::format("{}", fmt::join(type.volatile_fields, ", "))));
+      }
+      std::erase(out, item.value);
+    }
   }
-  source.name = name.value;
-  source.type = type.value;
-  source.url = url.value;
-  source.location = where;
-  source.key_path = path;
-  return source;
+  out.insert(out.end(), added.begin(), added.end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 [[noreturn]] void unknown_source_key(const Field& field, const SourceTypeSchema& type) {
   std::vector<std::string> known = k_identity_keys;
   known.insert(known.end(), k_common_keys.begin(), k_common_keys.end());
+  known.insert(known.end(), k_source_only_keys.begin(), k_source_only_keys.end());
   known.insert(known.end(), type.keys.begin(), type.keys.end());
   std::string hint = did_you_mean(field.key, known);
   if (hint.empty()) hint = fmt::format(" (its own keys are: {})", fmt::join(type.keys, ", "));
   fail(field, fmt::format("unknown key for type {}{}", type.type, hint));
+}
+
+// One key of `defaults:`; a bad one leaves the built-in default in place.
+void read_default(const ParseContext& context, const Field& entry, std::span<const SourceTypeSchema> types,
+                  const std::vector<std::string>& known, Defaults& defaults) {
+  if (contains(k_identity_keys, entry.key)) fail(entry, "cannot be a default: every source sets its own");
+  if (contains(k_source_only_keys, entry.key)) fail(entry, "cannot be a default: it depends on the source's type");
+  if (entry.key == "datasets") {
+    std::vector<Text> items = string_list(context, entry);
+    if (items.empty()) fail(entry, "lists no dataset");
+    defaults.datasets = std::move(items);
+    return;
+  }
+  if (apply_common_key(context, entry, defaults.common)) return;
+  const bool accepted =
+      std::any_of(types.begin(), types.end(), [&](const auto& t) { return contains(t.keys, entry.key); });
+  if (!accepted) fail(entry, fmt::format("no source type accepts this key{}", did_you_mean(entry.key, known)));
+  const bool secret =
+      std::any_of(types.begin(), types.end(), [&](const auto& t) { return contains(t.secret_keys, entry.key); });
+  defaults.settings.emplace(entry.key, read_setting(context, entry, secret ? Secrecy::secret : Secrecy::plain));
+}
+
+// One key of a source other than name, type and url. `type` is null when the type is
+// unknown: then only the keys every type shares can be judged.
+void read_source_key(const ParseContext& context, const Field& field, const SourceTypeSchema* type,
+                     SourceConfig& source, bool& has_datasets) {
+  if (field.key == "datasets") {
+    if (type == nullptr) return;
+    const std::vector<Text> items = string_list(context, field);
+    if (items.empty()) fail(field, "lists no dataset");
+    has_datasets = true;  // even when invalid: the defaults' datasets must not stand in
+    source.datasets = checked_datasets(items, *type, "");
+  } else if (apply_common_key(context, field, source)) {
+    return;
+  } else if (type == nullptr) {
+    return;
+  } else if (field.key == "volatile_fields") {
+    source.volatile_fields = volatile_fields(context, field, *type);
+  } else if (contains(type->keys, field.key)) {
+    const Secrecy secrecy = contains(type->secret_keys, field.key) ? Secrecy::secret : Secrecy::plain;
+    source.settings.insert_or_assign(field.key, read_setting(context, field, secrecy));
+  } else {
+    unknown_source_key(field, *type);
+  }
 }
 
 }  // namespace
@@ -176,19 +279,7 @@ Defaults parse_defaults(const ParseContext& context, const Field* field, std::sp
   for (const auto& type : types) known.insert(known.end(), type.keys.begin(), type.keys.end());
 
   for (const Field& entry : map_fields(context, field->value, field->key_path, field->location)) {
-    if (contains(k_identity_keys, entry.key)) fail(entry, "cannot be a default: every source sets its own");
-    if (entry.key == "datasets") {
-      defaults.datasets = string_list(context, entry);
-      if (defaults.datasets.empty()) fail(entry, "lists no dataset");
-      continue;
-    }
-    if (apply_common_key(context, entry, defaults.common)) continue;
-    const bool accepted =
-        std::any_of(types.begin(), types.end(), [&](const auto& t) { return contains(t.keys, entry.key); });
-    if (!accepted) fail(entry, fmt::format("no source type accepts this key{}", did_you_mean(entry.key, known)));
-    const bool secret =
-        std::any_of(types.begin(), types.end(), [&](const auto& t) { return contains(t.secret_keys, entry.key); });
-    defaults.settings.emplace(entry.key, read_setting(context, entry, secret ? Secrecy::secret : Secrecy::plain));
+    checked(context, [&] { read_default(context, entry, types, known, defaults); });
   }
   return defaults;
 }
@@ -196,44 +287,39 @@ Defaults parse_defaults(const ParseContext& context, const Field* field, std::sp
 SourceConfig parse_source(const ParseContext& context, const YAML::Node& node, std::size_t index,
                           const Defaults& defaults, std::span<const SourceTypeSchema> types,
                           std::span<const SourceConfig> earlier) {
-  const std::string path = fmt::format("sources[{}]", index);
-  const Location where = location_of(context, node);
-  const std::vector<Field> fields = map_fields(context, node, path, where);
-  SourceConfig source = identify_source(context, fields, path, where, types, earlier, defaults.common);
-  const SourceTypeSchema& type = *lookup_type(source.type, types);
-  source.volatile_fields = type.volatile_fields;
+  SourceConfig source = defaults.common;
+  source.key_path = fmt::format("sources[{}]", index);
+  source.location = location_of(context, node);
+  const std::vector<Field> fields = map_fields(context, node, source.key_path, source.location);
+  const SourceTypeSchema* type = identify_source(context, fields, types, earlier, source);
+  if (type != nullptr) source.volatile_fields = type->volatile_fields;
 
-  for (const auto& [key, setting] : defaults.settings) {
-    if (!contains(type.keys, key)) continue;
-    Setting copy = setting;
-    copy.secret = copy.secret || contains(type.secret_keys, key);
-    source.settings.insert_or_assign(key, std::move(copy));
+  if (type != nullptr) {
+    for (const auto& [key, setting] : defaults.settings) {
+      if (!contains(type->keys, key)) continue;
+      Setting copy = setting;
+      copy.secret = copy.secret || contains(type->secret_keys, key);
+      source.settings.insert_or_assign(key, std::move(copy));
+    }
   }
 
   bool has_datasets = false;
   for (const Field& field : fields) {
     if (contains(k_identity_keys, field.key)) continue;
-    if (field.key == "datasets") {
-      const std::vector<Text> items = string_list(context, field);
-      if (items.empty()) fail(field, "lists no dataset");
-      source.datasets = checked_datasets(items, type, "");
-      has_datasets = true;
-    } else if (apply_common_key(context, field, source)) {
-      continue;
-    } else if (contains(type.keys, field.key)) {
-      const Secrecy secrecy = contains(type.secret_keys, field.key) ? Secrecy::secret : Secrecy::plain;
-      source.settings.insert_or_assign(field.key, read_setting(context, field, secrecy));
-    } else {
-      unknown_source_key(field, type);
-    }
+    checked(context, [&] { read_source_key(context, field, type, source, has_datasets); });
   }
 
-  if (!has_datasets && !defaults.datasets.empty()) {
-    const std::string note = fmt::format(" (the default for {} \"{}\"; give it its own datasets)", path, source.name);
-    source.datasets = checked_datasets(defaults.datasets, type, note);
-  } else if (!has_datasets) {
-    // A schema without default_datasets syncs everything the type has.
-    source.datasets = type.default_datasets.empty() ? type.datasets : type.default_datasets;
+  if (type != nullptr && !has_datasets) {
+    checked(context, [&] {
+      if (!defaults.datasets.empty()) {
+        const std::string note =
+            fmt::format(" (the default for {} \"{}\"; give it its own datasets)", source.key_path, source.name);
+        source.datasets = checked_datasets(defaults.datasets, *type, note);
+      } else {
+        // A schema without default_datasets syncs everything the type has.
+        source.datasets = type->default_datasets.empty() ? type->datasets : type->default_datasets;
+      }
+    });
   }
   return source;
 }

@@ -34,6 +34,10 @@ void fail(const Field& field, std::string problem) {
   throw ConfigError(field.location, field.key_path, std::move(problem));
 }
 
+void record(const ParseContext& context, const ConfigError& error) {
+  context.problems->insert(context.problems->end(), error.problems().begin(), error.problems().end());
+}
+
 std::vector<Field> map_fields(const ParseContext& context, const YAML::Node& node, std::string_view path,
                               const Location& where) {
   if (!node.IsMap()) {
@@ -41,17 +45,19 @@ std::vector<Field> map_fields(const ParseContext& context, const YAML::Node& nod
   }
   std::vector<Field> fields;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const Location location = location_of(context, it->first);
-    if (!it->first.IsScalar()) {
-      throw ConfigError(location, std::string{path},
-                        fmt::format("a key must be a plain word, got {}", kind_of(it->first)));
-    }
-    Field field{it->first.Scalar(), child_path(path, it->first.Scalar()), it->second, location};
-    for (const auto& earlier : fields) {
-      if (earlier.key == field.key)
-        fail(field, fmt::format("duplicate key (first given at line {})", earlier.location.line));
-    }
-    fields.push_back(std::move(field));
+    checked(context, [&] {
+      const Location location = location_of(context, it->first);
+      if (!it->first.IsScalar()) {
+        throw ConfigError(location, std::string{path},
+                          fmt::format("a key must be a plain word, got {}", kind_of(it->first)));
+      }
+      Field field{it->first.Scalar(), child_path(path, it->first.Scalar()), it->second, location};
+      for (const auto& earlier : fields) {
+        if (earlier.key == field.key)
+          fail(field, fmt::format("duplicate key (first given at line {})", earlier.location.line));
+      }
+      fields.push_back(std::move(field));
+    });
   }
   return fields;
 }

@@ -172,4 +172,13 @@ std::vector<PresentUser> users_present(SQLite::Database& db, const PresenceFilte
   return out;
 }
 
+std::optional<RunStart> first_run(SQLite::Database& db, const std::optional<std::string>& source) {
+  // Ids grow with every run recorded, so the first is the lowest (found by rowid).
+  SQLite::Statement select(db, fmt::format("SELECT source, dataset, started_at FROM sync_runs {} ORDER BY id LIMIT 1",
+                                           source ? "WHERE source = :source" : ""));
+  if (source) select.bind(":source", *source);
+  if (!select.executeStep()) return std::nullopt;
+  return RunStart{select.getColumn(0).getString(), select.getColumn(1).getString(), select.getColumn(2).getString()};
+}
+
 }  // namespace rosterd::store

@@ -100,4 +100,13 @@ struct PresenceFilter {
 // (valid_from <= T < valid_to, op <> 'removed'), by source and id.
 std::vector<PresentUser> users_present(SQLite::Database& db, const PresenceFilter& filter);
 
+// The first run this database recorded (of `source`, when given): where its history
+// starts. nullopt when there is none.
+struct RunStart {
+  std::string source;
+  std::string dataset;
+  std::string started_at;
+};
+std::optional<RunStart> first_run(SQLite::Database& db, const std::optional<std::string>& source);
+
 }  // namespace rosterd::store

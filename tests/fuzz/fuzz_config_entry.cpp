@@ -83,6 +83,25 @@ void check_accepted(const config::Config& config) {
   }
 }
 
+// Every problem is one line (a value quoted in it may not break it), and what() lists
+// them one per line after a header when there are several.
+void check_refused(const config::ConfigError& error) {
+  const auto& problems = error.problems();
+  if (problems.empty()) fail("a ConfigError without a problem");
+  for (const auto& problem : problems) {
+    const std::string text = problem.text();
+    if (problem.problem.empty()) fail("a problem without a description");
+    if (std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+      fail("a control byte in a problem: " + text);
+    }
+  }
+  const std::string_view what = error.what();
+  const auto listed = std::min(problems.size(), config::ConfigError::k_max_listed);
+  const auto lines = static_cast<std::size_t>(std::count(what.begin(), what.end(), '\n')) + 1;
+  const auto expected = problems.size() == 1 ? 1 : 1 + listed + (problems.size() > listed ? 1 : 0);
+  if (lines != expected) fail("what() has " + std::to_string(lines) + " lines, expected " + std::to_string(expected));
+}
+
 }  // namespace
 
 void config(std::string_view input) {
@@ -91,7 +110,7 @@ void config(std::string_view input) {
     check_accepted(config::parse_config(input, "/nonexistent/rosterd-fuzz/rosterd.yaml", schema_table(),
                                         fake_environment()));
   } catch (const config::ConfigError& error) {
-    if (std::string_view(error.what()).empty()) fail("a ConfigError without a message");
+    check_refused(error);
   }
 }
 
