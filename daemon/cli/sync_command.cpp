@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 
+#include <SQLiteCpp/Exception.h>
 #include <fmt/format.h>
 
 #include "cli/app_context.hpp"
@@ -98,6 +99,9 @@ int sync_command(const GlobalOptions& global, const SyncOptions& options) {
     return all_ok ? k_exit_ok : k_exit_failed;
   } catch (const store::StoreError& e) {
     print_error(e.what());
+    return k_exit_failed;
+  } catch (const SQLite::Exception& e) {
+    print_error(store::describe_database_error(e, config.database));
     return k_exit_failed;
   }
 }
