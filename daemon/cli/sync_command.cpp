@@ -96,6 +96,8 @@ int sync_command(const GlobalOptions& global, const SyncOptions& options) {
         all_ok = all_ok && outcome.status == store::RunStatus::ok;
       }
     }
+    // A dry run may have read the file unlocked (see store::Database::open).
+    db.check_unlocked_read();
     return all_ok ? k_exit_ok : k_exit_failed;
   } catch (const store::StoreError& e) {
     print_error(e.what());

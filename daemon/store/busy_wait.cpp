@@ -16,11 +16,17 @@ constexpr std::array<int, 12> k_delays_ms{1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 5
 
 }  // namespace
 
-void BusyWait::install(sqlite3* db) { sqlite3_busy_handler(db, &BusyWait::on_busy, this); }
+void BusyWait::install(sqlite3* db) {
+  sqlite3_busy_handler(db, &BusyWait::on_busy, this);
+}
 
-void BusyWait::remove(sqlite3* db) { sqlite3_busy_handler(db, nullptr, nullptr); }
+void BusyWait::remove(sqlite3* db) {
+  sqlite3_busy_handler(db, nullptr, nullptr);
+}
 
-int BusyWait::on_busy(void* self, int count) { return static_cast<BusyWait*>(self)->wait(count); }
+int BusyWait::on_busy(void* self, int count) {
+  return static_cast<BusyWait*>(self)->wait(count);
+}
 
 int BusyWait::wait(int count) {
   ++m_calls;
@@ -36,7 +42,8 @@ int BusyWait::wait(int count) {
     m_logged = true;
     const auto holder = find_lock_holder(m_path);
     core::log().warn("{}: waiting up to {} s for {} held by {}", m_path, m_timeout.count() / 1000,
-                     holder ? holder->lock : "a lock", holder ? describe_holder(*holder) : "a process not visible here");
+                     holder ? holder->lock : "a lock",
+                     holder ? describe_holder(*holder) : "a process not visible here");
   }
   const auto index = std::min<std::size_t>(static_cast<std::size_t>(count), k_delays_ms.size() - 1);
   std::this_thread::sleep_for(std::min(std::chrono::milliseconds{k_delays_ms[index]}, m_timeout - waited));

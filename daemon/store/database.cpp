@@ -1,17 +1,14 @@
 #include "store/database.hpp"
 
+#include <SQLiteCpp/Transaction.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fcntl.h>
-
 #include <algorithm>
 #include <cctype>
-
-#include <sqlite3.h>
-
-#include <SQLiteCpp/Transaction.h>
-#include <fmt/format.h>
 
 #include "core/log.hpp"
 #include "store/migrations.hpp"
@@ -25,8 +22,9 @@ constexpr off_t k_wal_header_bytes = 32;
 void migrate(SQLite::Database& db, const std::string& path, const Database::BeforeMigrating& before_migrating) {
   const int current = db.execAndGet("PRAGMA user_version").getInt();
   if (current > latest_schema_version()) {
-    throw StoreError(fmt::format("{}: database schema version {} is newer than this rosterd knows ({}); upgrade rosterd",
-                                 path, current, latest_schema_version()));
+    throw StoreError(
+        fmt::format("{}: database schema version {} is newer than this rosterd knows ({}); upgrade rosterd", path,
+                    current, latest_schema_version()));
   }
   if (current > 0 && current < latest_schema_version() && before_migrating) {
     before_migrating(current, latest_schema_version());
@@ -229,7 +227,9 @@ Database Database::open_for_dry_run(const std::string& path) {
   return db;
 }
 
-int Database::schema_version() { return m_db->execAndGet("PRAGMA user_version").getInt(); }
+int Database::schema_version() {
+  return m_db->execAndGet("PRAGMA user_version").getInt();
+}
 
 CheckpointResult Database::checkpoint() {
   // TRUNCATE must wait for every reader to reach the latest snapshot; with the busy

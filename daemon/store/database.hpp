@@ -5,6 +5,7 @@
 // migrations from schema/. Every failure is a StoreError whose message names the
 // file and what to do (database_errors.hpp).
 
+#include <SQLiteCpp/Database.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -14,8 +15,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <SQLiteCpp/Database.h>
 
 #include "store/busy_wait.hpp"
 #include "store/database_errors.hpp"

@@ -13,9 +13,9 @@
 namespace rosterd::store {
 
 struct LockHolder {
-  pid_t pid = 0;         // 0: the holder is not visible here (another PID namespace, an OFD lock)
-  std::string program;   // /proc/<pid>/comm; empty when it cannot be read
-  std::string lock;      // "the write lock", "the checkpoint lock", ...
+  pid_t pid = 0;        // 0: the holder is not visible here (another PID namespace, an OFD lock)
+  std::string program;  // /proc/<pid>/comm; empty when it cannot be read
+  std::string lock;     // "the write lock", "the checkpoint lock", ...
 };
 
 // The process holding the lock a writer of the database at `path` would wait for:

@@ -1,6 +1,7 @@
 #include "store/path_diagnosis.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -12,14 +13,14 @@
 #include <system_error>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "store/database_errors.hpp"
 
 namespace rosterd::store {
 namespace {
 
-std::string errno_text(int error) { return std::generic_category().message(error); }
+std::string errno_text(int error) {
+  return std::generic_category().message(error);
+}
 
 std::string user_name(uid_t uid) {
   std::vector<char> buffer(16'384);
@@ -85,7 +86,8 @@ std::optional<PathProblem> check_directory(const std::string& directory, Access 
                          "point `database:` at a file in a directory"};
     }
   }
-  if (const int error = access_error(directory, X_OK)) return no_permission("enter the directory", directory, error, access);
+  if (const int error = access_error(directory, X_OK))
+    return no_permission("enter the directory", directory, error, access);
   return std::nullopt;
 }
 
@@ -93,7 +95,8 @@ std::optional<PathProblem> check_file(const std::string& path, Access access, bo
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) {
     const int error = errno;
-    if (error != ENOENT) return PathProblem{fmt::format("cannot examine {} ({})", path, errno_text(error)), "check the path"};
+    if (error != ENOENT)
+      return PathProblem{fmt::format("cannot examine {} ({})", path, errno_text(error)), "check the path"};
     if (!must_exist) return std::nullopt;
     return PathProblem{fmt::format("{} does not exist ({})", path, errno_text(error)),
                        "no run has created it yet: run `rosterd sync` or start rosterd, or check `database:`"};
@@ -117,12 +120,14 @@ std::optional<PathProblem> check_file(const std::string& path, Access access, bo
 std::optional<PathProblem> check_directory_writable(const std::string& directory) {
   struct statvfs fs {};
   if (::statvfs(directory.c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0) {
-    return PathProblem{fmt::format("the file system holding {} is mounted read-only ({})", directory, errno_text(EROFS)),
-                       "remount it read-write, or point `database:` at a writable file system"};
+    return PathProblem{
+        fmt::format("the file system holding {} is mounted read-only ({})", directory, errno_text(EROFS)),
+        "remount it read-write, or point `database:` at a writable file system"};
   }
   if (const int error = access_error(directory, W_OK | X_OK)) {
     auto problem = no_permission("create files in", directory, error, Access::write);
-    problem.advice = "rosterd creates the database, its -wal and -shm files and temporary files there: " + problem.advice;
+    problem.advice =
+        "rosterd creates the database, its -wal and -shm files and temporary files there: " + problem.advice;
     return problem;
   }
   return std::nullopt;
@@ -130,7 +135,9 @@ std::optional<PathProblem> check_directory_writable(const std::string& directory
 
 }  // namespace
 
-std::string directory_of(const std::string& path) { return parent_of(std::filesystem::path(path)); }
+std::string directory_of(const std::string& path) {
+  return parent_of(std::filesystem::path(path));
+}
 
 std::string describe_owner(const std::string& path) {
   struct stat info {};
@@ -153,13 +160,15 @@ bool database_file_exists(const std::string& path) {
   struct stat info {};
   if (::stat(path.c_str(), &info) == 0) return true;
   if (errno == ENOENT) {
-    if (auto problem = check_directory(directory_of(path), Access::read)) throw StoreError(open_failure(path, *problem));
+    if (auto problem = check_directory(directory_of(path), Access::read))
+      throw StoreError(open_failure(path, *problem));
     return false;
   }
   const int error = errno;
   auto problem = diagnose_path(path, Access::read);
   throw StoreError(open_failure(
-      path, problem.value_or(PathProblem{fmt::format("cannot examine {} ({})", path, errno_text(error)), "check the path"})));
+      path,
+      problem.value_or(PathProblem{fmt::format("cannot examine {} ({})", path, errno_text(error)), "check the path"})));
 }
 
 }  // namespace rosterd::store

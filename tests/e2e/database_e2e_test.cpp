@@ -4,7 +4,11 @@
 // session deleted the -wal/-shm files, and a write lock held by a `sqlite3` session.
 // Every command says which file, what is wrong and what to do, in one line.
 
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <gmock/gmock.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -14,11 +18,6 @@
 #include <fstream>
 #include <random>
 #include <sstream>
-
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Exception.h>
-#include <fmt/format.h>
-#include <gmock/gmock.h>
 
 #include "harness.hpp"
 
@@ -275,8 +274,9 @@ TEST_F(DatabaseE2e, AReadOnlyUserReadsADatabaseWhoseWalFilesASqlite3SessionRemov
     EXPECT_EQ(r.exit_code, 0) << joined(args) << "\n" << r.all();
     const auto notes = lines_with(r.err, "immutable=1");
     ASSERT_EQ(notes.size(), 1u) << joined(args) << "\n" << r.err;
-    EXPECT_THAT(notes[0], HasSubstr(db_path() + "-wal and " + db_path() + "-shm are missing, and this user may not "
-                                                                          "create such files in " +
+    EXPECT_THAT(notes[0], HasSubstr(db_path() + "-wal and " + db_path() +
+                                    "-shm are missing, and this user may not "
+                                    "create such files in " +
                                     m_dir.path().string()));
     EXPECT_THAT(notes[0], HasSubstr("starting rosterd recreates them and restores normal reading"));
     EXPECT_THAT(r.err, ::testing::Not(HasSubstr("readonly database"))) << joined(args);
@@ -311,9 +311,10 @@ TEST_F(DatabaseE2e, AWriteLockHeldBySqlite3IsLoggedWhileWaitingAndNamedInTheErro
   {
     // A run an ended rosterd left 'running': the next sync's first write marks it.
     SQLite::Database db(db_path(), SQLite::OPEN_READWRITE);
-    db.exec("INSERT INTO sync_runs (source, dataset, started_at, status, pid) VALUES ('dialer', 'users', "
-            "'2026-01-01T00:00:00.000Z', 'running', " +
-            std::to_string(k_dead_pid) + ")");
+    db.exec(
+        "INSERT INTO sync_runs (source, dataset, started_at, status, pid) VALUES ('dialer', 'users', "
+        "'2026-01-01T00:00:00.000Z', 'running', " +
+        std::to_string(k_dead_pid) + ")");
   }
   Sqlite3Session session(db_path());
   session.send("BEGIN IMMEDIATE;\n");

@@ -20,9 +20,8 @@ inline constexpr uid_t k_nobody = 65534;
 // `work` runs as nobody and returns a text for the test to check. It may call
 // `pause()` once: the child then waits while the parent (still root) runs
 // `between`. Returns nullopt when this process is not root and cannot switch.
-inline std::optional<std::string> as_nobody(
-    const std::function<std::string(const std::function<void()>& pause)>& work,
-    const std::function<void()>& between = {}) {
+inline std::optional<std::string> as_nobody(const std::function<std::string(const std::function<void()>& pause)>& work,
+                                            const std::function<void()>& between = {}) {
   if (::geteuid() != 0) return std::nullopt;
   int to_parent[2];
   int to_child[2];

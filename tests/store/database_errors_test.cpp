@@ -3,6 +3,8 @@
 
 #include "store/database_errors.hpp"
 
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -10,9 +12,6 @@
 
 #include <fstream>
 #include <random>
-
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Exception.h>
 
 #include "as_nobody.hpp"
 #include "store/database.hpp"
@@ -23,7 +22,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-void write_file(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
 
 std::string garbage(std::size_t size, unsigned seed) {
   std::mt19937 random(seed);
@@ -51,7 +52,8 @@ TEST(DatabaseErrors, EachKindNamesTheFileWhatIsWrongAndWhatToDo) {
     std::vector<std::string> expected;
   };
   const std::vector<Case> cases{
-      {SQLITE_CORRUPT, {"damaged", "sqlite3 /var/lib/rosterd/roster.db 'PRAGMA integrity_check'", "restore it from a backup"}},
+      {SQLITE_CORRUPT,
+       {"damaged", "sqlite3 /var/lib/rosterd/roster.db 'PRAGMA integrity_check'", "restore it from a backup"}},
       {SQLITE_NOTADB, {"not a SQLite database", "`database:`", "PRAGMA integrity_check", "backup"}},
       {SQLITE_FULL, {"file system is full", "free space", "df -h /var/lib/rosterd"}},
       {SQLITE_IOERR_WRITE, {"I/O error writing it", "dmesg", "PRAGMA integrity_check"}},
@@ -120,9 +122,9 @@ TEST(PathDiagnosis, AMissingDirectoryIsAnErrorForReadingAndWriting) {
   for (const auto access : {Access::read, Access::write}) {
     const auto problem = diagnose_path(path, access);
     ASSERT_TRUE(problem);
-    EXPECT_THAT(problem->reason, HasSubstr("the directory " + dir.file("missing/deeper") +
-                                           " does not exist (No such file or directory; " + dir.file("missing") +
-                                           " is missing too)"));
+    EXPECT_THAT(problem->reason,
+                HasSubstr("the directory " + dir.file("missing/deeper") +
+                          " does not exist (No such file or directory; " + dir.file("missing") + " is missing too)"));
     EXPECT_THAT(problem->advice, HasSubstr("create it"));
   }
   EXPECT_THROW(database_file_exists(path), StoreError);

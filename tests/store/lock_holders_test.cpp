@@ -3,6 +3,8 @@
 
 #include "store/lock_holders.hpp"
 
+#include <SQLiteCpp/Database.h>
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -10,9 +12,6 @@
 #include <unistd.h>
 
 #include <fstream>
-
-#include <SQLiteCpp/Database.h>
-#include <fmt/format.h>
 
 #include "store/database.hpp"
 #include "temp_db.hpp"
@@ -91,8 +90,7 @@ TEST(LockHolders, AnotherProcessHoldingTheWriteLockIsNamedWithItsPid) {
   EXPECT_EQ(holder->pid, writer.pid());
   EXPECT_EQ(holder->program, own_program()) << "a forked child keeps its parent's name";
   EXPECT_EQ(holder->lock, "the write lock");
-  EXPECT_EQ(describe_lock_holder(path),
-            fmt::format("{} (pid {}) holds the write lock", own_program(), writer.pid()));
+  EXPECT_EQ(describe_lock_holder(path), fmt::format("{} (pid {}) holds the write lock", own_program(), writer.pid()));
 
   // The message of a busy error names it, with what to do.
   const auto text = describe_database_error(SQLITE_BUSY, "database is locked", path);
