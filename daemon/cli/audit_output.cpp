@@ -74,18 +74,20 @@ int run_report(const GlobalOptions& global, const std::optional<std::string>& da
                const std::function<int(store::Database&)>& report) {
   try {
     auto db = open_database_for_reading(global, database);
-    return report(db);
+    try {
+      const int status = report(db);
+      db.check_unlocked_read();
+      return status;
+    } catch (const SQLite::Exception& e) {
+      throw store::StoreError(store::describe_database_error(e, db.path(), store::Access::read));
+    } catch (const model::JsonCodecError& e) {
+      throw store::StoreError(fmt::format("{}: a stored value could not be read: {}", db.path(), e.what()));
+    }
   } catch (const config::ConfigError& e) {
     print_error(e.what());
     return k_exit_usage;
   } catch (const store::StoreError& e) {
     print_error(e.what());
-    return k_exit_failed;
-  } catch (const SQLite::Exception& e) {
-    print_error(fmt::format("database: {}", e.what()));
-    return k_exit_failed;
-  } catch (const model::JsonCodecError& e) {
-    print_error(fmt::format("database: {}", e.what()));
     return k_exit_failed;
   }
 }

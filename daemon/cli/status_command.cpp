@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -47,12 +46,15 @@ struct StatusInput {
 
 constexpr std::size_t k_table_error_chars = 100;
 
-// SQLite failures while reading (I/O, a lock held past the busy timeout) name the file.
+// SQLite failures while reading (a damaged file, I/O, a lock held past the busy
+// timeout) name the file and what to do.
 std::vector<store::DatasetStatus> load_states(store::Database& db) {
   try {
-    return store::load_dataset_status(db.sql(), store::RunLocks(db.path()).daemon_state());
+    auto states = store::load_dataset_status(db.sql(), store::RunLocks(db.path()).daemon_state());
+    db.check_unlocked_read();
+    return states;
   } catch (const SQLite::Exception& e) {
-    throw store::StoreError(fmt::format("{}: {}", db.path(), e.what()));
+    throw store::StoreError(store::describe_database_error(e, db.path(), store::Access::read));
   }
 }
 
@@ -69,7 +71,9 @@ StatusInput read_input(const GlobalOptions& global, const StatusOptions& options
     return input;
   }
   input.database_path = input.config->database;
-  if (!std::filesystem::exists(input.database_path)) return input;
+  // A missing file in an existing directory: nothing ran yet. A missing directory
+  // or one this user may not enter is an error: `rosterd run` could not start.
+  if (!store::database_file_exists(input.database_path)) return input;
   // open_database_for_reading() would load the configuration a second time.
   auto db = store::Database::open(input.database_path, store::OpenMode::read_only);
   input.states = load_states(db);

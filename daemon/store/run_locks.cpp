@@ -12,6 +12,7 @@
 
 #include "core/hash.hpp"
 #include "store/database.hpp"
+#include "store/path_diagnosis.hpp"
 
 namespace rosterd::store {
 namespace {
@@ -87,6 +88,10 @@ RunLocks::RunLocks(std::string database_path)
 int RunLocks::open_lock_file() const {
   const int fd = ::open(m_lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
   if (fd < 0) {
+    // The database's own path explains most failures (a missing directory, no permission).
+    if (const auto problem = diagnose_path(m_database_path, Access::write)) {
+      throw StoreError(open_failure(m_database_path, *problem));
+    }
     throw StoreError(fmt::format("{}: cannot open the lock file {} that guards the database: {}", m_database_path,
                                  m_lock_path, std::strerror(errno)));
   }

@@ -67,6 +67,22 @@ std::int64_t begin_run(SQLite::Database& db, std::string_view source, std::strin
   return db.getLastInsertRowid();
 }
 
+std::int64_t record_failed_run(SQLite::Database& db, std::string_view source, std::string_view dataset,
+                               const std::string& started_at, const std::string& finished_at, const std::string& error) {
+  SQLite::Statement insert(db,
+                           "INSERT INTO sync_runs (source, dataset, started_at, finished_at, status, error, pid) "
+                           "VALUES (?, ?, ?, max(?, ?), 'failed', ?, ?)");
+  insert.bind(1, std::string(source));
+  insert.bind(2, std::string(dataset));
+  insert.bind(3, started_at);
+  insert.bind(4, finished_at);
+  insert.bind(5, started_at);
+  insert.bind(6, error);
+  insert.bind(7, static_cast<std::int64_t>(getpid()));
+  insert.exec();
+  return db.getLastInsertRowid();
+}
+
 void finish_run(SQLite::Database& db, std::int64_t run_id, RunStatus status, const std::string& finished_at,
                 const RunCounts& counts, const std::optional<std::string>& error) {
   SQLite::Statement update(db,

@@ -38,6 +38,11 @@ std::int64_t begin_run(SQLite::Database& db, std::string_view source, std::strin
 void finish_run(SQLite::Database& db, std::int64_t run_id, RunStatus status, const std::string& finished_at,
                 const RunCounts& counts, const std::optional<std::string>& error);
 
+// A whole run's row at once, for a run that failed before it could record its start
+// (another program held the database's write lock).
+std::int64_t record_failed_run(SQLite::Database& db, std::string_view source, std::string_view dataset,
+                               const std::string& started_at, const std::string& finished_at, const std::string& error);
+
 // Marks 'running' rows left by a process that no longer exists (a crash or
 // kill -9) as failed with k_abandoned_error. Returns how many.
 int fail_abandoned_runs(SQLite::Database& db, const std::string& now);

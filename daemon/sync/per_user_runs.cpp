@@ -186,7 +186,7 @@ RunOutcome Runner::run_user_stats(const SourceHandle& handle, const RunOptions& 
     }
     report_per_user(outcome, name, dataset, std::move(error), started, options.dry_run);
   } catch (const std::exception& e) {
-    finish_failed(outcome, handle, dataset, store::RunStatus::failed, fmt::format("database: {}", e.what()));
+    finish_failed(outcome, handle, dataset, store::RunStatus::failed, store::describe_database_failure(e, m_reader.path()));
   }
   return outcome;
 }
@@ -276,7 +276,7 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
     }
     report_per_user(outcome, name, dataset, std::move(error), started, options.dry_run);
   } catch (const std::exception& e) {
-    finish_failed(outcome, handle, dataset, store::RunStatus::failed, fmt::format("database: {}", e.what()));
+    finish_failed(outcome, handle, dataset, store::RunStatus::failed, store::describe_database_failure(e, m_reader.path()));
   }
   return outcome;
 }

@@ -346,7 +346,8 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
     finish_failed(outcome, handle, dataset, store::RunStatus::interrupted, e.what());
   } catch (const std::exception& e) {
     take_counters();
-    finish_failed(outcome, handle, dataset, store::RunStatus::failed, fmt::format("database: {}", e.what()));
+    finish_failed(outcome, handle, dataset, store::RunStatus::failed,
+                  store::describe_database_failure(e, m_reader.path()));
   }
   return outcome;
 }
@@ -358,6 +359,8 @@ void Runner::begin_run(RunOutcome& outcome, const std::string& source, model::Da
     outcome.started_at = now;
     return;
   }
+  outcome.started_at = now;
+  outcome.start_unrecorded = true;
   m_writer.run([&](store::Database& w) {
     SQLite::Transaction transaction(w.sql(), SQLite::TransactionBehavior::IMMEDIATE);
     const auto latest = store::latest_recorded_time(w.sql());
@@ -373,6 +376,7 @@ void Runner::begin_run(RunOutcome& outcome, const std::string& source, model::Da
     outcome.run_id = store::begin_run(w.sql(), source, model::to_string(dataset), outcome.started_at);
     transaction.commit();
   });
+  outcome.start_unrecorded = false;
 }
 
 std::string Runner::commit_time(store::Database& db, const RunOutcome& outcome) {
@@ -426,14 +430,24 @@ void Runner::finish_failed(RunOutcome& outcome, const SourceHandle& handle, mode
   } else {
     core::log().error("{}: {}: {}: {}", name, model::to_string(dataset), store::to_string(status), *outcome.error);
   }
-  if (outcome.run_id == 0) return;
+  const auto finished = later_of(core::format_timestamp(m_clock.now()), outcome.started_at);
+  if (outcome.run_id == 0) {
+    if (!outcome.start_unrecorded) return;
+    // The database took no write (another program holds its write lock): the failure
+    // reaches sync_runs, and `rosterd status`, as soon as it takes writes again.
+    m_writer.defer([source = name, dataset, started = outcome.started_at, finished, error = *outcome.error](
+                       store::Database& w) {
+      store::record_failed_run(w.sql(), source, model::to_string(dataset), started, finished, error);
+    });
+    return;
+  }
   try {
     m_writer.run([&](store::Database& w) {
-      const auto finished = later_of(core::format_timestamp(m_clock.now()), outcome.started_at);
       store::finish_run(w.sql(), outcome.run_id, status, finished, outcome.counts, outcome.error);
     });
   } catch (const std::exception& e) {
-    core::log().error("{}: could not record the run's failure: {}", name, e.what());
+    core::log().error("{}: could not record the run's failure: {}", name,
+                      store::describe_database_failure(e, m_reader.path()));
   }
 }
 

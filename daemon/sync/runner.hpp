@@ -53,6 +53,9 @@ struct RunOutcome {
   std::string started_at;  // the run's clock (sync_runs.started_at)
   // Not run: another process holds the source's run lock (LockWait::skip_if_busy).
   bool deferred = false;
+  // The run could not record its start (the database refused the write): its failure
+  // is recorded as soon as the database takes writes again.
+  bool start_unrecorded = false;
 };
 
 // A configured source, its transport (the libcurl client, shared across runs for

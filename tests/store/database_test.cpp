@@ -1,8 +1,15 @@
 #include "store/database.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <SQLiteCpp/Statement.h>
+
+#include "as_nobody.hpp"
+
+#include <fmt/format.h>
 
 #include "store/migrations.hpp"
 #include "schema_support.hpp"
@@ -145,6 +152,153 @@ TEST(Database, Migration4KeepsEveryHistoryRowAndEveryConstraint) {
       << "a second open version of one user";
   EXPECT_EQ(sql.execAndGet("PRAGMA integrity_check").getString(), "ok");
   EXPECT_EQ(sql.execAndGet("SELECT count(*) FROM pragma_foreign_key_check").getInt(), 0);
+}
+
+std::int64_t wal_bytes(const std::string& path) {
+  struct stat info {};
+  return ::stat((path + "-wal").c_str(), &info) == 0 ? static_cast<std::int64_t>(info.st_size) : -1;
+}
+
+void write_rows(Database& db, int rows, int bytes_each = 100) {
+  db.sql().exec(fmt::format("CREATE TABLE IF NOT EXISTS filler (x BLOB); INSERT INTO filler SELECT zeroblob({}) "
+                            "FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {}) "
+                            "SELECT i FROM n)",
+                            bytes_each, rows));
+}
+
+// A reporting user's open read transaction: the checkpoint after a run copies what
+// it can and returns without waiting for the reader; once the reader has ended, the
+// next checkpoint completes and empties the WAL.
+TEST(Database, CheckpointNeverWaitsForAReaderWhileTheWalIsSmall) {
+  testing::TempDir dir;
+  const auto path = dir.file("roster.db");
+  auto db = Database::open(path);
+  write_rows(db, 100);
+  ASSERT_TRUE(db.checkpoint().complete);
+  EXPECT_EQ(wal_bytes(path), 0);
+
+  SQLite::Database reader(path, SQLite::OPEN_READONLY);
+  reader.exec("BEGIN");
+  EXPECT_EQ(reader.execAndGet("SELECT count(*) FROM filler").getInt(), 100);
+  write_rows(db, 100);
+  const auto blocked = db.checkpoint();
+  EXPECT_FALSE(blocked.complete);
+  EXPECT_GT(blocked.wal_frames, 0);
+  EXPECT_LT(blocked.copied_frames, blocked.wal_frames) << "the reader's snapshot still needs the older pages";
+  EXPECT_EQ(db.checkpoint_waits(), 0u) << "no wait for the reader";
+  EXPECT_EQ(db.busy_waits(), 0u);
+  EXPECT_GT(wal_bytes(path), 0);
+  EXPECT_EQ(reader.execAndGet("SELECT count(*) FROM filler").getInt(), 100) << "the reader keeps its snapshot";
+
+  reader.exec("COMMIT");
+  write_rows(db, 1);
+  EXPECT_TRUE(db.checkpoint().complete);
+  EXPECT_EQ(wal_bytes(path), 0) << "the next checkpoint catches up";
+  EXPECT_EQ(db.checkpoint_waits(), 0u);
+}
+
+// Readers that come and go would otherwise keep a WAL from ever being reset: past
+// k_checkpoint_wait_above_bytes the checkpoint waits for readers, briefly.
+TEST(Database, CheckpointWaitsBrieflyForReadersOnceTheWalHasGrown) {
+  testing::TempDir dir;
+  const auto path = dir.file("roster.db");
+  auto db = Database::open(path);
+  write_rows(db, 1);
+  SQLite::Database reader(path, SQLite::OPEN_READONLY);
+  reader.exec("BEGIN");
+  reader.execAndGet("SELECT count(*) FROM filler");
+  const int megabytes = static_cast<int>(Database::k_checkpoint_wait_above_bytes >> 20) + 2;
+  write_rows(db, megabytes, 1 << 20);
+  ASSERT_GT(wal_bytes(path), Database::k_checkpoint_wait_above_bytes);
+  EXPECT_FALSE(db.checkpoint().complete) << "the reader is still there after the wait";
+  EXPECT_GT(db.checkpoint_waits(), 0u);
+  EXPECT_EQ(db.busy_waits(), 0u) << "the checkpoint's wait is its own, bounded one";
+  reader.exec("COMMIT");
+  EXPECT_TRUE(db.checkpoint().complete);
+  EXPECT_EQ(wal_bytes(path), 0);
+}
+
+// What a reporting user meets after someone's `sqlite3` session closed the database
+// and deleted its -wal and -shm files (RELIABILITY.md): SQLite 3.40 refuses a
+// read-only connection ("attempt to write a readonly database") when the directory
+// is not writable for the user. No writer has the database open then, so it is
+// read without locking, until a writer is back.
+class UnlockedRead : public ::testing::Test {
+ protected:
+  UnlockedRead() {
+    ::chmod(m_dir.path().c_str(), 0755);
+    auto db = Database::open(m_path);
+    db.sql().exec("INSERT INTO sync_runs (source, dataset, started_at, status) VALUES ('a', 'users', 't', 'ok')");
+  }
+  void remove_wal_files() {
+    std::filesystem::remove(m_path + "-wal");
+    std::filesystem::remove(m_path + "-shm");
+    ::chmod(m_path.c_str(), 0644);
+  }
+  testing::TempDir m_dir;
+  std::string m_path = m_dir.file("roster.db");
+};
+
+TEST_F(UnlockedRead, WithoutWalFilesAUserWhoMayNotCreateThemReadsUnlocked) {
+  remove_wal_files();
+  const auto result = testing::as_nobody([&](const auto&) {
+    auto db = Database::open(m_path, OpenMode::read_only);
+    const auto runs = db.sql().execAndGet("SELECT count(*) FROM sync_runs").getInt();
+    db.check_unlocked_read();
+    return fmt::format("unlocked={} runs={}", db.reads_unlocked(), runs);
+  });
+  if (!result) GTEST_SKIP() << "needs root to run as nobody";
+  EXPECT_EQ(*result, "unlocked=true runs=1");
+  EXPECT_FALSE(std::filesystem::exists(m_path + "-wal")) << "the reader created nothing";
+
+  // Once a writer has opened it again, reading is normal.
+  { auto writer = Database::open(m_path); }
+  const auto normal = testing::as_nobody([&](const auto&) {
+    auto db = Database::open(m_path, OpenMode::read_only);
+    return fmt::format("unlocked={}", db.reads_unlocked());
+  });
+  EXPECT_EQ(*normal, "unlocked=false");
+}
+
+TEST_F(UnlockedRead, AWriterThatAppearsDuringTheReadMakesItFail) {
+  remove_wal_files();
+  const auto result = testing::as_nobody(
+      [&](const auto& pause) {
+        auto db = Database::open(m_path, OpenMode::read_only);
+        db.sql().execAndGet("SELECT count(*) FROM sync_runs");
+        pause();
+        db.check_unlocked_read();
+        return std::string("no error");
+      },
+      [&] {
+        auto writer = Database::open(m_path);
+        writer.sql().exec("INSERT INTO sync_runs (source, dataset, started_at, status) VALUES ('b', 'users', 't', 'ok')");
+      });
+  if (!result) GTEST_SKIP() << "needs root to run as nobody";
+  EXPECT_THAT(*result, ::testing::HasSubstr(m_path + ": a writer opened the database while it was read without locking"));
+}
+
+// A -wal with frames but no -shm (a writer that crashed, then lost its -shm): the
+// file alone may lack committed runs, so it is not read, and the message says why.
+TEST_F(UnlockedRead, AWalThatMayHoldChangesIsNeverIgnored) {
+  {
+    SQLite::Database raw(m_path, SQLite::OPEN_READWRITE);
+    int persist = 1;
+    sqlite3_file_control(raw.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    sqlite3_db_config(raw.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    raw.exec("INSERT INTO sync_runs (source, dataset, started_at, status) VALUES ('c', 'users', 't', 'ok')");
+  }
+  ASSERT_GT(wal_bytes(m_path), 32);
+  std::filesystem::remove(m_path + "-shm");
+  ::chmod((m_path + "-wal").c_str(), 0644);
+  const auto result = testing::as_nobody([&](const auto&) {
+    auto db = Database::open(m_path, OpenMode::read_only);
+    return std::string("opened");
+  });
+  if (!result) GTEST_SKIP() << "needs root to run as nobody";
+  EXPECT_THAT(*result, ::testing::HasSubstr(m_path + "-shm is missing and this user may not create it"));
+  EXPECT_THAT(*result, ::testing::HasSubstr("may hold runs not yet copied into " + m_path));
+  EXPECT_THAT(*result, ::testing::HasSubstr("start rosterd"));
 }
 
 }  // namespace
