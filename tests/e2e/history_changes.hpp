@@ -11,6 +11,8 @@
 //    leave the users it works on alone.
 // Header-only: each e2e test file is its own executable.
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <functional>
@@ -21,8 +23,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "audit_support.hpp"
 #include "harness.hpp"
@@ -44,17 +44,21 @@ inline const std::vector<std::string> k_names = {"Ann",
                                                  "Smith"};
 
 // The normalized columns, in the order of expected_columns() (harness.hpp).
-inline const std::vector<std::string> k_columns = {"username", "full_name", "email",      "phone",
-                                                   "extension", "role",     "user_group", "active"};
+inline const std::vector<std::string> k_columns = {"username",  "full_name", "email",      "phone",
+                                                   "extension", "role",      "user_group", "active"};
 
 // The columns each vendor fills from its listing (README, "Where each normalized column
 // comes from"); the others are NULL whatever the vendor serves.
 inline std::vector<std::size_t> mapped_columns(sim::Vendor vendor) {
   switch (vendor) {
-    case sim::Vendor::crocodial: return {0, 1, 4, 5, 7};
-    case sim::Vendor::worksection: return {0, 1, 2, 3, 5, 6};
-    case sim::Vendor::smartflo: return {0, 1, 2, 3, 4, 5, 7};
-    case sim::Vendor::class4: return {0, 1, 2, 5, 6, 7};
+    case sim::Vendor::crocodial:
+      return {0, 1, 4, 5, 7};
+    case sim::Vendor::worksection:
+      return {0, 1, 2, 3, 5, 6};
+    case sim::Vendor::smartflo:
+      return {0, 1, 2, 3, 4, 5, 7};
+    case sim::Vendor::class4:
+      return {0, 1, 2, 5, 6, 7};
   }
   return {};
 }
@@ -132,16 +136,30 @@ class Edits {
         u.username = vendor == sim::Vendor::smartflo && pick(2) == 0 ? "Agent." + number() + "@Flo.Example.com"
                                                                      : "user." + number() + any(k_names);
         break;
-      case 1: u.first_name = any(k_names); break;
-      case 2: u.last_name = pick(5) == 0 ? "" : any(k_names); break;
+      case 1:
+        u.first_name = any(k_names);
+        break;
+      case 2:
+        u.last_name = pick(5) == 0 ? "" : any(k_names);
+        break;
       case 3:
         u.email = vendor != sim::Vendor::worksection && pick(4) == 0 ? "" : "Person." + number() + "@Example.COM";
         break;
-      case 4: u.phone = any(std::vector<std::string>{"", "+91 98765 43210", "5550100", "+1-555-0199"}); break;
-      case 5: u.extension = any(std::vector<std::string>{"", "1001", "2345", "ext-7"}); break;
-      case 6: u.role = role(vendor); break;
-      case 7: u.group = any(std::vector<std::string>{"", "Sales", "QA Team", "admin", "client"}); break;
-      case 8: u.active = !u.active; break;
+      case 4:
+        u.phone = any(std::vector<std::string>{"", "+91 98765 43210", "5550100", "+1-555-0199"});
+        break;
+      case 5:
+        u.extension = any(std::vector<std::string>{"", "1001", "2345", "ext-7"});
+        break;
+      case 6:
+        u.role = role(vendor);
+        break;
+      case 7:
+        u.group = any(std::vector<std::string>{"", "Sales", "QA Team", "admin", "client"});
+        break;
+      case 8:
+        u.active = !u.active;
+        break;
       case 9:
         u.portfolios.clear();
         for (const char* code : {"AMI", "IST", "PTR", "BNK", "TEL", "INS", "ZZZ"}) {
@@ -165,10 +183,14 @@ class Edits {
   // The edits that can change `column` (an index into k_columns) for `vendor`.
   static std::vector<std::size_t> edits_of(sim::Vendor vendor, std::size_t column) {
     switch (column) {
-      case 0: return {vendor == sim::Vendor::worksection ? std::size_t{3} : std::size_t{0}};
-      case 1: return {1, 2};
-      case 2: return {vendor == sim::Vendor::smartflo ? std::size_t{0} : std::size_t{3}};
-      default: return {column + 1};  // phone 4, extension 5, role 6, group 7, active 8
+      case 0:
+        return {vendor == sim::Vendor::worksection ? std::size_t{3} : std::size_t{0}};
+      case 1:
+        return {1, 2};
+      case 2:
+        return {vendor == sim::Vendor::smartflo ? std::size_t{0} : std::size_t{3}};
+      default:
+        return {column + 1};  // phone 4, extension 5, role 6, group 7, active 8
     }
   }
 
@@ -190,10 +212,14 @@ class Edits {
 
   std::string role(sim::Vendor vendor) {
     switch (vendor) {
-      case sim::Vendor::crocodial: return any(std::vector<std::string>{"1", "7", "8", "9", "Admin"});
-      case sim::Vendor::worksection: return any(std::vector<std::string>{"user", "Guest", "reader", "Team Admin"});
-      case sim::Vendor::smartflo: return any(std::vector<std::string>{"Agent", "Supervisor", "Quality", "Admin"});
-      case sim::Vendor::class4: return any(std::vector<std::string>{"Client", "Agent", "Admin", "QA Lead"});
+      case sim::Vendor::crocodial:
+        return any(std::vector<std::string>{"1", "7", "8", "9", "Admin"});
+      case sim::Vendor::worksection:
+        return any(std::vector<std::string>{"user", "Guest", "reader", "Team Admin"});
+      case sim::Vendor::smartflo:
+        return any(std::vector<std::string>{"Agent", "Supervisor", "Quality", "Admin"});
+      case sim::Vendor::class4:
+        return any(std::vector<std::string>{"Client", "Agent", "Admin", "QA Lead"});
     }
     return "user";
   }
@@ -379,19 +405,24 @@ class CoverageSchedule {
             s, edits, {9}, synced_state->second,
             [](const Expected& a, const Expected& b) { return a.portfolios != b.portfolios; }, "portfolios");
         break;
-      case Action::change_attribute: set_attribute_until_changed(s, edits, phase.key, synced_state->second); break;
+      case Action::change_attribute:
+        set_attribute_until_changed(s, edits, phase.key, synced_state->second);
+        break;
       case Action::drop_attribute:
         if (synced_state->second.extras.count(phase.key) == 0) {
           ADD_FAILURE() << s.name() << ": attribute " << phase.key << " to drop was not there";
         }
         s.tenant->update_user(m_subject, [&](sim::SimUser& u) { u.extra_json.erase(phase.key); });
         break;
-      case Action::add_user: break;  // added when the step began
+      case Action::add_user:
+        break;  // added when the step began
       case Action::remove_user:
         m_removed_state = synced_state->second;
         s.tenant->remove_user(m_subject);
         break;
-      case Action::restore_user: s.tenant->restore_user(m_subject); break;
+      case Action::restore_user:
+        s.tenant->restore_user(m_subject);
+        break;
       case Action::change_and_restore_user: {
         // The same to rosterd as a change while away: it sees the user back, changed.
         s.tenant->restore_user(m_subject);

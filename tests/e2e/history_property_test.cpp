@@ -79,9 +79,10 @@ class HistoryProperty : public E2eTest {
   // Runs `rounds` rounds of changes from `seed`, each synced, then checks (a), (b), (c)
   // and that every scheduled kind of change reached the changes log.
   void check_history(std::uint64_t seed, int rounds) {
-    std::printf("history property: seed %llu, %d rounds (replay: ROSTERD_SEED=%llu ROSTERD_HISTORY_ROUNDS=%d "
-                "build/tests/e2e/history_property_test --gtest_filter='HistorySoak.*')\n",
-                static_cast<unsigned long long>(seed), rounds, static_cast<unsigned long long>(seed), rounds);
+    std::printf(
+        "history property: seed %llu, %d rounds (replay: ROSTERD_SEED=%llu ROSTERD_HISTORY_ROUNDS=%d "
+        "build/tests/e2e/history_property_test --gtest_filter='HistorySoak.*')\n",
+        static_cast<unsigned long long>(seed), rounds, static_cast<unsigned long long>(seed), rounds);
     std::fflush(stdout);
     RecordProperty("seed", std::to_string(seed));
     SCOPED_TRACE("ROSTERD_SEED=" + std::to_string(seed));
@@ -189,15 +190,17 @@ class HistoryProperty : public E2eTest {
                     "external_id HAVING count(*) > 1)"),
               0)
         << "(b) one open version per user";
-    EXPECT_EQ(count("SELECT count(*) FROM users u WHERE (SELECT count(*) FROM user_versions v WHERE v.source = u.source "
-                    "AND v.external_id = u.external_id AND v.valid_to IS NULL AND v.version = u.version) <> 1"),
-              0)
+    EXPECT_EQ(
+        count("SELECT count(*) FROM users u WHERE (SELECT count(*) FROM user_versions v WHERE v.source = u.source "
+              "AND v.external_id = u.external_id AND v.valid_to IS NULL AND v.version = u.version) <> 1"),
+        0)
         << "(b) the open version is the one users names";
-    EXPECT_EQ(count("SELECT count(*) FROM user_versions v WHERE (v.valid_to IS NOT NULL AND v.valid_to <= v.valid_from) "
-                    "OR (v.version > 1 AND NOT EXISTS (SELECT 1 FROM user_versions p WHERE p.source = v.source AND "
-                    "p.external_id = v.external_id AND p.version = v.version - 1 AND p.valid_to = v.valid_from)) "
-                    "OR (v.version = 1 AND v.op <> 'added')"),
-              0)
+    EXPECT_EQ(
+        count("SELECT count(*) FROM user_versions v WHERE (v.valid_to IS NOT NULL AND v.valid_to <= v.valid_from) "
+              "OR (v.version > 1 AND NOT EXISTS (SELECT 1 FROM user_versions p WHERE p.source = v.source AND "
+              "p.external_id = v.external_id AND p.version = v.version - 1 AND p.valid_to = v.valid_from)) "
+              "OR (v.version = 1 AND v.op <> 'added')"),
+        0)
         << "(b) versions 1, 2, 3, ... each ending where the next begins";
     EXPECT_EQ(count("SELECT count(*) FROM users u JOIN user_versions v ON v.source = u.source AND "
                     "v.external_id = u.external_id AND v.valid_to IS NULL WHERE NOT (u.username IS v.username AND "
@@ -207,7 +210,6 @@ class HistoryProperty : public E2eTest {
                     "(u.removed_at IS NOT NULL) = (v.op = 'removed'))"),
               0)
         << "(b) the open version holds the users row";
-
   }
 
   // (c) Replaying the changes log from empty reproduces the users table.
@@ -223,7 +225,8 @@ class HistoryProperty : public E2eTest {
       const bool known = found != replay.end();
       const bool removed = known && found->second.removed_at != "<null>";
       if (kind == "added" || kind == "restored") {
-        if ((kind == "added") == known || (kind == "restored" && !removed)) problems += "\n  change " + c[0] + " " + kind;
+        if ((kind == "added") == known || (kind == "restored" && !removed))
+          problems += "\n  change " + c[0] + " " + kind;
         auto state = from_snapshot(c[7]);
         state.first_seen_at = known ? found->second.first_seen_at : c[1];
         state.updated_at = c[1];
@@ -317,8 +320,8 @@ class HistoryProperty : public E2eTest {
       std::map<std::string, Replayed> left;  // entity_key -> the state it was removed in
       int plain = 0, changed = 0;
       for (const auto& c : rows("SELECT entity_key, change, coalesce(old_value, ''), coalesce(new_value, '') FROM "
-                                "changes WHERE entity = 'user' AND source = '" + s.name() +
-                                "' AND change IN ('removed', 'restored') ORDER BY id")) {
+                                "changes WHERE entity = 'user' AND source = '" +
+                                s.name() + "' AND change IN ('removed', 'restored') ORDER BY id")) {
         if (c[1] == "removed") {
           left[c[0]] = from_snapshot(c[2]);
         } else if (const auto was = left.find(c[0]); was != left.end()) {
