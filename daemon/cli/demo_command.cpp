@@ -1,19 +1,28 @@
 // `rosterd demo`: the bundled vendor simulator on loopback, four tenants (one per
-// vendor type), three sync rounds with scripted changes in between. It goes
-// through the same `sync` code path as a real deployment, with a real config file
-// and a real database in the current directory.
+// vendor type), three sync rounds with scripted changes in between. Each round is
+// `rosterd sync` (sync_command), with a real configuration file and a real database.
+//
+// Output, all on stdout so that headings and log lines stay in order: a heading per
+// round; for the first round (every record new) the counts per source instead of a
+// line per record; the change and summary lines of the later rounds in full; a recap.
+// The database must be new (see demo_files.hpp); the configuration, which holds the
+// simulator's credentials, lives in a private temporary directory and is gone when the
+// demo ends, so its path is never shown.
 
-#include <sys/stat.h>
-
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
+#include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <optional>
 
 #include "cli/app_context.hpp"
 #include "cli/commands.hpp"
+#include "cli/demo_files.hpp"
+#include "cli/demo_report.hpp"
 #include "core/log.hpp"
 #include "sim/simulator.hpp"
 
@@ -38,11 +47,14 @@ DemoTenants add_tenants(sim::Simulator& simulator) {
     options.seed = seed;
     return simulator.add_tenant(options);
   };
-  return {tenant("acme-dialer", sim::Vendor::crocodial, 40, 11), tenant("acme-projects", sim::Vendor::worksection, 25, 12),
+  return {tenant("acme-dialer", sim::Vendor::crocodial, 40, 11),
+          tenant("acme-projects", sim::Vendor::worksection, 25, 12),
           tenant("acme-smartflo", sim::Vendor::smartflo, 120, 13), tenant("acme-switch", sim::Vendor::class4, 80, 14)};
 }
 
-std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+std::string quoted(const std::string& text) {
+  return "\"" + text + "\"";
+}
 
 std::string demo_config(const DemoTenants& t, const std::string& database) {
   const auto& d = t.dialer.options();
@@ -83,14 +95,13 @@ sources:
                      quoted(s.password), t.sw.config_url(), quoted(c.user), quoted(c.password));
 }
 
-void banner(const std::string& text) {
-  std::fflush(stderr);
-  std::printf("\n== %s\n", text.c_str());
-  std::fflush(stdout);
-}
+struct Changed {
+  std::int64_t renamed;  // acme-dialer
+  std::int64_t removed;  // acme-smartflo, back in round 3
+};
 
 // Round 2: a rename, an e-mail change, a deactivation, a removal and an addition.
-std::int64_t change_some_users(DemoTenants& t) {
+Changed change_some_users(DemoTenants& t) {
   std::vector<std::int64_t> active;
   for (const auto& user : t.dialer.users()) {
     if (user.active) active.push_back(user.id);
@@ -102,64 +113,148 @@ std::int64_t change_some_users(DemoTenants& t) {
   const auto removed = t.smartflo.users().at(3).id;
   t.smartflo.remove_user(removed);
   t.sw.add_user();
-  return removed;
+  return {active.at(0), removed};
 }
 
-}  // namespace
+void heading(const std::string& text) {
+  std::printf("\n== %s\n", text.c_str());
+}
 
-namespace {
+// This rosterd binary, for the commands the recap suggests.
+std::string this_program() {
+  std::error_code error;
+  const auto path = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? "rosterd" : shell_word(path.string());
+}
+
+std::string refusal(const std::vector<std::string>& existing) {
+  std::string files;
+  for (std::size_t i = 0; i < existing.size(); ++i) {
+    files += (i == 0 ? "" : i + 1 == existing.size() ? " and " : ", ") + existing[i];
+  }
+  return fmt::format(
+      "demo: {} already exist{}, and the demo only ever creates a new database: it never overwrites or deletes a "
+      "file it did not create. Choose another path with --database PATH, or, if that is an earlier demo's database "
+      "you no longer need, remove it yourself ({}) and run the demo again",
+      files, existing.size() == 1 ? "s" : "", files);
+}
+
+void print_recap(const std::string& database, const std::vector<std::string>& rounds, const Changed& changed) {
+  heading("Recap");
+  for (std::size_t i = 0; i < rounds.size(); ++i) std::printf("  Round %zu: %s\n", i + 1, rounds[i].c_str());
+  std::printf(
+      "\n  The database is %s; it stays when the demo ends. Remove it, with its -wal and -shm files,\n"
+      "  when you no longer need it.\n",
+      database.c_str());
+  const auto db = shell_word(database);
+  const auto rosterd = this_program();
+  std::printf("\n  Try:\n");
+  std::printf("    %s changes --database %s --since 1h\n", rosterd.c_str(), db.c_str());
+  std::printf("    %s history %lld --source acme-dialer --database %s\n", rosterd.c_str(),
+              static_cast<long long>(changed.renamed), db.c_str());
+  std::printf("    %s users --database %s --source acme-smartflo\n", rosterd.c_str(), db.c_str());
+  std::printf("    %s status --database %s\n", rosterd.c_str(), db.c_str());
+  std::printf("    sqlite3 -readonly %s \"SELECT source, count(*) FROM current_users GROUP BY source\"\n", db.c_str());
+  std::printf(
+      "    sqlite3 -readonly %s \"SELECT changed_at, source, entity_key, change, field, old_value, new_value "
+      "FROM user_changes ORDER BY id DESC LIMIT 20\"\n",
+      db.c_str());
+}
 
 struct DemoOptions {
   std::string database = "rosterd-demo.db";
-  bool keep = false;  // keep an existing demo database instead of starting afresh
+  bool keep = false;  // the old --keep, now refused with an explanation
 };
 
+// The three rounds, from a database file created for them; returns the exit status.
+int run_rounds(const GlobalOptions& global, const std::string& database, DemoTenants& tenants,
+               const std::string& config_path, int port) {
+  std::printf(
+      "rosterd demo: the bundled vendor simulator on 127.0.0.1:%d serves four made-up tenants, one of each\n"
+      "vendor type. rosterd syncs them into %s three times, as `rosterd sync` does,\n"
+      "and the vendors change some users in between.\n",
+      port, database.c_str());
+  const std::map<std::string, std::string> labels{{"acme-dialer", "CrocoDial"},
+                                                  {"acme-projects", "Worksection"},
+                                                  {"acme-smartflo", "Smartflo"},
+                                                  {"acme-switch", "Class4"}};
+  GlobalOptions demo_global = global;
+  demo_global.config_path = config_path;
+  std::vector<std::string> totals;
+
+  heading("Round 1: the first sync; every record is new, so here are the counts rather than a line each");
+  // Warnings and errors only, unless --log-level says otherwise.
+  demo_global.log_level = global.log_level.value_or("warn");
+  int status = sync_command(demo_global, {});
+  const auto first = latest_runs_in(database);
+  std::printf("%s", added_per_source(first, labels).c_str());
+  totals.push_back(change_totals(first) + " (the first sync)");
+  demo_global.log_level = global.log_level;
+
+  heading("Round 2: the vendors renamed, deactivated, removed and added users, and changed an e-mail address");
+  const auto changed = change_some_users(tenants);
+  status = std::max(status, sync_command(demo_global, {}));
+  totals.push_back(change_totals(latest_runs_in(database)));
+
+  heading("Round 3: the removed Smartflo user is back");
+  tenants.smartflo.restore_user(changed.removed);
+  status = std::max(status, sync_command(demo_global, {}));
+  totals.push_back(change_totals(latest_runs_in(database)));
+
+  print_recap(database, totals, changed);
+  return status;
+}
+
 int demo_command(const GlobalOptions& global, const DemoOptions& options) {
-  const auto database = fs::absolute(options.database).string();
-  if (!options.keep) {
-    for (const auto* suffix : {"", "-wal", "-shm"}) fs::remove(database + suffix);
+  if (options.keep) {
+    print_error(
+        "demo: --keep is gone: the demo no longer reuses a database, it always creates a new one. Give it a new "
+        "path with --database PATH (an earlier demo's database stays as it is)");
+    return k_exit_usage;
+  }
+  const auto database = fs::absolute(options.database).lexically_normal().string();
+  if (const auto existing = existing_database_files(database); !existing.empty()) {
+    print_error(refusal(existing));
+    return k_exit_usage;
+  }
+  const NewDatabaseFile created(database);
+  if (created.outcome() == NewDatabaseFile::Outcome::exists) {
+    print_error(refusal({database}));
+    return k_exit_usage;
+  }
+  if (created.outcome() == NewDatabaseFile::Outcome::failed) {
+    print_error(fmt::format("demo: cannot create {}: {}", database, created.error()));
+    return k_exit_failed;
+  }
+  if (const auto beside = existing_database_files(database); beside.size() > 1) {  // appeared since the check
+    created.remove_if_untouched();
+    print_error(refusal(beside));
+    return k_exit_usage;
   }
 
   sim::Simulator simulator;
   auto tenants = add_tenants(simulator);
-  simulator.start();
-
-  const auto dir = fs::temp_directory_path() / fmt::format("rosterd-demo-{}", ::getpid());
-  fs::create_directories(dir);
-  const auto config_path = (dir / "rosterd.yaml").string();
-  {
-    std::ofstream out(config_path);
-    out << demo_config(tenants, database);
+  std::optional<PrivateTempDirectory> config_dir;
+  std::string config_path;
+  try {
+    simulator.start();
+    config_dir.emplace("rosterd-demo-");
+    config_path = config_dir->write_private_file("rosterd.yaml", demo_config(tenants, database));
+  } catch (const std::exception& e) {
+    created.remove_if_untouched();
+    print_error(fmt::format("demo: {}", e.what()));
+    return k_exit_failed;
   }
-  ::chmod(config_path.c_str(), 0600);
 
-  GlobalOptions demo_global = global;
-  demo_global.config_path = config_path;
-  std::printf("rosterd demo: simulator on 127.0.0.1:%d, config %s, database %s\n", simulator.port(),
-              config_path.c_str(), database.c_str());
-
-  banner("Round 1: initial sync of four vendors");
-  int status = sync_command(demo_global, {});
-
-  banner("Round 2: the vendors changed some users (rename, e-mail, deactivation, removal, addition)");
-  const auto removed = change_some_users(tenants);
-  status = std::max(status, sync_command(demo_global, {}));
-
-  banner("Round 3: the removed Smartflo user is back");
-  tenants.smartflo.restore_user(removed);
-  status = std::max(status, sync_command(demo_global, {}));
-
-  std::error_code ignored;
-  fs::remove_all(dir, ignored);
-  simulator.stop();
-
-  banner("Try it yourself");
-  std::printf("  sqlite3 %s \"SELECT source, count(*) FROM current_users GROUP BY source\"\n", database.c_str());
-  std::printf("  sqlite3 %s \"SELECT changed_at, source, entity_key, change, field, old_value, new_value FROM user_changes ORDER BY id DESC LIMIT 20\"\n",
-              database.c_str());
-  std::printf("  sqlite3 %s \"SELECT id, source, dataset, status, fetched, added, updated, removed, restored FROM sync_runs\"\n",
-              database.c_str());
-  return status;
+  // The log lines are the demo's output, between its headings.
+  core::set_log_stream(core::LogStream::standard_output);
+  std::fflush(stdout);
+  try {
+    return run_rounds(global, database, tenants, config_path, simulator.port());
+  } catch (const std::exception& e) {  // reading the runs back: store::StoreError, SQLite::Exception
+    print_error(fmt::format("demo: {}: {}", database, e.what()));
+    return k_exit_failed;
+  }
 }
 
 }  // namespace
@@ -167,9 +262,11 @@ int demo_command(const GlobalOptions& global, const DemoOptions& options) {
 Command add_demo_command(CLI::App& parent, const GlobalOptions& global) {
   auto options = std::make_shared<DemoOptions>();
   auto* app = parent.add_subcommand(
-      "demo", "Sync the bundled vendor simulator into ./rosterd-demo.db, change some users, sync again");
-  app->add_option("--database", options->database, "Database file for the demo");
-  app->add_flag("--keep", options->keep, "Keep an existing demo database");
+      "demo",
+      "Sync the bundled vendor simulator into a new database (./rosterd-demo.db), change some users, sync again");
+  app->add_option("--database", options->database,
+                  "The new database file for the demo (default ./rosterd-demo.db); an existing file is refused");
+  app->add_flag("--keep", options->keep)->group("");  // hidden: explains that it is gone
   return {app, [&global, options] { return demo_command(global, *options); }};
 }
 

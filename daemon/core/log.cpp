@@ -30,9 +30,9 @@ int syslog_priority(spdlog::level::level_enum level) {
   }
 }
 
-class RedactingStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
+class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
-  explicit RedactingStderrSink(bool journal) : m_journal(journal) {
+  RedactingSink(std::FILE* stream, bool journal) : m_stream(stream), m_journal(journal) {
     set_pattern_(m_journal ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %-5l %v");
   }
 
@@ -42,15 +42,16 @@ class RedactingStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
     formatter_->format(msg, formatted);
     std::string line = secrets().redact(std::string_view(formatted.data(), formatted.size()));
     if (m_journal) line.insert(0, "<" + std::to_string(syslog_priority(msg.level)) + ">");
-    std::fwrite(line.data(), 1, line.size(), stderr);
-    std::fflush(stderr);
+    std::fwrite(line.data(), 1, line.size(), m_stream);
+    std::fflush(m_stream);
   }
-  void flush_() override { std::fflush(stderr); }
+  void flush_() override { std::fflush(m_stream); }
   void set_pattern_(const std::string& pattern) override {
     formatter_ = std::make_unique<spdlog::pattern_formatter>(pattern, spdlog::pattern_time_type::utc);
   }
 
  private:
+  std::FILE* m_stream;
   bool m_journal;
 };
 
@@ -65,9 +66,29 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
   return spdlog::level::info;
 }
 
+// The process's logging settings; init_logging() and set_log_stream() change them
+// before any thread starts.
+struct LogSettings {
+  LogFormat format = LogFormat::automatic;
+  LogStream stream = LogStream::standard_error;
+};
+LogSettings& settings() {
+  static LogSettings value;
+  return value;
+}
+
+std::shared_ptr<spdlog::logger> make_logger(const LogSettings& s) {
+  const bool to_stderr = s.stream == LogStream::standard_error;
+  const bool journal =
+      s.format == LogFormat::journal || (s.format == LogFormat::automatic && to_stderr && stderr_is_journal());
+  auto sink = std::make_shared<RedactingSink>(to_stderr ? stderr : stdout, journal);
+  auto logger = std::make_shared<spdlog::logger>("rosterd", std::move(sink));
+  logger->flush_on(spdlog::level::trace);
+  return logger;
+}
+
 std::shared_ptr<spdlog::logger>& logger_slot() {
-  static std::shared_ptr<spdlog::logger> logger =
-      std::make_shared<spdlog::logger>("rosterd", std::make_shared<RedactingStderrSink>(stderr_is_journal()));
+  static std::shared_ptr<spdlog::logger> logger = make_logger(settings());
   return logger;
 }
 
@@ -93,10 +114,16 @@ bool stderr_is_journal() {
 }
 
 void init_logging(LogLevel level, LogFormat format) {
-  const bool journal = format == LogFormat::journal || (format == LogFormat::automatic && stderr_is_journal());
-  auto logger = std::make_shared<spdlog::logger>("rosterd", std::make_shared<RedactingStderrSink>(journal));
+  settings().format = format;
+  auto logger = make_logger(settings());
   logger->set_level(to_spdlog(level));
-  logger->flush_on(spdlog::level::trace);
+  logger_slot() = logger;
+}
+
+void set_log_stream(LogStream stream) {
+  settings().stream = stream;
+  auto logger = make_logger(settings());
+  logger->set_level(logger_slot()->level());
   logger_slot() = logger;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Logging: one spdlog logger writing to stderr. Under systemd (JOURNAL_STREAM names
+// Logging: one spdlog logger writing to stderr (or stdout, see set_log_stream). Under systemd (JOURNAL_STREAM names
 // our stderr) lines carry a syslog priority prefix ("<6>") and no timestamp, since
 // the journal adds its own; on a terminal they carry a UTC timestamp and level.
 // Every line passes through the secret registry before it is written.
@@ -19,6 +19,13 @@ enum class LogFormat { automatic, terminal, journal };
 
 void init_logging(LogLevel level, LogFormat format = LogFormat::automatic);
 void set_log_level(LogLevel level);
+
+// Where log lines go: stderr, the default, which services and scripts expect; or stdout,
+// for `rosterd demo`, whose log lines are its output, between headings it prints there.
+// The choice holds for the process: init_logging() keeps it. With stdout, `automatic`
+// means the terminal format.
+enum class LogStream { standard_error, standard_output };
+void set_log_stream(LogStream stream);
 
 // The process logger. Lines about a source start with "<source>: ".
 spdlog::logger& log();

@@ -1,4 +1,5 @@
-// config/rosterd.example.yaml stays loadable and keeps showing every key.
+// config/rosterd.example.yaml stays loadable and keeps showing every key, and it loads with
+// what the bundled unit gives rosterd: its credentials, and no environment variables.
 
 #include <fstream>
 #include <sstream>
@@ -10,7 +11,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The vendor keys of SPEC 4, as the source registry declares them.
+// The vendor keys, as the source registry declares them.
 const std::vector<SourceTypeSchema> k_spec_types = {
     {"crocodial",
      {"user", "password"},
@@ -28,22 +29,24 @@ TEST_F(ConfigTest, TheExampleConfigurationLoads) {
   std::stringstream text;
   text << example.rdbuf();
   write("rosterd.yaml", text.str());
-  write("worksection.key", "example-ws-key\n");
-  write("switch-ca.pem", "-----BEGIN CERTIFICATE-----\n");
+  // As LoadCredential=vendor:/etc/rosterd/credentials hands them over; no environment.
+  write("creds/vendor_croco-password", "example-croco-pass");
+  write("creds/vendor_worksection-key", "example-ws-key\n");
   write("creds/vendor_smartflo-token", "example-smartflo-token");
+  write("creds/vendor_switch-password", "example-switch-pass");
   m_env.credentials_directory = path("creds");
-  m_vars["ACME_CROCO_PASS"] = "example-croco-pass";
-  m_vars["SWITCH_PASS"] = "example-switch-pass";
+  ASSERT_TRUE(m_vars.empty());
 
   const Config config = load_config(config_path(), k_spec_types, m_env);
   EXPECT_TRUE(config.warnings.empty());
   EXPECT_EQ(config.database, "/var/lib/rosterd/roster.db");
   ASSERT_EQ(config.sources.size(), 4u);
   EXPECT_EQ(config.sources[0].datasets.size(), 4u);
+  EXPECT_EQ(config.sources[0].require("password").value, "example-croco-pass");
   EXPECT_EQ(config.sources[1].require("api_key").value, "example-ws-key");
   EXPECT_EQ(config.sources[2].require("token").value, "example-smartflo-token");
   const SourceConfig& switch_source = config.sources[3];
-  EXPECT_EQ(switch_source.ca_file, path("switch-ca.pem"));
+  EXPECT_EQ(switch_source.require("password").value, "example-switch-pass");
   EXPECT_EQ(switch_source.max_response_bytes, 16u << 20);
   EXPECT_EQ(switch_source.interval, 15min);  // from defaults
   EXPECT_EQ(config.secret_values().size(), 4u);

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Usage: install_tree.sh CMAKE BUILD_DIR WORK_DIR BINDIR
+# Usage: install_tree.sh CMAKE BUILD_DIR SOURCE_DIR WORK_DIR PREFIX BINDIR
 # `cmake --install` of BUILD_DIR into a fake root (DESTDIR, so that a rule with an absolute
-# destination such as /etc lands there too and is caught) must install exactly the files
-# below, the unit naming BINDIR/rosterd (the configure-time prefix). In that root,
-# systemd-sysusers must then create the rosterd user and group from the installed
-# sysusers.d file, and systemd-tmpfiles the credentials directory the unit loads.
+# destination such as /etc lands there too and is caught), for the configured PREFIX, must
+# install exactly the files below, the unit naming BINDIR/rosterd. `systemd-analyze verify`
+# must accept the installed unit. In that root, systemd-sysusers must then create the
+# rosterd user and group from the installed sysusers.d file, and systemd-tmpfiles the
+# credentials directory the unit loads.
 set -euo pipefail
 cmake=$1
 build=$2
-work=$3
-bindir=$4
+source_dir=$3
+work=$4
+prefix=$5
+bindir=$6
 root=$work/root
-prefix=/usr/local
+here=$(dirname "$0")
 
 fail() {
   echo "FAIL: $*"
@@ -25,13 +28,19 @@ if ! log=$(DESTDIR=$root "$cmake" --install "$build" --prefix "$prefix" 2>&1); t
   fail "cmake --install failed"
 fi
 
-expected=$(sort <<EOT
-usr/local/bin/rosterd
-usr/local/lib/systemd/system/rosterd.service
-usr/local/lib/sysusers.d/rosterd.conf
-usr/local/lib/tmpfiles.d/rosterd.conf
-usr/local/share/doc/rosterd/README.md
-usr/local/share/doc/rosterd/rosterd.example.yaml
+p=${prefix#/}
+expected=$(
+  sort <<EOT
+$p/bin/rosterd
+$p/lib/systemd/system/rosterd.service
+$p/lib/sysusers.d/rosterd.conf
+$p/lib/tmpfiles.d/rosterd.conf
+$p/share/doc/rosterd/README.md
+$p/share/doc/rosterd/BENCHMARKS.md
+$p/share/doc/rosterd/docs/schema.md
+$p/share/doc/rosterd/config/rosterd.example.yaml
+$p/share/doc/rosterd/sim/README.md
+$(cd "$source_dir" && ls schema/*.sql | sed "s|^|$p/share/doc/rosterd/|")
 EOT
 )
 installed=$(cd "$root" && find . -type f -o -type l | sed 's|^\./||' | sort)
@@ -44,6 +53,15 @@ unit=$root$prefix/lib/systemd/system/rosterd.service
 cmp -s "$unit" "$build/systemd/rosterd.service" || fail "the installed unit is not the build's rendering"
 grep -qx "ExecStart=$bindir/rosterd run --config /etc/rosterd/rosterd.yaml" "$unit" ||
   fail "the installed unit does not start $bindir/rosterd"
+[[ $bindir == "$prefix"/* ]] || fail "the unit's $bindir is not under the prefix $prefix"
+
+# The installed unit as systemd reads it. verify needs ExecStart to exist on this machine,
+# so it is pointed at the installed binary (only that path differs).
+if command -v systemd-analyze >/dev/null; then
+  bash "$here/unit_verify.sh" "$unit" "$root$bindir/rosterd" || fail "systemd-analyze verify rejects the installed unit"
+else
+  echo "note: systemd-analyze not installed; the installed unit was not verified"
+fi
 
 if ! command -v systemd-sysusers >/dev/null || ! command -v systemd-tmpfiles >/dev/null; then
   echo "note: systemd-sysusers/systemd-tmpfiles not installed; the installed files were not applied"
