@@ -201,6 +201,8 @@ def scale_section(scale, title="## Scale run"):
     if "threads_max" in s:
         lines.append(f"| runs in progress / rosterd threads / open file descriptors, max after warm-up | "
                      f"{s['running_max']:,} / {s['threads_max']:,} / {s['fds_max']:,} |")
+    if s.get("stop_s") is not None:
+        lines.append(f"| from SIGTERM to exit (every run in progress interrupted) | {s['stop_s']:.2f} s |")
     lines += [f"| simulator CPU, share of one core | {100 * s['sim_cpu_share']:.1f}% |", ""]
     return lines
 

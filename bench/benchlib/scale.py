@@ -162,9 +162,12 @@ def scale_run(args, paths, hanging_fraction=0.0):
             window_end_unix = time.time()
             sim_cpu = sim.cpu_seconds() - sim_cpu_start
         finally:
+            stop_s = None
             if process.poll() is None:
+                stopping = time.monotonic()
                 process.send_signal(signal.SIGTERM)
                 process.wait(timeout=60)
+                stop_s = time.monotonic() - stopping
     first, last = samples[window[1]], samples[-1]
     measured = samples[window[1]:]
     result = {
@@ -181,6 +184,7 @@ def scale_run(args, paths, hanging_fraction=0.0):
         "threads_max": max(s["threads"] for s in measured),
         "fds_max": max(s["fds"] for s in measured),
         "running_max": max((s["running"] or 0) for s in measured),
+        "stop_s": stop_s,
     }
     result.update(analyse_runs(db, window[0], window_end_unix, interval, set(names) - hanging))
     if hanging:
