@@ -176,10 +176,10 @@ def scale_section(scale, title="## Scale run"):
         f"Smartflo and Class4 in turn, the `users` dataset), every simulator answer delayed {s['latency_ms']} ms, "
         f"`interval: {s['interval_s']}s`, `concurrency: {s['concurrency']}`; measured over {s['window_s']:.0f} s "
         f"after a warm-up interval." + (
-            f" {hanging:,} of the sources (whole groups of four, every vendor alike) never answer: each request "
-            f"stalls until rosterd gives up on it (`timeout: {s['timeout_s']}s`, the low-speed limit cutting a silent "
-            f"transfer at half of it; `retries: {s['retries']}`). The schedule rows are those of the healthy "
-            f"sources." if hanging else ""), "",
+            f" {hanging:,} of the sources (whole groups of four, every vendor alike) hang: each request is answered "
+            f"only after the whole `timeout: {s['timeout_s']}s`, so rosterd gives up on it first (the low-speed "
+            f"limit cuts a silent transfer at half the timeout) and retries (`retries: {s['retries']}`). The "
+            f"schedule rows are those of the healthy sources." if hanging else ""), "",
         "| measure | value |", "|---|---:|",
         f"| rosterd CPU, share of one core (after warm-up) | {100 * s['cpu_share']:.1f}% |",
         f"| rosterd CPU, share of one core (whole run, initial syncs included) | {100 * s['cpu_share_with_warmup']:.1f}% |",

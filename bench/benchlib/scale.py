@@ -7,9 +7,9 @@ least once per interval (the scheduler jitters intervals by up to +-10%, so a ga
 between two starts of one source may reach 1.1 intervals).
 
 The hanging variant makes a share of the sources (whole groups of four, so every vendor
-alike) never answer: every request of theirs stalls until rosterd's transfer gives up (the
-low-speed limit, half the source's `timeout`) and is retried as configured; their runs
-fail. The schedule check then covers the healthy sources only: they must keep their
+alike) hang: every request of theirs is answered only after the source's whole `timeout`,
+so rosterd's transfer gives up first (the low-speed limit, half the `timeout`) and retries
+as configured; their runs fail. The schedule check then covers the healthy sources only: they must keep their
 interval however many runs wait on hanging vendors.
 """
 
@@ -127,8 +127,9 @@ def scale_run(args, paths, hanging_fraction=0.0):
     db = paths.work / "scale.db"
     remove_database(db)
     # cpp-httplib holds a thread per open connection, idle keep-alive ones included, and rosterd
-    # starts every due run at once: a thread per source, so that the simulator never queues.
-    threads = max(128, 8 * args.scale_concurrency + 64, n + 64)
+    # starts every due run at once: a thread per source, so that the simulator never queues;
+    # plus two per hanging source, whose stalled answers outlast rosterd's attempts.
+    threads = max(128, 8 * args.scale_concurrency + 64, n + 2 * len(hanging) + 64)
     variant = f", {len(hanging)} of them hanging" if hanging else ""
     log(f"scale run: {n} sources x {args.scale_users} users{variant}, {args.scale_latency_ms} ms latency, "
         f"{interval} s interval, concurrency {args.scale_concurrency}, {args.scale_intervals} intervals after one "
@@ -136,8 +137,11 @@ def scale_run(args, paths, hanging_fraction=0.0):
     with Simulator(paths.sim, paths.work, tenants, threads=threads, latency_ms=args.scale_latency_ms,
                    name="sim-scale") as sim:
         for name in sorted(hanging):
-            # delay 0: no answer until the simulator stops
-            sim.request("POST", f"/_sim/tenants/{name}/faults", {"kind": "stall", "endpoint": "any", "delay_ms": 0})
+            # Silence for the whole `timeout`: rosterd gives up first (after half of it, when
+            # nothing arrives). Not "until the simulator stops": a stalled answer keeps its
+            # simulator thread after the client has gone, and every attempt would take one more.
+            sim.request("POST", f"/_sim/tenants/{name}/faults",
+                        {"kind": "stall", "endpoint": "any", "delay_ms": args.scale_timeout * 1000})
         config = paths.work / "scale.yaml"
         write_config(config, db, list(sim.tenants().values()), args)
         log_file = open(paths.work / "scale-rosterd.log", "wb")

@@ -170,9 +170,13 @@ void Daemon::dispatch(std::stop_token stop) {
 void Daemon::start_job(const JobKey& key, std::stop_token stop) {
   ++m_in_flight;
   auto source = m_sources.at(key.source);  // the run keeps its source alive through a reload
-  const auto started = m_clock.steady_now();
-  const bool threaded = m_threads.start(key, [this, key, source, started, stop] {
-    const bool ok = execute(key, *source, stop);
+  const auto dispatched = m_clock.steady_now();
+  const bool threaded = m_threads.start(key, [this, key, source, dispatched, stop] {
+    // A run's start, for its next due time, is when it began to work, not when it
+    // began to wait for a slot: runs that were due together and queued for slots
+    // are then due apart, as they ran.
+    auto started = dispatched;
+    const bool ok = execute(key, *source, stop, started);
     {
       std::lock_guard lock(m_mutex);
       m_completions.push_back({key, ok, started});
@@ -181,14 +185,16 @@ void Daemon::start_job(const JobKey& key, std::stop_token stop) {
   });
   if (!threaded) {
     std::lock_guard lock(m_mutex);
-    m_completions.push_back({key, false, started});
+    m_completions.push_back({key, false, dispatched});
   }
 }
 
-bool Daemon::execute(const JobKey& key, sync::ConfiguredSource& source, std::stop_token stop) noexcept {
+bool Daemon::execute(const JobKey& key, sync::ConfiguredSource& source, std::stop_token stop,
+                     core::SteadyTime& started) noexcept {
   try {
     SlotLease lease(*m_slots, stop);
     if (!lease.start()) return false;  // stopping before it began
+    started = m_clock.steady_now();
     auto reader = m_readers->take();
     // A run waiting on its vendor keeps its connection but not the connection's cache.
     lease.on_yield([&reader, owner = std::this_thread::get_id()] {

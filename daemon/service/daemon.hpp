@@ -69,8 +69,10 @@ class Daemon {
   void schedule_sources(const std::vector<std::string>& names);
   void dispatch(std::stop_token stop);
   void start_job(const JobKey& key, std::stop_token stop);
-  // One run, on its own thread: whether it succeeded (a partial run counts). Never throws.
-  bool execute(const JobKey& key, sync::ConfiguredSource& source, std::stop_token stop) noexcept;
+  // One run, on its own thread: whether it succeeded (a partial run counts), and in
+  // `started` when it took its first slot (left as is when it never did). Never throws.
+  bool execute(const JobKey& key, sync::ConfiguredSource& source, std::stop_token stop,
+               core::SteadyTime& started) noexcept;
   void handle_completions();
   void reload();
   void publish(const std::set<JobKey>& keys);
