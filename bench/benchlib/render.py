@@ -103,7 +103,7 @@ def verdict(value, limit, lower_is_better=True):
     return "missed", f"{miss:.1f}x off"
 
 
-def targets(runs: Runs, meta, scale):
+def targets(runs: Runs, meta, scale, hanging=None):
     lines = ["## Targets", "",
              "| target | vendor | measured | limit | verdict | by how much |", "|---|---|---:|---:|---|---|"]
     sizes = meta["sizes"] or [0]
@@ -136,6 +136,12 @@ def targets(runs: Runs, meta, scale):
         holds = "holds" if scale["holds_interval"] else "does not hold"
         lines.append(f"| scale run holds its interval | all | {holds} (max gap {scale['max_gap_s']:.1f} s) | "
                      f"{scale['gap_limit_s']:.1f} s | {'met' if scale['holds_interval'] else 'missed'} | |")
+    if hanging:
+        holds = "holds" if hanging["holds_interval"] else "does not hold"
+        lines.append(f"| with {hanging['hanging_sources']:,} sources hanging, the others hold their interval | all | "
+                     f"{holds} (max gap {hanging['max_gap_s']:.1f} s) | {hanging['gap_limit_s']:.1f} s | "
+                     f"{'met' if hanging['holds_interval'] else 'missed'} | |")
+    if scale:
         row("scale run CPU, share of one core", "all", 100 * scale["cpu_share"], 50.0,
             f"{100 * scale['cpu_share']:.1f}%", unit="%")
     lines.append("")
@@ -201,30 +207,48 @@ def body_memory_section(memory):
     return lines
 
 
-def scale_section(scale):
+def scale_section(scale, title="## Scale run"):
     if not scale:
-        return ["## Scale run", "", "Not run (`--skip-scale`).", ""]
+        return [title, "", "Not run (`--skip-scale`).", ""]
     s = scale
     statuses = ", ".join(f"{count} {status}" for status, count in sorted(s["statuses_in_window"].items()))
-    return [
-        "## Scale run", "",
+    hanging = s.get("hanging_sources", 0)
+    healthy = f"the {s['sources'] - hanging:,} healthy sources: " if hanging else ""
+    lines = [
+        title, "",
         f"`rosterd run` with {s['sources']:,} sources ({s['users_per_source']} users each; CrocoDial, Worksection, "
         f"Smartflo and Class4 in turn, the `users` dataset), every simulator answer delayed {s['latency_ms']} ms, "
         f"`interval: {s['interval_s']}s`, `concurrency: {s['concurrency']}`; measured over {s['window_s']:.0f} s "
-        f"after a warm-up interval.", "",
+        f"after a warm-up interval." + (
+            f" {hanging:,} of the sources (whole groups of four, every vendor alike) hang: each request is answered "
+            f"only after the whole `timeout: {s['timeout_s']}s`, so rosterd gives up on it first (the low-speed "
+            f"limit cuts a silent transfer at half the timeout) and retries (`retries: {s['retries']}`). The "
+            f"schedule rows are those of the healthy sources." if hanging else ""), "",
         "| measure | value |", "|---|---:|",
         f"| rosterd CPU, share of one core (after warm-up) | {100 * s['cpu_share']:.1f}% |",
         f"| rosterd CPU, share of one core (whole run, initial syncs included) | {100 * s['cpu_share_with_warmup']:.1f}% |",
         f"| rosterd RSS, max after warm-up / at the end / peak (VmHWM) | {s['rss_max_kb'] / 1024:.1f} / "
         f"{s['rss_last_kb'] / 1024:.1f} / {s['hwm_kb'] / 1024:.1f} MB |",
-        f"| runs started in the window | {s['runs_in_window']:,} ({statuses}) |",
-        f"| sources that ran / never ran | {s['sources_run']:,} / {s['sources_never_run']} |",
-        f"| fewest runs of one source in the window | {s['min_runs_per_source']} |",
-        f"| longest gap between two starts of a source (p99) | {s['max_gap_s']:.1f} s ({s['p99_gap_s']:.1f} s) |",
-        f"| gaps longer than 1.1 intervals + {s['gap_limit_s'] - 1.1 * s['interval_s']:.0f} s | {s['late_gaps']} |",
-        f"| simulator CPU, share of one core | {100 * s['sim_cpu_share']:.1f}% |",
-        "",
+        f"| {healthy}runs started in the window | {s['runs_in_window']:,} ({statuses}) |",
+        f"| {healthy}sources that ran / never ran | {s['sources_run']:,} / {s['sources_never_run']} |",
+        f"| {healthy}fewest runs of one source in the window | {s['min_runs_per_source']} |",
+        f"| {healthy}longest gap between two starts of a source (p99) | {s['max_gap_s']:.1f} s "
+        f"({s['p99_gap_s']:.1f} s) |",
+        f"| {healthy}gaps longer than 1.1 intervals + {s['gap_limit_s'] - 1.1 * s['interval_s']:.0f} s | "
+        f"{s['late_gaps']} |",
     ]
+    if hanging:
+        h = s["hanging"]
+        hanging_statuses = ", ".join(f"{count} {status}" for status, count in sorted(h["statuses_in_window"].items()))
+        lines.append(f"| the {hanging:,} hanging sources: runs started in the window | {h['runs_in_window']:,}"
+                     + (f" ({hanging_statuses})" if hanging_statuses else "") + " |")
+    if "threads_max" in s:
+        lines.append(f"| runs in progress / rosterd threads / open file descriptors, max after warm-up | "
+                     f"{s['running_max']:,} / {s['threads_max']:,} / {s['fds_max']:,} |")
+    if s.get("stop_s") is not None:
+        lines.append(f"| from SIGTERM to exit (every run in progress interrupted) | {s['stop_s']:.2f} s |")
+    lines += [f"| simulator CPU, share of one core | {100 * s['sim_cpu_share']:.1f}% |", ""]
+    return lines
 
 
 def profile_section(profile):
@@ -259,12 +283,14 @@ def profile_section(profile):
 def generated(results):
     meta, runs = results["meta"], Runs(results["runs"])
     lines = [BEGIN, "", "## Results", ""] + meta_section(meta)
-    lines += targets(runs, meta, results.get("scale"))
+    lines += targets(runs, meta, results.get("scale"), results.get("scale_hanging"))
     lines += ["## Side by side", ""] + ratios_table(runs, meta)
     for vendor in meta["vendors"]:
         lines += vendor_table(runs, meta, vendor)
     lines += body_memory_section(results.get("body_memory"))
     lines += scale_section(results.get("scale"))
+    if results.get("scale_hanging"):
+        lines += scale_section(results["scale_hanging"], "## Scale run with hanging sources")
     lines += profile_section(results.get("profile"))
     lines.append(END)
     return "\n".join(lines) + "\n"

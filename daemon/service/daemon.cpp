@@ -3,13 +3,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <limits>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "core/duration.hpp"
 #include "core/log.hpp"
 #include "core/timestamp.hpp"
+#include "http/yielding_client.hpp"
 #include "service/config_diff.hpp"
+#include "service/open_files.hpp"
+#include "service/yielding_source.hpp"
 #include "sources/registry.hpp"
 #include "store/runs.hpp"
 #include "store/schedule.hpp"
@@ -17,6 +22,9 @@
 
 namespace rosterd::service {
 namespace {
+
+// The STATUS= line names at most this many runs in progress.
+constexpr std::size_t k_status_runs_named = 5;
 
 // How much more start-up time a schema migration asks systemd for: half an hour,
 // the measured pace (about 13 s per million users) with a wide margin.
@@ -29,9 +37,10 @@ config::Config load(const DaemonOptions& options) {
   return config;
 }
 
-std::string join(const std::vector<std::string>& names) {
+std::string join(const std::vector<std::string>& names, std::size_t at_most = std::numeric_limits<std::size_t>::max()) {
   std::string out;
-  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  for (std::size_t i = 0; i < names.size() && i < at_most; ++i) out += (out.empty() ? "" : ", ") + names[i];
+  if (names.size() > at_most) out += fmt::format(" and {} more", names.size() - at_most);
   return out.empty() ? "none" : out;
 }
 
@@ -48,6 +57,11 @@ core::Millis interval_for(const config::SourceConfig& source, model::Dataset dat
 
 Daemon::Daemon(DaemonOptions options, Notifier& notifier, const core::Clock& clock)
     : m_options(std::move(options)), m_notifier(notifier), m_clock(clock), m_config(load(m_options)) {
+  if (const auto files = raise_open_file_limit(); !files) {
+    core::log().warn("could not raise the open file limit (RLIMIT_NOFILE) to its hard limit");
+  } else if (files->now != files->before) {
+    core::log().debug("open file limit raised from {} to {}", files->before, files->now);
+  }
   for (const auto& source : m_config.sources) {
     m_sources.emplace(source.name, std::make_shared<sync::ConfiguredSource>(source));
   }
@@ -66,7 +80,9 @@ Daemon::Daemon(DaemonOptions options, Notifier& notifier, const core::Clock& clo
     return store::fail_abandoned_runs(db.sql(), core::format_timestamp(m_clock.now()));
   });
   if (abandoned > 0) core::log().warn("marked {} run(s) left 'running' by an ended rosterd process as failed", abandoned);
-  m_pool = std::make_unique<WorkerPool>(m_config.database, static_cast<std::size_t>(m_config.concurrency));
+  const auto concurrency = static_cast<std::size_t>(m_config.concurrency);
+  m_slots = std::make_unique<RunSlots>(concurrency);
+  m_readers = std::make_unique<ReaderPool>(m_config.database, concurrency);
 
   std::vector<std::string> names;
   for (const auto& source : m_config.sources) names.push_back(source.name);
@@ -131,25 +147,22 @@ int Daemon::run(std::stop_token stop) {
   m_notifier.notify("STOPPING=1\nSTATUS=stopping: interrupting the runs in progress");
   core::log().info("stopping: {} run(s) in progress are interrupted and rolled back", m_in_flight);
   drain();
-  m_pool.reset();
   core::log().info("stopped");
   return 0;
 }
 
 void Daemon::wait_for_work(std::optional<core::SteadyTime> watchdog_due, const std::stop_token& stop) {
   auto until = m_clock.steady_now() + std::chrono::minutes{1};
-  if (auto due = m_scheduler.next_due(); due && m_in_flight < static_cast<std::size_t>(m_config.concurrency)) {
-    until = std::min(until, *due);
-  }
+  if (auto due = m_scheduler.next_due()) until = std::min(until, *due);
   if (watchdog_due) until = std::min(until, *watchdog_due);
   std::unique_lock lock(m_mutex);
   m_wake.wait_until(lock, until, [&] { return stop.stop_requested() || m_reload_requested || !m_completions.empty(); });
 }
 
 void Daemon::dispatch(std::stop_token stop) {
-  const auto limit = static_cast<std::size_t>(m_config.concurrency);
-  if (m_in_flight >= limit) return;
-  const auto ready = m_scheduler.take_ready(m_clock.steady_now(), limit - m_in_flight);
+  // Every due run starts: `concurrency` bounds the runs working, not those waiting
+  // on their vendors (RunSlots).
+  const auto ready = m_scheduler.take_ready(m_clock.steady_now(), std::numeric_limits<std::size_t>::max());
   for (const auto& key : ready) start_job(key, stop);
   if (!ready.empty()) {
     publish({ready.begin(), ready.end()});
@@ -160,34 +173,61 @@ void Daemon::dispatch(std::stop_token stop) {
 void Daemon::start_job(const JobKey& key, std::stop_token stop) {
   ++m_in_flight;
   auto source = m_sources.at(key.source);  // the run keeps its source alive through a reload
-  const auto started = m_clock.steady_now();
-  m_pool->submit([this, key, source, started, stop](store::Database* reader) {
-    bool ok = false;
-    bool deferred = false;
-    try {
-      if (reader != nullptr) {
-        sync::Runner runner(*reader, *m_writer, m_clock);
-        sync::RunOptions options;
-        options.lock_wait = sync::LockWait::skip_if_busy;
-        const auto outcome = runner.run(source->handle(), key.dataset, options, stop);
-        deferred = outcome.deferred;
-        if (deferred) {
-          core::log().info("{}: {}: another rosterd process (`rosterd sync`) is running this source; trying again in {}",
-                           key.source, model::to_string(key.dataset),
-                           core::format_duration(Scheduler::k_deferred_retry));
-        }
-        // A partial run (some users of a per-user dataset failed) did its work: no backoff.
-        ok = outcome.status == store::RunStatus::ok || outcome.status == store::RunStatus::partial;
-      }
-    } catch (const std::exception& e) {
-      core::log().error("{}: {}: {}", key.source, model::to_string(key.dataset), e.what());
-    }
+  const auto dispatched = m_clock.steady_now();
+  const bool threaded = m_threads.start(key, [this, key, source, dispatched, stop] {
+    // A run's start, for its next due time, is when it began to work, not when it
+    // began to wait for a slot: runs that were due together and queued for slots
+    // are then due apart, as they ran.
+    auto started = dispatched;
+    const auto [ok, deferred] = execute(key, *source, stop, started);
     {
       std::lock_guard lock(m_mutex);
       m_completions.push_back({key, ok, deferred, started});
     }
     m_wake.notify_all();
   });
+  if (!threaded) {
+    std::lock_guard lock(m_mutex);
+    m_completions.push_back({key, false, false, dispatched});
+  }
+}
+
+Daemon::RunEnd Daemon::execute(const JobKey& key, sync::ConfiguredSource& source, std::stop_token stop,
+                               core::SteadyTime& started) noexcept {
+  try {
+    SlotLease lease(*m_slots, stop);
+    if (!lease.start()) return {};  // stopping before it began
+    started = m_clock.steady_now();
+    auto reader = m_readers->take();
+    // A run waiting on its vendor keeps its connection but not the connection's cache.
+    lease.on_yield([&reader, owner = std::this_thread::get_id()] {
+      if (std::this_thread::get_id() == owner) ReaderPool::release_cache(*reader);
+    });
+    const auto configured = source.handle();
+    http::YieldingClient transport(configured.transport, lease);
+    YieldingSource vendor(configured.source, lease);
+    const sync::SourceHandle handle{vendor,          transport,
+                                    configured.retry, configured.config,
+                                    configured.info_columns, configured.reader_version};
+    sync::Runner runner(*reader, *m_writer, m_clock);
+    sync::RunOptions options;
+    options.lock_wait = sync::LockWait::skip_if_busy;
+    const auto outcome = runner.run(handle, key.dataset, options, stop);
+    lease.on_yield({});
+    m_readers->give_back(std::move(reader));
+    if (outcome.deferred) {
+      core::log().info("{}: {}: another rosterd process (`rosterd sync`) is running this source; trying again in {}",
+                       key.source, model::to_string(key.dataset), core::format_duration(Scheduler::k_deferred_retry));
+      return {false, true};
+    }
+    // A partial run (some users of a per-user dataset failed) did its work: no backoff.
+    return {outcome.status == store::RunStatus::ok || outcome.status == store::RunStatus::partial, false};
+  } catch (const std::exception& e) {
+    core::log().error("{}: {}: {}", key.source, model::to_string(key.dataset), e.what());
+  } catch (...) {
+    core::log().error("{}: {}: the run failed with an unknown exception", key.source, model::to_string(key.dataset));
+  }
+  return {};
 }
 
 void Daemon::handle_completions() {
@@ -199,6 +239,7 @@ void Daemon::handle_completions() {
   if (done.empty()) return;
   std::set<JobKey> keys;
   for (const auto& completion : done) {
+    m_threads.join(completion.key);
     --m_in_flight;
     if (completion.deferred) {
       m_scheduler.deferred(completion.key, m_clock.steady_now());
@@ -215,8 +256,12 @@ void Daemon::drain() {
   std::unique_lock lock(m_mutex);
   while (m_in_flight > 0) {
     m_wake.wait(lock, [this] { return !m_completions.empty(); });
-    m_in_flight -= m_completions.size();
-    m_completions.clear();
+    std::vector<Completion> done;
+    done.swap(m_completions);
+    lock.unlock();
+    for (const auto& completion : done) m_threads.join(completion.key);
+    m_in_flight -= done.size();
+    lock.lock();
   }
 }
 
@@ -256,7 +301,8 @@ void Daemon::reload() {
   std::vector<std::string> scheduled = diff.added;
   scheduled.insert(scheduled.end(), diff.changed.begin(), diff.changed.end());
   schedule_sources(scheduled);
-  m_pool->grow(static_cast<std::size_t>(m_config.concurrency));
+  m_slots->set_capacity(static_cast<std::size_t>(m_config.concurrency));
+  m_readers->set_keep_idle(static_cast<std::size_t>(m_config.concurrency));
 
   std::vector<std::string> names;
   for (const auto& [name, source] : m_sources) names.push_back(name);
@@ -311,7 +357,7 @@ void Daemon::update_status() {
     failing += job.failures > 0 ? 1 : 0;
   }
   auto status = fmt::format("{} sources; {} running{}; {} failing", m_sources.size(), running.size(),
-                            running.empty() ? "" : " (" + join(running) + ")", failing);
+                            running.empty() ? "" : " (" + join(running, k_status_runs_named) + ")", failing);
   if (auto due = m_scheduler.next_due(); due && running.empty()) {
     const auto wait = std::max(core::Millis{0}, std::chrono::duration_cast<core::Millis>(*due - m_clock.steady_now()));
     status += "; next run in " + core::format_duration(std::chrono::duration_cast<std::chrono::seconds>(wait));

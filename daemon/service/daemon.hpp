@@ -1,12 +1,14 @@
 #pragma once
-// `rosterd run`: every (source, dataset) on its own schedule, runs fetched
-// concurrently by a bounded pool, writes serialized through one writer, the
-// configuration reloaded on request, systemd told what happens (READY, STATUS,
-// WATCHDOG, RELOADING, STOPPING).
+// `rosterd run`: every (source, dataset) on its own schedule, each run started
+// when due on a thread of its own, `concurrency` runs at most working (parsing,
+// planning, writing) at once while any number wait on their vendors
+// (run_slots.hpp), writes serialized through one writer, the configuration
+// reloaded on request, systemd told what happens (READY, STATUS, WATCHDOG,
+// RELOADING, STOPPING).
 //
 // Threads: the caller's thread runs the main loop (scheduling, reloads,
-// notifications); worker threads run syncs and report back through a queue.
-// No exception crosses a thread: a worker's task turns every failure into a
+// notifications); run threads run syncs and report back through a queue.
+// No exception crosses a thread: a run's task turns every failure into a
 // completion with ok = false.
 
 #include <condition_variable>
@@ -22,8 +24,10 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "service/notifier.hpp"
+#include "service/reader_pool.hpp"
+#include "service/run_slots.hpp"
+#include "service/run_threads.hpp"
 #include "service/scheduler.hpp"
-#include "service/worker_pool.hpp"
 #include "store/database.hpp"
 #include "store/run_locks.hpp"
 #include "store/writer.hpp"
@@ -68,6 +72,15 @@ class Daemon {
   void schedule_sources(const std::vector<std::string>& names);
   void dispatch(std::stop_token stop);
   void start_job(const JobKey& key, std::stop_token stop);
+  // How a run ended: ok (a partial run counts), or deferred (another process runs the source).
+  struct RunEnd {
+    bool ok = false;
+    bool deferred = false;
+  };
+  // One run, on its own thread; in `started` when it took its first slot (left as is
+  // when it never did). Never throws.
+  RunEnd execute(const JobKey& key, sync::ConfiguredSource& source, std::stop_token stop,
+                 core::SteadyTime& started) noexcept;
   void handle_completions();
   void reload();
   void publish(const std::set<JobKey>& keys);
@@ -86,7 +99,9 @@ class Daemon {
   Scheduler m_scheduler;
   std::optional<store::Database> m_db;
   std::optional<store::Writer> m_writer;
-  std::unique_ptr<WorkerPool> m_pool;
+  std::unique_ptr<RunSlots> m_slots;
+  std::unique_ptr<ReaderPool> m_readers;
+  RunThreads m_threads;  // joined before the slots and readers its runs use are destroyed
   std::size_t m_in_flight = 0;
   std::string m_status;
 
