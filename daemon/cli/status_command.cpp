@@ -21,6 +21,7 @@
 #include "core/json_writer.hpp"
 #include "core/secrets.hpp"
 #include "core/timestamp.hpp"
+#include "store/lock_holders.hpp"
 #include "store/status_queries.hpp"
 
 namespace rosterd::cli {
@@ -336,6 +337,17 @@ void print_json(const std::vector<StatusRow>& rows) {
   std::printf("%s\n", w.str().c_str());
 }
 
+// Reports a program other than rosterd that holds the database's write lock; whether
+// there is one.
+bool foreign_writer_reported(const std::string& database) {
+  const auto holder = store::find_lock_holder(database);
+  if (!holder || holder->pid == 0 || holder->program == "rosterd") return false;
+  print_error(fmt::format("{}: {} holds {}: runs cannot write to the database (nor record that they failed) until it "
+                          "ends its transaction",
+                          database, store::describe_holder(*holder), holder->lock));
+  return true;
+}
+
 int status_command(const GlobalOptions& global, const StatusOptions& options) {
   StatusInput input;
   try {
@@ -354,7 +366,10 @@ int status_command(const GlobalOptions& global, const StatusOptions& options) {
   } else {
     print_table(database, rows, core::system_clock().now());
   }
-  return any_unsuccessful(rows) ? k_exit_failed : k_exit_ok;
+  // Another program holding the write lock (someone's sqlite3 in a transaction) makes
+  // every run fail until it lets go, and no failed run can be recorded meanwhile: say so.
+  const bool blocked = foreign_writer_reported(database);
+  return any_unsuccessful(rows) || blocked ? k_exit_failed : k_exit_ok;
 }
 
 }  // namespace

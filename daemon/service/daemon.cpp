@@ -76,10 +76,15 @@ Daemon::Daemon(DaemonOptions options, Notifier& notifier, const core::Clock& clo
                                   k_migration_timeout_usec, from, to));
   }));
   m_writer.emplace(*m_db);
-  const auto abandoned = m_writer->run([&](store::Database& db) {
-    return store::fail_abandoned_runs(db.sql(), core::format_timestamp(m_clock.now()));
+  // Bookkeeping writes are deferred, not fatal: another program holding the database's
+  // write lock (someone's sqlite3) must not keep the daemon from starting. They are
+  // made before the first write that gets through.
+  m_writer->defer([&clock = m_clock](store::Database& db) {
+    const auto abandoned = store::fail_abandoned_runs(db.sql(), core::format_timestamp(clock.now()));
+    if (abandoned > 0) {
+      core::log().warn("marked {} run(s) left 'running' by an ended rosterd process as failed", abandoned);
+    }
   });
-  if (abandoned > 0) core::log().warn("marked {} run(s) left 'running' by an ended rosterd process as failed", abandoned);
   const auto concurrency = static_cast<std::size_t>(m_config.concurrency);
   m_slots = std::make_unique<RunSlots>(concurrency);
   m_readers = std::make_unique<ReaderPool>(m_config.database, concurrency);
@@ -87,7 +92,12 @@ Daemon::Daemon(DaemonOptions options, Notifier& notifier, const core::Clock& clo
   std::vector<std::string> names;
   for (const auto& source : m_config.sources) names.push_back(source.name);
   schedule_sources(names);
-  m_writer->run([](store::Database& db) { store::replace_schedule(db.sql(), {}); });
+  try {
+    m_writer->run([](store::Database& db) { store::replace_schedule(db.sql(), {}); });
+  } catch (const std::exception& e) {
+    core::log().warn("could not clear the previous daemon's schedule: {}",
+                     store::describe_database_failure(e, m_config.database));
+  }
   publish_all();
   core::log().info("rosterd {} running: {} sources, {} datasets, concurrency {}, database {}", ROSTERD_VERSION,
                    m_sources.size(), m_scheduler.jobs().size(), m_config.concurrency, m_config.database);
@@ -345,7 +355,7 @@ void Daemon::publish(const std::set<JobKey>& keys) {
       for (const auto& row : rows) store::upsert_schedule(db.sql(), row);
     });
   } catch (const std::exception& e) {
-    core::log().warn("could not publish the schedule: {}", e.what());
+    core::log().warn("could not publish the schedule: {}", store::describe_database_failure(e, m_config.database));
   }
 }
 

@@ -349,5 +349,45 @@ TEST_F(DatabaseE2e, AWriteLockHeldBySqlite3IsLoggedWhileWaitingAndNamedInTheErro
   EXPECT_EQ(lines_with(after.err, "marked 1 run(s) left 'running'").size(), 1u) << after.err;
 }
 
+// While another program holds the write lock, `rosterd status` says so (exit 1): no run
+// can write, not even its failure. The daemon's failed run reaches sync_runs as soon as
+// the database takes writes again.
+TEST_F(DatabaseE2e, AWriteLockHeldBySqlite3FailsStatusAndTheDaemonRecordsItsFailedRunLater) {
+  if (::access(k_sqlite3, X_OK) != 0) GTEST_SKIP() << "needs sqlite3";
+  auto& tenant = add_tenant("dialer", sim::Vendor::worksection, 5, 4);
+  write_config({{tenant}}, "  interval: 1h\n");
+  ASSERT_EQ(sync().exit_code, 0);
+  Sqlite3Session session(db_path());
+  session.send("BEGIN IMMEDIATE;\n");
+  const auto holder = fmt::format("sqlite3 (pid {})", session.pid());
+  std::string status_err;
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto status = run_rosterd({"status", "--config", config_path()});
+        status_err = status.err;
+        return status.exit_code == 1 && status.err.find(holder + " holds the write lock: runs cannot write") !=
+                                            std::string::npos;
+      },
+      15s))
+      << status_err;
+
+  RosterdProcess daemon({"run", "--config", config_path()});
+  ASSERT_TRUE(eventually([&] { return daemon.err().find("dialer: users: failed: ") != std::string::npos; }, 60s))
+      << daemon.err();
+  EXPECT_NE(daemon.err().find("locked by another writer: " + holder), std::string::npos) << daemon.err();
+  EXPECT_EQ(count("SELECT count(*) FROM sync_runs WHERE status = 'failed'"), 0) << "nothing can be written yet";
+  session.send("ROLLBACK;\n");
+  ASSERT_EQ(session.quit().exit_code, 0);
+  ASSERT_TRUE(eventually(
+      [&] {
+        return count("SELECT count(*) FROM sync_runs WHERE status = 'failed' AND error LIKE "
+                     "'%locked by another writer%'") == 1;
+      },
+      60s))
+      << daemon.err();
+  daemon.signal(SIGTERM);
+  ASSERT_TRUE(daemon.wait(10s).has_value());
+}
+
 }  // namespace
 }  // namespace rosterd::testing

@@ -194,6 +194,11 @@ void E2eTest::write_config(const std::vector<SourceBlock>& sources, const std::s
   ::chmod(config_path().c_str(), 0600);
 }
 
+void E2eTest::write_sql(const std::string& sql) {
+  SQLite::Database db(db_path(), SQLite::OPEN_READWRITE, 10'000);
+  db.exec(sql);
+}
+
 ProcessResult E2eTest::sync(const std::vector<std::string>& extra_args) {
   std::vector<std::string> args{"sync", "--config", config_path()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());

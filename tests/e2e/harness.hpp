@@ -87,6 +87,8 @@ class E2eTest : public ::testing::Test {
   std::int64_t count(const std::string& sql);
   std::vector<std::vector<std::string>> rows(const std::string& sql);  // NULL as "<null>"
   std::string value(const std::string& sql);
+  // Runs SQL on the database read-write: for states a test sets up by hand.
+  void write_sql(const std::string& sql);
   // Every row of every table but the bookkeeping ones (sync_runs, schedule), as
   // text: equal dumps = unchanged data. Compare with EXPECT_SAME_DATA.
   std::string dump_data_tables();

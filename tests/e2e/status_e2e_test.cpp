@@ -99,11 +99,6 @@ class StatusE2e : public E2eTest {
     return {};
   }
 
-  void write_sql(const std::string& sql) {
-    SQLite::Database db(db_path(), SQLite::OPEN_READWRITE, 10'000);
-    db.exec(sql);
-  }
-
   void add_schedule_row(const std::string& source, const std::string& next_due_sql, std::int64_t pid) {
     write_sql(
         "INSERT INTO schedule (source, dataset, interval_ms, next_due_at, consecutive_failures, pid, updated_at) "

@@ -301,5 +301,61 @@ TEST_F(UnlockedRead, AWalThatMayHoldChangesIsNeverIgnored) {
   EXPECT_THAT(*result, ::testing::HasSubstr("start rosterd"));
 }
 
+
+// Migration 5 rebuilds sync_runs, user_versions and changes (new statuses and kinds):
+// every row survives, a refused run's removed count becomes 0 (it removed nothing),
+// the new values are accepted, others still refused, and user_changes shows the
+// username the user had at each change.
+TEST(Database, Migration5KeepsEveryRowAndZeroesWhatRefusedRunsNeverRemoved) {
+  testing::TempDir dir;
+  const auto path = dir.file("roster.db");
+  {
+    testing::create_database_at_schema(path, 4);
+    SQLite::Database v4(path, SQLite::OPEN_READWRITE);
+    v4.exec(R"(
+      INSERT INTO sync_runs (id, source, dataset, started_at, finished_at, status, error, fetched, removed, pid)
+        VALUES (7, 'a', 'users', 't0', 't0', 'ok', NULL, 2, 0, 11),
+               (8, 'a', 'users', 't1', 't1', 'ok', NULL, 2, 0, 11),
+               (9, 'a', 'users', 't2', 't2', 'refused', 'refused: the run would remove 2 of 2 users', 0, 2, 11);
+      INSERT INTO users (source, external_id, username, attributes, version, content_hash, first_seen_at, updated_at)
+        VALUES ('a', '1', 'bob', '{}', 2, 42, 't0', 't1');
+      INSERT INTO user_versions (source, external_id, version, valid_from, valid_to, run_id, op, username)
+        VALUES ('a', '1', 1, 't0', 't1', 7, 'added', 'ann'), ('a', '1', 2, 't1', NULL, 8, 'updated', 'bob');
+      INSERT INTO changes (id, run_id, changed_at, source, entity, entity_key, change, field, old_value, new_value)
+        VALUES (40, 7, 't0', 'a', 'user', '1', 'added', NULL, NULL, '{"username":"ann"}'),
+               (41, 8, 't1', 'a', 'user', '1', 'updated', 'username', 'ann', 'bob');)");
+  }
+  auto db = Database::open(path);
+  ASSERT_EQ(db.schema_version(), latest_schema_version());
+  auto& sql = db.sql();
+  EXPECT_EQ(sql.execAndGet("SELECT group_concat(id || status || removed || pid || filled, ',') FROM "
+                           "(SELECT * FROM sync_runs ORDER BY id)")
+                .getString(),
+            "7ok0110,8ok0110,9refused0110");
+  EXPECT_EQ(sql.execAndGet("SELECT error FROM sync_runs WHERE id = 9").getString(),
+            "refused: the run would remove 2 of 2 users");
+  EXPECT_EQ(sql.execAndGet("SELECT group_concat(version || op || username, ',') FROM "
+                           "(SELECT * FROM user_versions ORDER BY version)")
+                .getString(),
+            "1addedann,2updatedbob");
+  EXPECT_EQ(sql.execAndGet("SELECT group_concat(id || username, ',') FROM (SELECT * FROM user_changes ORDER BY id)")
+                .getString(),
+            "40ann,41bob")
+      << "each change with the username at that change";
+  sql.exec("INSERT INTO sync_runs (source, dataset, started_at, status) VALUES ('a', 'users', 't3', 'interrupted')");
+  sql.exec("INSERT INTO user_versions (source, external_id, version, valid_from, run_id, op) "
+           "VALUES ('a', '2', 1, 't3', 8, 'filled')");
+  sql.exec("INSERT INTO changes (run_id, changed_at, source, entity, entity_key, change) "
+           "VALUES (8, 't3', 'a', 'user', '2', 'filled')");
+  EXPECT_THROW(sql.exec("INSERT INTO sync_runs (source, dataset, started_at, status) VALUES ('a', 'users', 't3', "
+                        "'cancelled')"),
+               SQLite::Exception);
+  EXPECT_EQ(sql.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name IN ('sync_runs_by_source', "
+                           "'sync_runs_by_start', 'sync_runs_by_finish', 'dataset_readers')")
+                .getInt(),
+            4);
+  EXPECT_EQ(sql.execAndGet("SELECT count(*) FROM pragma_foreign_key_check").getInt(), 0);
+}
+
 }  // namespace
 }  // namespace rosterd::store
