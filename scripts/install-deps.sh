@@ -20,8 +20,9 @@ packages=(
 for arg in "$@"; do
   case "$arg" in
     # What the test suite needs beyond the build: clang for the libFuzzer targets,
+    # faketime for the test of a system clock that steps back,
     # systemd for `systemd-analyze security` on the unit, python3 for the benchmark smoke test.
-    --test-tools) packages+=(clang-14 libclang-rt-14-dev systemd python3) ;;
+    --test-tools) packages+=(clang-14 libclang-rt-14-dev systemd python3 faketime) ;;
     # The benchmark's comparison tool and measurement helpers.
     --bench-tools) packages+=(sqlite-utils time valgrind) ;;
     *) echo "usage: $0 [--test-tools] [--bench-tools]" >&2; exit 2 ;;
