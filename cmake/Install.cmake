@@ -5,7 +5,8 @@
 #   P/lib/tmpfiles.d/rosterd.conf           /etc/rosterd/credentials, which the unit loads
 #   P/share/doc/rosterd/                    the documents, laid out as in the source tree so that
 #                                           their links work: README.md, BENCHMARKS.md,
-#                                           docs/schema.md, config/rosterd.example.yaml,
+#                                           docs/schema.md, docs/reliability.md, docs/vendor-facts.md,
+#                                           config/rosterd.example.yaml,
 #                                           sim/README.md (the simulator `rosterd demo` runs) and
 #                                           schema/*.sql (the migrations docs/schema.md cites)
 # Nothing is installed into /etc: the configuration is the operator's (README, "Running as a
@@ -37,7 +38,7 @@ install(FILES ${PROJECT_BINARY_DIR}/systemd/rosterd.service DESTINATION ${ROSTER
 install(FILES systemd/rosterd.sysusers DESTINATION ${ROSTERD_SYSUSERS_DIR} RENAME rosterd.conf)
 install(FILES systemd/rosterd.tmpfiles DESTINATION ${ROSTERD_TMPFILES_DIR} RENAME rosterd.conf)
 install(FILES README.md BENCHMARKS.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
-install(FILES docs/schema.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
+install(FILES docs/schema.md docs/reliability.md docs/vendor-facts.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 install(FILES config/rosterd.example.yaml DESTINATION ${CMAKE_INSTALL_DOCDIR}/config)
 install(FILES sim/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/sim)
 install(DIRECTORY schema/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/schema FILES_MATCHING PATTERN "*.sql")

@@ -1,4 +1,4 @@
-// Denovolab Class4 (class4-user-list.txt, vendor-facts 4): POST /v1/auth
+// Denovolab Class4 (the DNL API's user list page, docs/vendor-facts.md 4): POST /v1/auth
 // {email_or_name, password} gives payload.token; GET /v1/user/list?page=&per_page=
 // with X-Auth-Token lists users in 0-based pages with the total. The HTTP statuses of
 // errors are undocumented: 401 for unauthenticated_error, 400 for validation_error
@@ -205,7 +205,7 @@ std::optional<Reply> read_listing(const TenantState& state, const httplib::Reque
 }
 
 // vendor_error shapes by name (README.md). The error types are the codegen client's
-// (vendor-facts 4.4); their codes beyond 110 and 120, and all statuses, are assumed.
+// (docs/vendor-facts.md 4.4); their codes beyond 110 and 120, and all statuses, are assumed.
 Reply class4_error(const Fault& fault) {
   Reply reply;
   if (fault.error == "auth_token_not_provided") {

@@ -1,6 +1,6 @@
 #pragma once
-// CrocoDial goAPIv2 bodies (crocodial-users-api.txt, crocodial-get-all-users.txt,
-// vendor-facts 1). Every body is what PHP's json_encode() prints: "\/" and \uXXXX
+// CrocoDial goAPIv2 bodies (CrocoDial's users API pages, crocodial-get-all-users.txt,
+// docs/vendor-facts.md 1). Every body is what PHP's json_encode() prints: "\/" and \uXXXX
 // escapes. Callers hold the tenant lock.
 
 #include <string>
@@ -27,11 +27,11 @@ std::string crocodial_agent_info(TenantState& state, const SimUser& user);
 std::string crocodial_portfolios(const TenantState& state);
 std::string crocodial_profiles(const TenantState& state);
 
-// The password hash upstream accepts as goPass (31 characters, vendor-facts 1.1).
+// The password hash upstream accepts as goPass (31 characters, docs/vendor-facts.md 1.1).
 std::string crocodial_api_pass_hash(const TenantOptions& options);
 
 // The body goAPI.php prints for responsetype=xml or none: not well-formed XML
-// (vendor-facts 1.2). `json` must be valid JSON.
+// (docs/vendor-facts.md 1.2). `json` must be valid JSON.
 std::string crocodial_xml(std::string_view action, const std::string& json);
 
 }  // namespace rosterd::sim::detail

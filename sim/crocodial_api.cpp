@@ -1,5 +1,5 @@
 // CrocoDial goAPIv2 request handling: parameters, authentication, actions, output
-// format. The dispatcher's behaviour follows upstream goAPI.php (vendor-facts 1.1, 1.2):
+// format. The dispatcher's behaviour follows upstream goAPI.php (docs/vendor-facts.md 1.1, 1.2):
 // parameters from the query first, then the form body; log_pass overrides goPass;
 // errors answer HTTP 200; no Content-Type but PHP's default text/html.
 

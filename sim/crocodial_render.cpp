@@ -31,7 +31,7 @@ std::int64_t to_int(std::string_view digits) {
   return value;
 }
 
-// INT columns come out as JSON numbers, CHAR columns as strings (vendor-facts 1.3);
+// INT columns come out as JSON numbers, CHAR columns as strings (docs/vendor-facts.md 1.3);
 // a field that holds a non-number is served as text.
 void number_or_text(ItemWriter& item, std::string_view key, std::string_view value) {
   if (all_digits(value)) {
@@ -55,7 +55,7 @@ void write_list_item(JsonOut& w, const TenantState& state, const SimUser& user) 
                                                    static_cast<std::uint32_t>(state.seed_campaigns.size()))];
   const auto flags = derive(seed, user.id, k_salt_flags);
   ItemWriter item(w, user);
-  // Both number and string ids occur (vendor-facts 1.3): every fifth user's is a string.
+  // Both number and string ids occur (docs/vendor-facts.md 1.3): every fifth user's is a string.
   if (pick(seed, user.id, k_salt_string_id, 5) == 0) {
     item.text("user_id", std::to_string(user.id));
   } else {
@@ -130,7 +130,7 @@ std::string success_wrapping(const std::function<void(JsonOut&)>& write_data) {
 }  // namespace
 
 std::string crocodial_error(std::string_view name) {
-  // Shapes from vendor-facts 1.2; the 10010 text is assumed (upstream's is not stored).
+  // Shapes from docs/vendor-facts.md 1.2; the 10010 text is assumed (upstream's is not stored).
   if (name == "invalid_login") return R"({"result":"error","message":"Invalid Username\/Password"})";
   if (name == "command_not_found") return R"({"result":"error","message":"Command Not Found"})";
   if (name == "no_rows") return R"({"code":"10010","result":"Error: No data found."})";

@@ -8,7 +8,7 @@ namespace {
 constexpr std::string_view k_html = "text/html; charset=UTF-8";
 
 // PHP prints this before the JSON when display_errors is on: goAPI.php reads
-// $_REQUEST['log_ip'] without isset() (vendor-facts 1.2).
+// $_REQUEST['log_ip'] without isset() (docs/vendor-facts.md 1.2).
 constexpr std::string_view k_php_warning =
     "<br />\n<b>Warning</b>:  Undefined index: log_ip in /var/www/html/goAPIv2/goAPI.php on line 58<br />\n";
 
@@ -73,7 +73,7 @@ std::optional<Reply> replacing_reply(const Fault& fault, Vendor vendor) {
     case FaultKind::http_status:
       reply.status = fault.status > 0 ? fault.status : 503;
       if (vendor == Vendor::smartflo && reply.status == 429) {
-        // vendor-facts 3.3: `success` is the string "false" here; spacing as documented.
+        // docs/vendor-facts.md 3.3: `success` is the string "false" here; spacing as documented.
         reply.set_body(R"({ "success": "false", "message": "Too many requests." })");
       } else {
         reply.content_type = k_html;

@@ -11,7 +11,7 @@
 namespace rosterd::sim::detail {
 
 // json: what JSON requires (quote, backslash, control characters). php: PHP
-// json_encode() with default flags, which goAPI.php uses (vendor-facts 1.2): also "/"
+// json_encode() with default flags, which goAPI.php uses (docs/vendor-facts.md 1.2): also "/"
 // as "\/", and every non-ASCII character as \uXXXX (surrogate pairs above U+FFFF);
 // invalid UTF-8 becomes U+FFFD (where PHP would fail the whole document).
 enum class TextStyle { json, php };

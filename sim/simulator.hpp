@@ -3,7 +3,7 @@
 // Worksection admin v2, Tata Smartflo, Denovolab Class4) over real HTTP on 127.0.0.1,
 // with generated users that tests can change between runs and fault switches that
 // reproduce what real servers and networks do. Wire formats follow the vendor docs and
-// vendor-facts.md, quirks included; where both are silent the choice is marked
+// docs/vendor-facts.md, quirks included; where both are silent the choice is marked
 // "assumed" in the code and listed in sim/README.md.
 //
 // Tenants live under http://127.0.0.1:PORT/<tenant>/... . Everything served is

@@ -1,4 +1,4 @@
-// Tata Smartflo (smartflo-fetch-users.txt, vendor-facts 3): POST /v1/auth/login
+// Tata Smartflo (Smartflo's Fetch Multiple Users page, docs/vendor-facts.md 3): POST /v1/auth/login
 // {email, password} gives a 1-hour JWT; GET /v1/users?limit=&last_seen_id= with
 // "Authorization: Bearer <token>" walks users by ascending id with a cursor.
 
@@ -19,7 +19,7 @@ namespace rosterd::sim::detail {
 namespace {
 
 constexpr std::uint64_t k_salt_agent = 0x701, k_salt_flags = 0x702, k_salt_jwt = 0x703;
-// Assumed: the 401 bodies of /v1/users are undocumented (vendor-facts 3.2).
+// Assumed: the 401 bodies of /v1/users are undocumented (docs/vendor-facts.md 3.2).
 constexpr std::string_view k_no_token = R"({"success":false,"message":"Authorization Token not found"})";
 constexpr std::string_view k_bad_token = R"({"success":false,"message":"Token is Expired"})";
 
@@ -39,7 +39,7 @@ void write_user(JsonOut& w, const TenantState& state, const SimUser& user) {
       .text("name", user.full_name())
       .custom("agent",
               [&](JsonOut& out) {
-                // A string with a leading zero (vendor-facts 3.2). Status: 0 enabled, 2 disabled,
+                // A string with a leading zero (docs/vendor-facts.md 3.2). Status: 0 enabled, 2 disabled,
                 // 3 busy, 4 offline.
                 const std::int64_t status = !user.active ? 2 : flags % 10 == 0 ? 3 : flags % 10 == 1 ? 4 : 0;
                 out.begin_object().key("id").value(
@@ -150,7 +150,7 @@ std::string ist_time(std::int64_t unix_seconds) {
   return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", year, month, day, rest / 3600, rest / 60 % 60, rest % 60);
 }
 
-// Repeated logins lock real accounts (vendor-facts 3.1, third-party report): the answer
+// Repeated logins lock real accounts (docs/vendor-facts.md 3.1, third-party report): the answer
 // is assumed to be a 429 with a retry_after datetime, as that report handles.
 std::optional<Reply> lockout(TenantState& state) {
   if (state.options.login_lockout_after <= 0) return std::nullopt;

@@ -1,4 +1,4 @@
-// Worksection admin API v2, get_users (worksection-get-users.txt, vendor-facts 2).
+// Worksection admin API v2, get_users (Worksection's get_users page, docs/vendor-facts.md 2).
 // Auth: hash = md5(<query string without hash> + api_key), the query taken as sent
 // (the official Postman script signs the parameters in request order). No paging: one
 // response holds every user.
@@ -49,7 +49,7 @@ std::string unsigned_query(std::string_view query) {
   return out;
 }
 
-// Role case varies between users and between responses (vendor-facts 2.2): the FAQ
+// Role case varies between users and between responses (docs/vendor-facts.md 2.2): the FAQ
 // says "account admin", the Postman example "Account admin".
 std::string role_text(const TenantState& state, const SimUser& user) {
   std::string role = user.role;

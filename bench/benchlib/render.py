@@ -12,7 +12,7 @@ from pathlib import Path
 
 BEGIN = "<!-- bench/run: generated results begin -->"
 END = "<!-- bench/run: generated results end -->"
-TOOLS = ("rosterd", "floor", "sqlite-utils")
+TOOLS = ("rosterd", "baseline", "floor", "sqlite-utils")
 SCENARIOS = ("initial", "nochange", "churn")
 SCENARIO_NAME = {"initial": "initial sync", "nochange": "no-change resync", "churn": "1% churn resync"}
 VENDOR_NAME = {"smartflo": "Smartflo (cursor pages of {page})", "class4": "Class4 (numbered pages of {page})"}
@@ -144,6 +144,26 @@ def targets(runs: Runs, meta, scale, hanging=None):
     if scale:
         row("scale run CPU, share of one core", "all", 100 * scale["cpu_share"], 50.0,
             f"{100 * scale['cpu_share']:.1f}%", unit="%")
+    lines.append("")
+    return lines
+
+
+def baseline_table(runs: Runs, meta):
+    """This build against --baseline-build, when it ran: medians of the within-repetition ratios."""
+    if not meta.get("baseline"):
+        return []
+    lines = ["### This build against the baseline", "",
+             f"Baseline: `{meta['baseline']}` ({meta.get('baseline_version') or 'version unknown'}), run back to "
+             "back with this build in every repetition. Below 1.00x this build is faster or smaller.", "",
+             "| vendor | users | scenario | wall this / baseline | CPU | peak RSS | DB size |",
+             "|---|---:|---|---:|---:|---:|---:|"]
+    for vendor in meta["vendors"]:
+        for users in meta["sizes"]:
+            for scenario in SCENARIOS:
+                pair = ((vendor, users, scenario, "rosterd"), (vendor, users, scenario, "baseline"))
+                cells = [ratio_text(runs.ratio(*pair, metric)) for metric in
+                         ("wall_s", "cpu_s", "max_rss_kb", "db_size_bytes")]
+                lines.append(f"| {vendor} | {users:,} | {SCENARIO_NAME[scenario]} | " + " | ".join(cells) + " |")
     lines.append("")
     return lines
 
@@ -284,7 +304,7 @@ def generated(results):
     meta, runs = results["meta"], Runs(results["runs"])
     lines = [BEGIN, "", "## Results", ""] + meta_section(meta)
     lines += targets(runs, meta, results.get("scale"), results.get("scale_hanging"))
-    lines += ["## Side by side", ""] + ratios_table(runs, meta)
+    lines += ["## Side by side", ""] + ratios_table(runs, meta) + baseline_table(runs, meta)
     for vendor in meta["vendors"]:
         lines += vendor_table(runs, meta, vendor)
     lines += body_memory_section(results.get("body_memory"))

@@ -1,6 +1,7 @@
-"""The three programs the suite compares, each syncing one simulator listing into its
-own database: rosterd (`rosterd sync`), the floor (bench/floor) and `sqlite-utils
-upsert` of the same records from newline-delimited JSON. Each run is measured by the
+"""The programs the suite compares, each syncing one simulator listing into its own
+database: rosterd (`rosterd sync`), the floor (bench/floor), `sqlite-utils upsert` of
+the same records from newline-delimited JSON and, with `--baseline-build`, another
+build's rosterd (the commit before a change). Each run is measured by the
 Meter and checked, so that a table never shows the time of a run that did something
 else (a failed run, a resync that rewrote everything, a churn that changed nothing).
 """
@@ -41,9 +42,8 @@ def count_rows(db_path: Path, table: str):
 
 
 class Rosterd:
-    name = "rosterd"
-
-    def __init__(self, binary: Path, meter, work_dir: Path):
+    def __init__(self, binary: Path, meter, work_dir: Path, name="rosterd"):
+        self.name = name
         self.binary = binary
         self.meter = meter
         self.work_dir = work_dir
@@ -51,8 +51,8 @@ class Rosterd:
         self.config = None
 
     def reset(self, listing: Listing):
-        self.db = self.work_dir / f"rosterd-{listing.vendor}-{listing.users}.db"
-        self.config = self.work_dir / f"rosterd-{listing.vendor}-{listing.users}.yaml"
+        self.db = self.work_dir / f"{self.name}-{listing.vendor}-{listing.users}.db"
+        self.config = self.work_dir / f"{self.name}-{listing.vendor}-{listing.users}.yaml"
         remove_database(self.db)
         self.config.write_text(
             f"database: {self.db}\n"

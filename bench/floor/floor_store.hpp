@@ -1,7 +1,7 @@
 #pragma once
 // The floor's database: one table shaped like rosterd's `users` columns, written with
 // one prepared upsert in one transaction, in WAL mode with synchronous=FULL and a
-// TRUNCATE checkpoint at the end, as rosterd runs do (RELIABILITY.md "SQLite").
+// TRUNCATE checkpoint at the end, as rosterd runs do (docs/reliability.md "SQLite").
 
 #include <sqlite3.h>
 

@@ -1,4 +1,4 @@
-// `rosterd run`: the daemon (SPEC 5 and 6).
+// `rosterd run`: the daemon (README, "Command line"; README, "Running as a service").
 
 #include <atomic>
 #include <memory>

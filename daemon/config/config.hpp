@@ -1,5 +1,5 @@
 #pragma once
-// The typed configuration (SPEC 4). Loading is strict: unknown keys, bad values,
+// The typed configuration (README, "Configuration"). Loading is strict: unknown keys, bad values,
 // duplicate names, unknown types and missing credentials are errors naming the
 // file, the line and the key.
 

@@ -33,7 +33,7 @@ class SecretRegistry {
 // The process-wide registry used by logging and error recording.
 SecretRegistry& secrets();
 
-// Vendor field names that hold secrets (SPEC 3): the name contains "pass",
+// Vendor field names that hold secrets (README, "Sync semantics"): the name contains "pass",
 // "secret" or "token", compared case-insensitively.
 bool is_secret_field_name(std::string_view name);
 

@@ -1,5 +1,5 @@
 #pragma once
-// The real http::Client: libcurl, locked down for a daemon (RELIABILITY.md "HTTP"):
+// The real http::Client: libcurl, locked down for a daemon (docs/reliability.md "HTTP"):
 // http and https only, connect/total/low-speed timeouts, TLS verification, a byte
 // cap enforced while receiving, no verbose output.
 //

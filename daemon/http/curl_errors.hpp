@@ -12,7 +12,7 @@ namespace rosterd::http {
 
 // The kind a failed transfer reports. The retry decorator retries connection and
 // timeout only, so codes land there only when a second attempt can succeed
-// (RELIABILITY.md "HTTP": 6/7/18/28/52/55/56).
+// (docs/reliability.md "HTTP": 6/7/18/28/52/55/56).
 core::ErrorKind error_kind_of(CURLcode code) noexcept;
 
 // "could not connect", "timed out", ...: what happened, in words.

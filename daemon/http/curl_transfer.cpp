@@ -109,7 +109,7 @@ void regrow(std::string& body, std::size_t capacity) {
 }
 
 // The cap lives here because CURLOPT_MAXFILESIZE only checks an announced size
-// (RELIABILITY.md "HTTP"); the callback sees decoded bytes, so a gzip bomb is cut too.
+// (docs/reliability.md "HTTP"); the callback sees decoded bytes, so a gzip bomb is cut too.
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto& state = *static_cast<CurlTransfer::State*>(user);
   const std::size_t bytes = size * count;

@@ -1,5 +1,5 @@
 #pragma once
-// Retry decorator (SPEC 3 "Retries", RELIABILITY.md "HTTP"): retries what a second
+// Retry decorator (README, "Retries", docs/reliability.md "HTTP"): retries what a second
 // attempt can fix and nothing else.
 //
 // Retried: transport errors of kind connection or timeout, and responses 408, 429

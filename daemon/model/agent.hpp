@@ -1,5 +1,5 @@
 #pragma once
-// CrocoDial's per-user datasets (SPEC 2): the day's statistics and the getUserInfo
+// CrocoDial's per-user datasets (README, "Vendors"): the day's statistics and the getUserInfo
 // fields that enrich a user (user_stats), and the live agent state (agent_status).
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// Normalization rules of SPEC 2: trim strings, empty means NULL, emails and roles
+// Normalization rules of README, "Vendors": trim strings, empty means NULL, emails and roles
 // lower-cased, ids as text.
 
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// The normalized shapes every vendor's records are mapped to (SPEC 2).
+// The normalized shapes every vendor's records are mapped to (README, "Vendors").
 
 #include <map>
 #include <optional>

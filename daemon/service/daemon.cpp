@@ -47,7 +47,7 @@ std::string join(const std::vector<std::string>& names, std::size_t at_most = st
 }  // namespace
 
 core::Millis interval_for(const config::SourceConfig& source, model::Dataset dataset) {
-  // Live agent state is polled far more often than the directory (issue 4).
+  // Live agent state is polled far more often than the directory.
   if (dataset == model::Dataset::agent_status) {
     return std::max<core::Millis>(std::chrono::seconds{1},
                                   source.setting_duration("agent_status_interval", std::chrono::seconds{30}));

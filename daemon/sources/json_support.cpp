@@ -363,7 +363,7 @@ core::Result<std::optional<bool>> flag_value(element value, std::string_view pat
   if (type == element_type::STRING || type == element_type::INT64 || type == element_type::UINT64) {
     auto text = scalar_text(value, path);
     if (!text) return std::move(text).error();
-    if (!*text) return std::optional<bool>();  // "" means NULL (SPEC 2)
+    if (!*text) return std::optional<bool>();  // "" means NULL (README, "Vendors")
     if (auto parsed = model::parse_active_flag(**text)) return parsed;
     return parse_error(path, fmt::format("expected Y/N, true/false or 1/0, got \"{}\"", safe_excerpt(**text, 16)));
   }

@@ -1,7 +1,7 @@
 #pragma once
 // Helpers shared by the vendor parsers (<vendor>_json.cpp). They are strict:
 // every value is checked, and anything that is not the documented shape is an
-// error rather than a skipped field (RELIABILITY.md: a tolerant loop turns a
+// error rather than a skipped field (docs/reliability.md: a tolerant loop turns a
 // truncated page into a shorter listing, which later looks like removals).
 
 #include <simdjson.h>
@@ -59,7 +59,7 @@ class JsonBody : public std::string_view {
 
 // Wraps one simdjson DOM parser (reused across pages). The DOM API validates the
 // whole document, rejects trailing content and dispatches its SIMD kernel at run
-// time (RELIABILITY.md).
+// time (docs/reliability.md).
 //
 // A valid number that no 64-bit type holds (18446744073709551617, 1e400) does not
 // fail the document: it reads as a string holding the number's text exactly as sent
@@ -124,7 +124,7 @@ core::Status reject_control_characters(std::string_view value, std::string_view 
 // silently pick the first).
 core::Status check_unique_keys(simdjson::dom::object object, std::string_view path);
 
-// An id given as a number or a string (both occur, vendor-facts 1.3), as text.
+// An id given as a number or a string (both occur, docs/vendor-facts.md 1.3), as text.
 // Empty, null, any other type, or a string with a control character is an error.
 core::Result<std::string> id_text(simdjson::dom::element value, std::string_view path);
 
@@ -190,7 +190,7 @@ class RecordReader {
   std::vector<std::string_view> m_taken;
 };
 
-// Text before the JSON document: CrocoDial's PHP warnings (vendor-facts 1.2).
+// Text before the JSON document: CrocoDial's PHP warnings (docs/vendor-facts.md 1.2).
 // Returns the offset of the document that ends the body (0 when the body starts
 // with JSON, or no such document is found). Text is only skipped when the body
 // does not itself start with '{' or '[', and never when it ends like the inside of

@@ -4,7 +4,7 @@
 // touches the database. Sources are long-lived (the daemon keeps them across
 // runs), so a login token can be cached for its lifetime.
 //
-// The contract that keeps removals safe (SPEC 3): a fetch returns ok only after
+// The contract that keeps removals safe (README, "Sync semantics"): a fetch returns ok only after
 // the *whole* listing was read and validated. Any doubt (an HTTP error, a body
 // that does not parse, a page that does not advance, a total that does not
 // match) is an Error, and the run writes nothing.

@@ -1,7 +1,7 @@
 #pragma once
 // A session token obtained by logging in, kept by a source for its lifetime and
 // shared by all its runs (which may overlap on several threads). Repeated logins
-// lock Smartflo accounts (vendor-facts 3.1), so a run logs in only when no valid
+// lock Smartflo accounts (docs/vendor-facts.md 3.1), so a run logs in only when no valid
 // token is cached, and only one login is in flight at a time.
 
 #include <chrono>

@@ -144,7 +144,7 @@ Database Database::open_read_write(const std::string& path, const BeforeMigratin
   // noise, BENCHMARKS.md) and 7-9 MB less peak RSS.
   db->exec("PRAGMA cache_size = -8192");
   // Keep -wal/-shm after the writer closes, so that read-only reporting users can
-  // still open the database (RELIABILITY.md).
+  // still open the database (docs/reliability.md).
   int persist = 1;
   sqlite3_file_control(db->getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
   migrate(*db, path, before_migrating);

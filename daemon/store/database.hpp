@@ -1,7 +1,7 @@
 #pragma once
 // Opening the database: WAL, a busy handler on every connection (a wait for a lock
 // of up to 10 s, logged when it passes 1 s), foreign keys, synchronous=FULL (one
-// commit per run, so durability is nearly free: RELIABILITY.md), and the numbered
+// commit per run, so durability is nearly free: docs/reliability.md), and the numbered
 // migrations from schema/. Every failure is a StoreError whose message names the
 // file and what to do (database_errors.hpp).
 
@@ -92,7 +92,7 @@ class Database {
   static constexpr std::chrono::milliseconds k_checkpoint_wait{200};
 
   // PRAGMA wal_checkpoint(TRUNCATE) as its own step after a run, so that readers
-  // that are always present cannot starve the checkpoint (RELIABILITY.md). It does
+  // that are always present cannot starve the checkpoint (docs/reliability.md). It does
   // not wait for a reader's open transaction while the WAL is smaller than
   // k_checkpoint_wait_above_bytes: it copies the frames no reader still needs and
   // returns (complete = false); a later checkpoint, once the reader has moved on,

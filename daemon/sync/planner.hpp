@@ -2,7 +2,7 @@
 // The sink a source streams its listing into. Each record is hashed and looked
 // up in the index of stored records: an unchanged record costs that lookup and
 // nothing else; a changed or new one is spooled. A duplicate id fails the run
-// (SPEC 3). After the fetch, resolve() replays the spooled records against the
+// (README, "Sync semantics"). After the fetch, resolve() replays the spooled records against the
 // stored state and emits the changes one by one, then the removals.
 
 #include <algorithm>

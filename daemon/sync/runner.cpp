@@ -124,7 +124,7 @@ struct Listing<model::NamedEntity> {
   }
 };
 
-// The mass-removal guard (SPEC 3): the reason to refuse, or nullopt.
+// The mass-removal guard (README, "Sync semantics"): the reason to refuse, or nullopt.
 std::optional<std::string> refusal_reason(const ListingSummary& listing, const config::SourceConfig& config,
                                           model::Dataset dataset) {
   const auto removing = listing.removals;

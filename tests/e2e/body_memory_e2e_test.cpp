@@ -18,24 +18,10 @@
 
 #include "harness.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define ROSTERD_TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ROSTERD_TEST_SANITIZED 1
-#endif
-#endif
-
 extern char** environ;
 
 namespace rosterd::testing {
 namespace {
-
-#ifdef ROSTERD_TEST_SANITIZED
-constexpr bool k_sanitized = true;
-#else
-constexpr bool k_sanitized = false;
-#endif
 
 constexpr std::uint64_t k_default_cap = 64ull << 20;  // config.hpp: max_response_bytes
 constexpr std::uint64_t k_allowance = 24ull << 20;    // the process itself: code, SQLite, libcurl, the parser
@@ -52,9 +38,7 @@ Measured run_measured(const std::vector<std::string>& args, const std::string& e
                       std::chrono::seconds timeout) {
   std::vector<std::string> storage{ROSTERD_BINARY};
   storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& arg : storage) argv.push_back(arg.data());
-  argv.push_back(nullptr);
+  auto argv = c_strings(storage);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);

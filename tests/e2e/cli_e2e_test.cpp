@@ -1,4 +1,4 @@
-// The command line as a user meets it: exit statuses (SPEC 5), help, version,
+// The command line as a user meets it: exit statuses (README, "Command line"), help, version,
 // configuration errors naming file, line and key, `check`, and the log line cap.
 
 #include <fstream>

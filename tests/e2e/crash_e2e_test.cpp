@@ -1,6 +1,6 @@
 // Crash safety, end to end: kill -9 of `rosterd sync` while it writes a large run,
 // and a reporting reader that keeps a read transaction open across a sync
-// (RELIABILITY.md "SQLite": one transaction per run, WAL, readers never block the writer).
+// (docs/reliability.md "SQLite": one transaction per run, WAL, readers never block the writer).
 
 #include <signal.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-// End-to-end: CrocoDial's per-user datasets (SPEC 1-3, issue 4). The real rosterd
+// End-to-end: CrocoDial's per-user datasets (README, "Vendors"). The real rosterd
 // binary polls the simulator's getUserInfo and getLiveAgentInfo; expected values
 // are read from what the simulator serves, not from rosterd's code.
 
@@ -142,7 +142,7 @@ TEST_F(CrocodialDepthE2e, UserStatsConvertExactlyAndEnrichTheUsers) {
     auto expected = served_stats(user);
     expected.push_back(stat_date);
     EXPECT_EQ(stored[0], expected);
-    // getUserInfo's part of the user (SPEC 2: email, phone_login, user_group).
+    // getUserInfo's part of the user (README, "Vendors": email, phone_login, user_group).
     EXPECT_EQ(rows("SELECT email, phone, user_group FROM users WHERE source = 'acme' AND external_id = '" + id + "'"),
               (std::vector<std::vector<std::string>>{
                   {or_null(lower(user.email)), or_null(user.phone), or_null(user.group)}}));

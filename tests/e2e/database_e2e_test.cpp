@@ -39,9 +39,7 @@ class Child {
  public:
   explicit Child(const std::vector<std::string>& argv, int stdin_fd = -1) {
     std::vector<std::string> storage = argv;
-    std::vector<char*> args;
-    for (auto& a : storage) args.push_back(a.data());
-    args.push_back(nullptr);
+    auto args = c_strings(storage);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     if (stdin_fd >= 0) {

@@ -68,7 +68,7 @@ inline sim::Fault make_fault(FaultKind kind, int page = 0, int times = -1) {
   return fault;
 }
 
-// ASCII lower-casing, as rosterd normalizes emails (SPEC 2).
+// ASCII lower-casing, as rosterd normalizes emails (README, "Vendors").
 inline std::string model_lower(std::string text) {
   for (auto& c : text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -141,7 +141,7 @@ class FaultE2e : public E2eTest {
     EXPECT_TRUE(error_lines(result.err).empty()) << result.err;
   }
 
-  // SPEC 3: no credential, token or served secret in anything rosterd printed or stored.
+  // README, "Sync semantics": no credential, token or served secret in anything rosterd printed or stored.
   void TearDown() override {
     std::set<std::string> secrets(m_config_secrets.begin(), m_config_secrets.end());
     for (auto* tenant : m_sim.tenants()) {

@@ -1,7 +1,7 @@
 // End-to-end fault injection: the real rosterd binary against the simulator over
 // HTTP, a real SQLite file. Every fault either leaves a run that is still right
 // (a retry, a re-login, a second listing) or fails the run with one error line and
-// changes nothing but sync_runs (SPEC 3; RELIABILITY.md "The one rule").
+// changes nothing but sync_runs (README, "Sync semantics"; docs/reliability.md "The one rule").
 
 #include <chrono>
 #include <optional>
@@ -323,7 +323,7 @@ INSTANTIATE_TEST_SUITE_P(Faults, LoginVendorE2e, ::testing::Values(Vendor::smart
 class ShiftOnceE2e : public FaultE2e, public ::testing::WithParamInterface<FaultKind> {};
 
 // Class4 pages by offset: a user added or removed while paging shifts the items
-// (vendor-facts 4). One shift: the second listing is consistent and is the one stored.
+// (docs/vendor-facts.md 4). One shift: the second listing is consistent and is the one stored.
 TEST_P(ShiftOnceE2e, ClassFourListsOnceMoreAndStoresTheSecondListing) {
   auto& tenant = synced_tenant(Vendor::class4);
   tenant.set_fault(make_fault(GetParam(), 2, 1));

@@ -63,18 +63,22 @@ std::vector<std::string> child_environment(const std::map<std::string, std::stri
 
 }  // namespace
 
+std::vector<char*> c_strings(std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  pointers.reserve(strings.size() + 1);
+  for (auto& s : strings) pointers.push_back(s.data());
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
 RosterdProcess::RosterdProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& extra_env) {
   const auto out_path = m_io.file("out");
   const auto err_path = m_io.file("err");
   std::vector<std::string> argv_storage{ROSTERD_BINARY};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  auto argv = c_strings(argv_storage);
   auto env_storage = child_environment(extra_env);
-  std::vector<char*> envp;
-  for (auto& e : env_storage) envp.push_back(e.data());
-  envp.push_back(nullptr);
+  auto envp = c_strings(env_storage);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);

@@ -19,7 +19,27 @@
 #include "../store/temp_db.hpp"
 #include "sim/simulator.hpp"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define ROSTERD_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ROSTERD_TEST_SANITIZED 1
+#endif
+#endif
+
 namespace rosterd::testing {
+
+// The null-terminated array of pointers into `strings` that execve() and posix_spawn()
+// take; valid while `strings` lives unchanged.
+std::vector<char*> c_strings(std::vector<std::string>& strings);
+
+// True in the AddressSanitizer build: its shadow memory distorts RSS, and its
+// interceptors deadlock with an LD_PRELOADed libfaketime.
+#ifdef ROSTERD_TEST_SANITIZED
+inline constexpr bool k_sanitized = true;
+#else
+inline constexpr bool k_sanitized = false;
+#endif
 
 struct ProcessResult {
   int exit_code = -1;  // -1: killed by a signal or timed out
@@ -94,7 +114,7 @@ class E2eTest : public ::testing::Test {
   std::string dump_data_tables();
   // The database file and its WAL, byte for byte.
   std::string database_bytes();
-  // SPEC 3: no secret (of 4 bytes or more) in the database, its WAL or `output`.
+  // README, "Sync semantics": no secret (of 4 bytes or more) in the database, its WAL or `output`.
   void expect_no_secrets(const std::set<std::string>& secrets, const std::string& output);
 
   TempDir m_dir;
@@ -118,10 +138,10 @@ std::vector<std::string> lines_with(const std::string& text, const std::string& 
 // Expected values, computed from the simulator independently of rosterd's code.
 std::string lower(std::string text);                 // ASCII lower-casing
 std::string or_null(const std::string& text);        // "" -> "<null>"
-// Worksection's phone per user id: `phone`, else phone3, phone2, phone4 (SPEC 2),
+// Worksection's phone per user id: `phone`, else phone3, phone2, phone4 (README, "Vendors"),
 // read from what the simulator actually serves ("<null>" when none).
 std::map<std::string, std::string> worksection_phones(const sim::Tenant& tenant);
-// The normalized columns rosterd must store for a simulator user (SPEC 2's table):
+// The normalized columns rosterd must store for a simulator user (README, "Vendors"'s column table):
 // username, full_name, email, phone, extension, role, user_group, active, with
 // NULL as "<null>". Worksection needs `phones` (worksection_phones()).
 std::vector<std::string> expected_columns(sim::Vendor vendor, const sim::SimUser& u,

@@ -261,13 +261,14 @@ TEST_F(HistoryTruthE2e, UserChangesAndTheChangesCommandNameTheSameUsername) {
 TEST_F(HistoryTruthE2e, AClockThatStepsBackNeverReordersHistory) {
   const std::string faketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
   if (!std::filesystem::exists(faketime)) GTEST_SKIP() << "needs libfaketime (Debian package faketime)";
+  // libfaketime's clock_gettime and the sanitizer runtime's interceptors wait on each
+  // other at start-up; the Release suite runs this test.
+  if (k_sanitized) GTEST_SKIP() << "libfaketime cannot be preloaded into a sanitized binary";
   const auto at = [&](const std::string& when) {
     return std::map<std::string, std::string>{{"LD_PRELOAD", faketime},
                                               {"FAKETIME", "@" + when},
                                               {"FAKETIME_DONT_FAKE_MONOTONIC", "1"},
-                                              {"FAKETIME_DONT_RESET", "1"},
-                                              // The sanitizer runtime wants to come first; libfaketime is harmless.
-                                              {"ASAN_OPTIONS", "verify_asan_link_order=0:detect_leaks=0"}};
+                                              {"FAKETIME_DONT_RESET", "1"}};
   };
   auto& ws = add_tenant("ws", Vendor::worksection, 4, 1);
   write_config({{ws}});

@@ -1,4 +1,4 @@
-// Security checks end to end (SPEC 3 "Secrets", RELIABILITY.md "HTTP"): a literal
+// Security checks end to end (README, "Secrets", docs/reliability.md "HTTP"): a literal
 // secret in a configuration others can read is warned about, and no vendor's
 // credential (a token header, a login body, a signed query) ever reaches a host that
 // a redirect names. Every run's output and the database are scanned for secrets

@@ -1,5 +1,5 @@
 // End-to-end: the real rosterd binary, the simulator over HTTP on 127.0.0.1, a
-// real SQLite file. These tests prove the sync semantics of SPEC section 3.
+// real SQLite file. These tests prove the sync semantics of README, "Sync semantics".
 
 #include <algorithm>
 #include <set>

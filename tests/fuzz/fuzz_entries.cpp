@@ -29,7 +29,7 @@ JsonDocumentParser& document_parser() {
 }
 
 const FieldFilter& secrets_filter() {
-  static const FieldFilter filter;  // pass/secret/token in any case (SPEC 3)
+  static const FieldFilter filter;  // pass/secret/token in any case (README, "Sync semantics")
   return filter;
 }
 

@@ -38,6 +38,8 @@ $p/lib/tmpfiles.d/rosterd.conf
 $p/share/doc/rosterd/README.md
 $p/share/doc/rosterd/BENCHMARKS.md
 $p/share/doc/rosterd/docs/schema.md
+$p/share/doc/rosterd/docs/reliability.md
+$p/share/doc/rosterd/docs/vendor-facts.md
 $p/share/doc/rosterd/config/rosterd.example.yaml
 $p/share/doc/rosterd/sim/README.md
 $(cd "$source_dir" && ls schema/*.sql | sed "s|^|$p/share/doc/rosterd/|")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage: unit_security.sh UNIT
-# The sandboxing gate (SPEC 6): `systemd-analyze security` must rate UNIT at most 2.0.
+# The sandboxing gate (README, "Running as a service"): `systemd-analyze security` must rate UNIT at most 2.0.
 # Prints the measured exposure and every setting that still adds to it. Exits 77 (skip)
 # only when systemd-analyze is not installed (scripts/install-deps.sh --test-tools).
 set -euo pipefail

@@ -8,7 +8,7 @@
 namespace rosterd::sim::testing {
 namespace {
 
-// The keys of the documented example item (class4-user-list.txt), in its order.
+// The keys of the documented example item (the DNL API's user list page), in its order.
 const std::vector<std::string> k_documented_fields = {"user_id",
                                                       "passwd",
                                                       "user_type",

@@ -79,7 +79,7 @@ TEST_F(CrocodialTest, ListsActiveAndInactiveUsersSeparatelyInTheDocumentedShape)
     }
     EXPECT_EQ(seen, wanted);
     if (std::string(flag) == "0") {
-      EXPECT_TRUE(some_string_id && some_number_id) << "both id types occur (vendor-facts 1.3)";
+      EXPECT_TRUE(some_string_id && some_number_id) << "both id types occur (docs/vendor-facts.md 1.3)";
     }
     EXPECT_EQ(num(data["total_users"]), static_cast<std::int64_t>(expected.size()));
     EXPECT_EQ(num(data["total_active_users"]), static_cast<std::int64_t>(active_ids.size()));

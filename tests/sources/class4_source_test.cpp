@@ -201,7 +201,7 @@ TEST_F(Class4SourceTest, RejectedSessionTokenIsReplacedByOneMoreLogin) {
   EXPECT_EQ(header(client.requests().back(), "X-Auth-Token"), k_second_token);
 }
 
-// The HTTP status of unauthenticated_error is undocumented (vendor-facts 4.4).
+// The HTTP status of unauthenticated_error is undocumented (docs/vendor-facts.md 4.4).
 TEST_F(Class4SourceTest, UnauthenticatedErrorDocumentUnderHttp200AlsoTriggersTheLogin) {
   auto source = make_source(login_config());
   expect_login();

@@ -78,7 +78,7 @@ TEST(Database, ReadOnlyReaderWorksAfterTheWriterClosed) {
   testing::TempDir dir;
   const auto path = dir.file("roster.db");
   { auto writer = Database::open(path); }
-  // PERSIST_WAL keeps -wal/-shm, which a read-only connection needs (RELIABILITY.md).
+  // PERSIST_WAL keeps -wal/-shm, which a read-only connection needs (docs/reliability.md).
   EXPECT_TRUE(std::filesystem::exists(path + "-wal"));
   auto reader = Database::open(path, OpenMode::read_only);
   EXPECT_EQ(reader.sql().execAndGet("SELECT count(*) FROM users").getInt(), 0);
@@ -219,7 +219,7 @@ TEST(Database, CheckpointWaitsBrieflyForReadersOnceTheWalHasGrown) {
 }
 
 // What a reporting user meets after someone's `sqlite3` session closed the database
-// and deleted its -wal and -shm files (RELIABILITY.md): SQLite 3.40 refuses a
+// and deleted its -wal and -shm files (docs/reliability.md): SQLite 3.40 refuses a
 // read-only connection ("attempt to write a readonly database") when the directory
 // is not writable for the user. No writer has the database open then, so it is
 // read without locking, until a writer is back.

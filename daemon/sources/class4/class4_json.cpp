@@ -79,8 +79,8 @@ core::Result<simdjson::dom::object> success_root(JsonBody body, JsonDocumentPars
   if (auto unique = check_unique_keys(*object, ""); !unique) return std::move(unique).error();
   auto success = find_field(*object, "success");
   if (!success) {
-    // The list example in vendor-docs/class4-user-list.txt has no "success"; error
-    // documents always carry error_type (vendor-facts 4.4).
+    // The list example in the DNL API's user list page has no "success"; error
+    // documents always carry error_type (docs/vendor-facts.md 4.4).
     if (find_field(*object, "error_type")) return error_document(200, *object);
     return *object;
   }

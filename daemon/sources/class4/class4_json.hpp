@@ -1,6 +1,6 @@
 #pragma once
 // Denovolab (DNL) Class4 softswitch response bodies -> normalized records (pure
-// functions). Documents: vendor-docs/class4-user-list.txt; vendor-facts 4.
+// functions). Documents: the DNL API's user list page; docs/vendor-facts.md 4.
 //
 // GET /v1/user/list: {"success":true,"payload":{"total","page","per_page","items":[...]}}
 // with 0-based pages. POST /v1/auth: {"success":true,"payload":{"token":...}}.

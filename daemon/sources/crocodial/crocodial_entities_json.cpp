@@ -1,5 +1,5 @@
-// getAllPortfolios and getAllProfiles (vendor-docs/crocodial-users-api.txt; both
-// are CrocoDial additions that upstream goAPIv2 lacks, vendor-facts 1).
+// getAllPortfolios and getAllProfiles (CrocoDial's users API pages; both
+// are CrocoDial additions that upstream goAPIv2 lacks, docs/vendor-facts.md 1).
 
 #include <fmt/format.h>
 

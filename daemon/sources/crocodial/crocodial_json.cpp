@@ -15,16 +15,16 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-// goGetAllUsers answers an empty listing with this code (vendor-facts 1.2).
+// goGetAllUsers answers an empty listing with this code (docs/vendor-facts.md 1.2).
 constexpr std::string_view k_no_rows_code = "10010";
-// Upstream's permission error (vendor-facts 1.2).
+// Upstream's permission error (docs/vendor-facts.md 1.2).
 constexpr std::string_view k_permission_code = "10001";
 
 bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
 
-// The error documents of vendor-facts 1.2:
+// The error documents of docs/vendor-facts.md 1.2:
 //   {"result":"error","message":"Invalid Username/Password"}
 //   {"code":"10001","result":"Error: You do not have permission to view this page "}
 //   {"result":"Error: goAPI User Not Defined."}
@@ -42,7 +42,7 @@ core::Error error_document(const std::optional<std::string>& code, std::string_v
            : fmt::format("CrocoDial error: {}", text)};
 }
 
-// goAPI.php answers an unsupported responsetype in plain text (vendor-facts 1.2):
+// goAPI.php answers an unsupported responsetype in plain text (docs/vendor-facts.md 1.2):
 // "result=error;message=This API function only accepts XML or JSON value on responsetype;"
 std::optional<core::Error> plain_text_error(std::string_view body) {
   const auto text = model::trim(body);
@@ -180,7 +180,7 @@ core::Status read_campaigns(RecordReader& data, const FieldFilter& filter, UserL
   return {};
 }
 
-// Totals may come as numbers or numeric strings (vendor-facts 1.3: types vary).
+// Totals may come as numbers or numeric strings (docs/vendor-facts.md 1.3: types vary).
 core::Result<std::optional<std::int64_t>> optional_total(RecordReader& data, std::string_view key) {
   auto value = data.take(key);
   if (!value || value->type() == element_type::NULL_VALUE) return std::optional<std::int64_t>();

@@ -1,7 +1,7 @@
 #pragma once
 // CrocoDial goAPIv2 response bodies -> normalized records (pure functions).
-// Documents: vendor-docs/crocodial-get-all-users.txt, crocodial-users-api.txt;
-// real behaviour: vendor-facts 1.2 (envelope and errors) and 1.3 (types).
+// Documents: CrocoDial's Get All Users page, CrocoDial's users API pages;
+// real behaviour: docs/vendor-facts.md 1.2 (envelope and errors) and 1.3 (types).
 //
 // Every body passes parse_envelope(): success is only `result == "success"`;
 // errors arrive with HTTP 200 in several shapes; PHP warnings may precede the JSON.

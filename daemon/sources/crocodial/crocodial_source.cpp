@@ -149,7 +149,7 @@ class CrocodialSource final : public Source {
     return request;
   }
 
-  // The body of a 2xx answer. goAPI sets no status of its own (vendor-facts 1.2),
+  // The body of a 2xx answer. goAPI sets no status of its own (docs/vendor-facts.md 1.2),
   // so a non-2xx comes from the web server in front; its body may still be an
   // error document worth quoting.
   core::Result<std::string> call(RunContext& context, const http::Request& request, JsonDocumentParser& parser) const {
@@ -279,7 +279,7 @@ class CrocodialSource final : public Source {
     if (!body) return std::move(body).error();
     auto envelope = parse_per_user_envelope(*body, parser);
     if (!envelope) return labelled(request, envelope.error());
-    // PHP warnings repeat on every call (vendor-facts 1.2): one line per fetch.
+    // PHP warnings repeat on every call (docs/vendor-facts.md 1.2): one line per fetch.
     if (!envelope->warnings.empty() && warned.fetch_add(1) == 0) log_warnings(request, envelope->warnings);
     auto value = map(*envelope, m_filter);
     if (!value) return labelled(request, value.error());

@@ -1,12 +1,12 @@
 #pragma once
-// CrocoDial goAPIv2 (vendor-docs/crocodial-*.txt; vendor-facts 1).
+// CrocoDial goAPIv2 (CrocoDial's API pages; docs/vendor-facts.md 1).
 //
 // Endpoint: the configured URL itself, e.g.
 //           https://acme.croco-dial.net/goAPIv2/goUsers/goAPI.php
 // Auth:     goUser/goPass as form fields. Every call is a POST of
 //           application/x-www-form-urlencoded goAction, goUser, goPass and
 //           responsetype=json: a GET would put the password in the URL, and without
-//           responsetype the answer is XML (vendor-facts 1.2).
+//           responsetype the answer is XML (docs/vendor-facts.md 1.2).
 // Paging:   none; each action answers its whole list in one body.
 //           users     = goGetAllUsers with only_inactives=0, then only_inactives=1,
 //                       merged (a user without an `active` field is active in the

@@ -18,11 +18,11 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-// vendor-facts 1.2: "Invalid value in user. Doesn't exist" (getUserInfo's unknown user).
+// docs/vendor-facts.md 1.2: "Invalid value in user. Doesn't exist" (getUserInfo's unknown user).
 constexpr std::string_view k_invalid_value_code = "41004";
 
 using StatsField = std::int64_t model::UserStats::*;
-// getUserInfo's user_stats as documented (vendor-docs/crocodial-users-api.txt; the
+// getUserInfo's user_stats as documented (CrocoDial's users API pages; the
 // vendor spells "avalible").
 constexpr std::pair<std::string_view, StatsField> k_durations[] = {
     {"login_time", &model::UserStats::login_seconds},   {"after_call", &model::UserStats::after_call_seconds},
@@ -37,7 +37,7 @@ constexpr std::pair<std::string_view, StatsField> k_counts[] = {
     {"vrf", &model::UserStats::vrf},
     {"sales", &model::UserStats::sales},
 };
-// user_info fields the users listing owns (SPEC 2: user_id, user, name; level).
+// user_info fields the users listing owns (README, "Vendors": user_id, user, name; level).
 constexpr std::string_view k_listing_fields[] = {"user_id", "user", "full_name", "user_level"};
 
 bool all_digits(std::string_view text) {

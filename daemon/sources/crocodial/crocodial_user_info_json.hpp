@@ -1,6 +1,6 @@
 #pragma once
-// CrocoDial's per-user actions (vendor-docs/crocodial-users-api.txt: getUserInfo,
-// getLiveAgentInfo; vendor-facts 1.2 errors, 1.3 types, 1.4 secrets) -> the model's
+// CrocoDial's per-user actions (CrocoDial's users API pages: getUserInfo,
+// getLiveAgentInfo; docs/vendor-facts.md 1.2 errors, 1.3 types, 1.4 secrets) -> the model's
 // per-user results (model/agent.hpp). Pure functions, strict like the listing parsers.
 //
 // Errors, besides those of parse_envelope (ErrorKind::auth for rejected credentials
@@ -29,7 +29,7 @@ inline constexpr std::string_view k_logged_out_status = "LOGGED OUT";
 // phone = phone_login; the fields the users listing owns (user_id, user, full_name,
 // user_level) are left to it; every other field goes to attributes as
 // "user_info.<field>" (model::k_user_info_prefix), minus the filter's fields
-// (pass, pass_hash, phone_pass, voicemail_pass: vendor-facts 1.4).
+// (pass, pass_hash, phone_pass, voicemail_pass: docs/vendor-facts.md 1.4).
 // data.user_stats -> UserStats:
 //   durations (login_time, after_call, break, pause, avalible, avg_wait, talk,
 //   talk_avalible): "H:MM:SS" text, any number of hour digits -> seconds;
@@ -50,7 +50,7 @@ core::Result<model::UserInfoResult> parse_user_info(JsonBody body, JsonDocumentP
 // data.status "PAUSE - LUNCH BREAK" -> status "PAUSE", pause_reason "LUNCH BREAK"
 // ("PAUSE" alone: no reason); other statuses as served (trimmed; required).
 // campaign_id, campaign_name, call_type: text, "" -> nullopt.
-// lead_id (a number, 0 when idle, vendor-facts 1.3) is kept in attributes as a
+// lead_id (a number, 0 when idle, docs/vendor-facts.md 1.3) is kept in attributes as a
 // number even when served as a numeric string; conf_exten as a string even when
 // served as a number, so a type flip is not a change. Every other field goes to
 // attributes. A 10010 answer is the state k_logged_out_status.

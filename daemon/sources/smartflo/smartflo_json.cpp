@@ -13,10 +13,10 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-// "Short-Lived Token: ... a 1-hour valid token" (vendor-facts 3.1).
+// "Short-Lived Token: ... a 1-hour valid token" (docs/vendor-facts.md 3.1).
 constexpr std::chrono::seconds k_default_token_lifetime{3600};
 
-// "success": false, or "false" as a string (the 429 body, vendor-facts 3.3).
+// "success": false, or "false" as a string (the 429 body, docs/vendor-facts.md 3.3).
 bool says_failure(simdjson::dom::object root) {
   auto success = find_field(root, "success");
   if (!success) return false;

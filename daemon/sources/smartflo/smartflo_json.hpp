@@ -1,6 +1,6 @@
 #pragma once
 // Tata Smartflo response bodies -> normalized records (pure functions).
-// Documents: vendor-docs/smartflo-fetch-users.txt; vendor-facts 3.
+// Documents: Smartflo's Fetch Multiple Users page; docs/vendor-facts.md 3.
 //
 // GET /v1/users pages: {"has_more":true,"count":20,"last_seen_id":370822,"data":[...]}
 // where count is the number of records on this page. POST /v1/auth/login returns

@@ -57,7 +57,7 @@ class SmartfloSource final : public Source {
       if (!page) return std::move(page).error();
       std::optional<std::string> last_id;
       if (!page->users.empty()) last_id = page->users.back().external_id;
-      // The sink fails a repeated id (SPEC 3), on this page or an earlier one.
+      // The sink fails a repeated id (README, "Sync semantics"), on this page or an earlier one.
       for (auto& user : page->users) {
         auto added = sink.add(std::move(user));
         if (!added && added.error().kind == core::ErrorKind::incomplete) return labelled(request, added.error());
@@ -131,7 +131,7 @@ class SmartfloSource final : public Source {
       return cursor_stuck(request, fmt::format("last_seen_id {} was already used for an earlier page", cursor));
     }
     // The doc defines last_seen_id as the page's last id, but its own sample
-    // contradicts that (vendor-docs/smartflo-fetch-users.txt): note it, rely on it not.
+    // contradicts that (Smartflo's Fetch Multiple Users page): note it, rely on it not.
     if (last_id != cursor) {
       core::log().debug("{}: {}: last_seen_id {} is not the id of the page's last user ({})", m_name, request.label,
                         cursor, last_id.value_or("none"));

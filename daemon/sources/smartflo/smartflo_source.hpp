@@ -1,12 +1,12 @@
 #pragma once
-// Tata Smartflo users API (vendor-docs/smartflo-fetch-users.txt; vendor-facts 3).
+// Tata Smartflo users API (Smartflo's Fetch Multiple Users page; docs/vendor-facts.md 3).
 //
 // Endpoint: GET {url}/v1/users?limit=N, then ...&last_seen_id=C, with
 //           url = https://api-smartflo.tatateleservices.com.
 // Auth:     Authorization: Bearer <token>. The token is either configured (`token`)
 //           or obtained with POST {url}/v1/auth/login {"email","password"} and
 //           cached in the source, shared by later runs, for its expires_in minus a
-//           safety margin: repeated logins lock accounts (vendor-facts 3.1), so a
+//           safety margin: repeated logins lock accounts (docs/vendor-facts.md 3.1), so a
 //           run never logs in while a cached token is valid. A 401 drops a login
 //           token and logs in once more; a second 401, or any 401 with a configured
 //           token, fails the run (ErrorKind::auth).

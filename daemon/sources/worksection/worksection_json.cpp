@@ -12,7 +12,7 @@ namespace {
 
 using simdjson::dom::element_type;
 
-// status_code 2: "Action hash is missed or invalid" (vendor-facts 2.2).
+// status_code 2: "Action hash is missed or invalid" (docs/vendor-facts.md 2.2).
 constexpr std::int64_t k_bad_hash = 2;
 
 core::Error error_document(simdjson::dom::object root) {

@@ -1,6 +1,6 @@
 #pragma once
 // Worksection admin API v2 `get_users` body -> normalized users (pure function).
-// Documents: vendor-docs/worksection-get-users.txt; vendor-facts 2.2.
+// Documents: Worksection's get_users page; docs/vendor-facts.md 2.2.
 //
 // Success is {"status":"ok","data":[...]}; errors are
 // {"status":"error","status_code":N,"message":"..."} (status_code 2, "Action hash

@@ -67,7 +67,7 @@ class WorksectionSource final : public Source {
 
   std::string m_name;
   std::string m_url;   // {url}/api/admin/v2/, without query
-  std::string m_hash;  // signs k_query; a credential (vendor-facts 2.3)
+  std::string m_hash;  // signs k_query; a credential (docs/vendor-facts.md 2.3)
   FieldFilter m_filter;
 };
 
