@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -27,21 +28,25 @@ http::Response status(long code) {
 }
 
 // Answers from a script (the last answer repeats) and records, for each request,
-// whether the run held its slot while the request was in flight.
+// whether the run held its slot while the request was in flight. Safe to call from
+// several threads at once, as a per-user fetch does.
 class ScriptedClient final : public http::Client {
  public:
   ScriptedClient(std::vector<core::Result<http::Response>> script, const SlotLease* lease)
       : m_script(std::move(script)), m_lease(lease) {}
   core::Result<http::Response> send(const http::Request&, std::stop_token) override {
+    const std::scoped_lock lock(m_mutex);
     if (m_lease != nullptr) held_while_sending.push_back(m_lease->holds_slot());
     if (throws) throw std::runtime_error("out of memory, say");
     const auto index = std::min(m_calls++, m_script.size() - 1);
     return m_script[index];
   }
+  // Read only once no request is in flight.
   std::vector<bool> held_while_sending;
   bool throws = false;
 
  private:
+  std::mutex m_mutex;
   std::vector<core::Result<http::Response>> m_script;
   std::size_t m_calls = 0;
   const SlotLease* m_lease;
