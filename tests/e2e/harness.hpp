@@ -19,10 +19,10 @@
 #include "../store/temp_db.hpp"
 #include "sim/simulator.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define ROSTERD_TEST_SANITIZED 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define ROSTERD_TEST_SANITIZED 1
 #endif
 #endif

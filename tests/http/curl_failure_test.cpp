@@ -63,10 +63,13 @@ class CurlFailureTest : public ::testing::Test {
     });
   }
 
-  TestServer m_server;
   std::atomic<std::uint64_t> m_bytes_sent{0};
   testing::Event m_finished;
   testing::Event m_arrived;
+  // Declared last, so destroyed first: its destructor joins the handler threads,
+  // which call m_arrived.set() and m_finished.set() (and touch m_bytes_sent) and
+  // may still be inside them when the test body returns.
+  TestServer m_server;
 };
 
 TEST_F(CurlFailureTest, ClosedPortIsAConnectionError) {
