@@ -1,4 +1,4 @@
-# Writes OUTPUT: a C++ file defining rosterd::store::migrations(), one entry per
+# Writes OUTPUT: a C++ file defining rosterd::store::sqlite::migrations(), one entry per
 # INPUTS file "NNNN_name.sql" in order.
 set(body "")
 foreach(path ${INPUTS})
@@ -9,9 +9,9 @@ foreach(path ${INPUTS})
   string(APPEND body "    {${number}, \"${file}\", R\"rosterd_sql(${sql})rosterd_sql\"},\n")
 endforeach()
 file(WRITE ${OUTPUT}.tmp "// Generated from schema/*.sql by cmake/EmbedMigrations.cmake. Do not edit.
-#include \"store/migrations.hpp\"
+#include \"store/sqlite/migrations.hpp\"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 
 std::span<const Migration> migrations() {
   static const Migration list[] = {
@@ -19,6 +19,6 @@ ${body}  };
   return list;
 }
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite
 ")
 configure_file(${OUTPUT}.tmp ${OUTPUT} COPYONLY)

@@ -19,14 +19,14 @@ config::Config load_configuration(const GlobalOptions& global) {
   return config;
 }
 
-store::Database open_database_for_reading(const GlobalOptions& global, const std::optional<std::string>& database) {
+std::unique_ptr<store::Database> open_database_for_reading(const GlobalOptions& global, const std::optional<std::string>& database) {
   if (database) {
     core::init_logging(global.log_level ? core::parse_log_level(*global.log_level).value_or(core::LogLevel::info)
                                         : core::LogLevel::info);
-    return store::Database::open(*database, store::OpenMode::read_only);
+    return store::open(*database, store::OpenMode::read_only);
   }
   const auto config = load_configuration(global);
-  return store::Database::open(config.database, store::OpenMode::read_only);
+  return store::open(config.database, store::OpenMode::read_only);
 }
 
 void print_error(std::string_view message) {

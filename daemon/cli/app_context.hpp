@@ -2,6 +2,7 @@
 // What every subcommand starts with: the configuration, logging set up from it,
 // and the way errors reach the user.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +22,7 @@ config::Config load_configuration(const GlobalOptions& global);
 // users often may not read the configuration (it holds credentials), so
 // --database lets them work without it. Never creates or migrates.
 // Throws config::ConfigError (configuration) or store::StoreError (database).
-store::Database open_database_for_reading(const GlobalOptions& global, const std::optional<std::string>& database);
+std::unique_ptr<store::Database> open_database_for_reading(const GlobalOptions& global, const std::optional<std::string>& database);
 
 // "rosterd: <message>" on stderr, secrets masked.
 void print_error(std::string_view message);

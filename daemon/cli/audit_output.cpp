@@ -1,6 +1,5 @@
 #include "cli/audit_output.hpp"
 
-#include <SQLiteCpp/Exception.h>
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -74,15 +73,9 @@ int run_report(const GlobalOptions& global, const std::optional<std::string>& da
                const std::function<int(store::Database&)>& report) {
   try {
     auto db = open_database_for_reading(global, database);
-    try {
-      const int status = report(db);
-      db.check_unlocked_read();
-      return status;
-    } catch (const SQLite::Exception& e) {
-      throw store::StoreError(store::describe_database_error(e, db.path(), store::Access::read));
-    } catch (const model::JsonCodecError& e) {
-      throw store::StoreError(fmt::format("{}: a stored value could not be read: {}", db.path(), e.what()));
-    }
+    const int status = report(*db);
+    db->check_read();
+    return status;
   } catch (const config::ConfigError& e) {
     print_error(e.what());
     return k_exit_usage;

@@ -12,7 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/usage_errors.hpp"
 #include "core/clock.hpp"
-#include "store/audit_queries.hpp"
+#include "store/audit.hpp"
 
 namespace rosterd::cli {
 namespace {
@@ -96,7 +96,7 @@ int changes_command(const GlobalOptions& global, const ChangesOptions& options) 
   filter.limit = options.limit > 0 ? options.limit + 1 : 0;
 
   return run_report(global, options.database, [&](store::Database& db) {
-    auto rows = store::recent_changes(db.sql(), filter);
+    auto rows = db.recent_changes(filter);
     const bool cut = options.limit > 0 && static_cast<std::int64_t>(rows.size()) > options.limit;
     if (cut) rows.resize(static_cast<std::size_t>(options.limit));
     if (options.json) {

@@ -25,6 +25,7 @@
 #include "cli/demo_report.hpp"
 #include "core/log.hpp"
 #include "sim/simulator.hpp"
+#include "store/database.hpp"
 
 namespace rosterd::cli {
 namespace {
@@ -154,11 +155,7 @@ void print_recap(const std::string& database, const std::vector<std::string>& ro
               static_cast<long long>(changed.renamed), db.c_str());
   std::printf("    %s users --database %s --source acme-smartflo\n", rosterd.c_str(), db.c_str());
   std::printf("    %s status --database %s\n", rosterd.c_str(), db.c_str());
-  std::printf("    sqlite3 -readonly %s \"SELECT source, count(*) FROM current_users GROUP BY source\"\n", db.c_str());
-  std::printf(
-      "    sqlite3 -readonly %s \"SELECT changed_at, source, entity_key, change, field, old_value, new_value "
-      "FROM user_changes ORDER BY id DESC LIMIT 20\"\n",
-      db.c_str());
+  for (const auto& query : store::example_queries(database, db)) std::printf("    %s\n", query.c_str());
 }
 
 struct DemoOptions {
@@ -251,7 +248,7 @@ int demo_command(const GlobalOptions& global, const DemoOptions& options) {
   std::fflush(stdout);
   try {
     return run_rounds(global, database, tenants, config_path, simulator.port());
-  } catch (const std::exception& e) {  // reading the runs back: store::StoreError, SQLite::Exception
+  } catch (const std::exception& e) {  // reading the runs back: store::StoreError
     print_error(fmt::format("demo: {}: {}", database, e.what()));
     return k_exit_failed;
   }

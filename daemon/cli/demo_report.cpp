@@ -18,8 +18,7 @@ std::string counted(std::int64_t count, const std::string& plural) {
 }  // namespace
 
 std::vector<store::RunRecord> latest_runs_in(const std::string& database) {
-  auto db = store::Database::open(database, store::OpenMode::read_only);
-  return store::latest_runs(db.sql());
+  return store::open(database, store::OpenMode::read_only)->latest_runs();
 }
 
 std::string added_per_source(const std::vector<store::RunRecord>& runs,

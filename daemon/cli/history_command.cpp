@@ -13,7 +13,7 @@
 #include "cli/audit_output.hpp"
 #include "cli/commands.hpp"
 #include "cli/usage_errors.hpp"
-#include "store/audit_queries.hpp"
+#include "store/audit.hpp"
 
 namespace rosterd::cli {
 namespace {
@@ -94,7 +94,7 @@ std::string history_json(const store::UserRef& ref, const std::vector<store::Ver
 
 int history_command(const GlobalOptions& global, const HistoryOptions& options) {
   return run_report(global, options.database, [&](store::Database& db) {
-    const auto found = store::find_users(db.sql(), options.key, options.source, parse_match(options.match));
+    const auto found = db.find_users(options.key, options.source, parse_match(options.match));
     if (found.empty()) {
       print_error(fmt::format("no user with the id, username or email {}{}", json_quoted(options.key),
                               options.source ? " in source " + json_quoted(*options.source) : ""));
@@ -102,8 +102,8 @@ int history_command(const GlobalOptions& global, const HistoryOptions& options) 
     }
     if (found.size() > 1) return report_ambiguous(options, found);
     const auto& ref = found.front();
-    const auto versions = store::user_versions(db.sql(), ref.source, ref.external_id);
-    const auto changes = store::user_changes(db.sql(), ref.source, ref.external_id);
+    const auto versions = db.user_versions(ref.source, ref.external_id);
+    const auto changes = db.user_changes(ref.source, ref.external_id);
     print(options.json ? history_json(ref, versions, changes) : history_text(ref, versions, changes));
     return k_exit_ok;
   });

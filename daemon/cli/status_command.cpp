@@ -2,7 +2,6 @@
 // the next due time, as an aligned table or (--json) an array of objects whose
 // keys README.md documents. Only reads the database.
 
-#include <SQLiteCpp/Exception.h>
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -21,8 +20,7 @@
 #include "core/json_writer.hpp"
 #include "core/secrets.hpp"
 #include "core/timestamp.hpp"
-#include "store/lock_holders.hpp"
-#include "store/status_queries.hpp"
+#include "store/database.hpp"
 
 namespace rosterd::cli {
 namespace {
@@ -47,16 +45,12 @@ struct StatusInput {
 
 constexpr std::size_t k_table_error_chars = 100;
 
-// SQLite failures while reading (a damaged file, I/O, a lock held past the busy
-// timeout) name the file and what to do.
+// Failures while reading (a damaged file, I/O, a lock held past the busy timeout)
+// are StoreErrors that name the database and what to do.
 std::vector<store::DatasetStatus> load_states(store::Database& db) {
-  try {
-    auto states = store::load_dataset_status(db.sql(), store::RunLocks(db.path()).daemon_state());
-    db.check_unlocked_read();
-    return states;
-  } catch (const SQLite::Exception& e) {
-    throw store::StoreError(store::describe_database_error(e, db.path(), store::Access::read));
-  }
+  auto states = db.dataset_status();
+  db.check_read();
+  return states;
 }
 
 // Only --database: the database alone, unless --config names a file too. Otherwise
@@ -67,17 +61,17 @@ StatusInput read_input(const GlobalOptions& global, const StatusOptions& options
   if (!options.database || global.config_path) input.config = load_configuration(global);
   if (options.database) {
     auto db = open_database_for_reading(global, options.database);
-    input.database_path = db.path();
-    input.states = load_states(db);
+    input.database_path = db->path();
+    input.states = load_states(*db);
     return input;
   }
   input.database_path = input.config->database;
   // A missing file in an existing directory: nothing ran yet. A missing directory
   // or one this user may not enter is an error: `rosterd run` could not start.
-  if (!store::database_file_exists(input.database_path)) return input;
+  if (!store::database_exists(input.database_path)) return input;
   // open_database_for_reading() would load the configuration a second time.
-  auto db = store::Database::open(input.database_path, store::OpenMode::read_only);
-  input.states = load_states(db);
+  const auto db = store::open(input.database_path, store::OpenMode::read_only);
+  input.states = load_states(*db);
   return input;
 }
 
@@ -340,11 +334,11 @@ void print_json(const std::vector<StatusRow>& rows) {
 // Reports a program other than rosterd that holds the database's write lock; whether
 // there is one.
 bool foreign_writer_reported(const std::string& database) {
-  const auto holder = store::find_lock_holder(database);
-  if (!holder || holder->pid == 0 || holder->program == "rosterd") return false;
-  print_error(fmt::format("{}: {} holds {}: runs cannot write to the database (nor record that they failed) until it "
+  const auto holder = store::foreign_write_lock_holder(database);
+  if (!holder) return false;
+  print_error(fmt::format("{}: {}: runs cannot write to the database (nor record that they failed) until it "
                           "ends its transaction",
-                          database, store::describe_holder(*holder), holder->lock));
+                          database, *holder));
   return true;
 }
 

@@ -3,7 +3,6 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 
-#include <SQLiteCpp/Exception.h>
 #include <fmt/format.h>
 
 #include "cli/app_context.hpp"
@@ -14,7 +13,6 @@
 #include "service/signals.hpp"
 #include "sources/registry.hpp"
 #include "store/database.hpp"
-#include "store/lock_holders.hpp"
 #include "store/runs.hpp"
 #include "sync/configured_source.hpp"
 #include "sync/runner.hpp"
@@ -81,18 +79,18 @@ int sync_command(const GlobalOptions& global, const SyncOptions& options) {
   }
 
   try {
-    auto db = options.dry_run ? store::Database::open_for_dry_run(config.database) : store::Database::open(config.database);
-    store::Writer writer(db);
+    const auto db = options.dry_run ? store::open_for_dry_run(config.database) : store::open(config.database);
+    store::Writer writer(*db);
     if (!options.dry_run) {
       // Before the first run's start, when the database takes writes.
       writer.defer([](store::Database& w) {
-        const int abandoned = store::fail_abandoned_runs(w.sql(), core::format_timestamp(core::system_clock().now()));
+        const int abandoned = w.fail_abandoned_runs(core::format_timestamp(core::system_clock().now()));
         if (abandoned > 0) {
           core::log().warn("marked {} run(s) left 'running' by an ended rosterd process as failed", abandoned);
         }
       });
     }
-    sync::Runner runner(db, writer);
+    sync::Runner runner(*db, writer);
     bool all_ok = true;
     for (const auto& [source, datasets] : selection) {
       for (const auto dataset : datasets) {
@@ -105,19 +103,16 @@ int sync_command(const GlobalOptions& global, const SyncOptions& options) {
       }
     }
     if (!options.dry_run && !writer.flush()) {
-      const auto holder = store::describe_lock_holder(config.database);
+      const auto holder = store::describe_write_lock_holder(config.database);
       print_error(fmt::format("{}: the failed runs above could not be recorded in sync_runs: the database still takes "
                               "no writes{}",
                               config.database, holder ? " (" + *holder + ")" : std::string()));
     }
-    // A dry run may have read the file unlocked (see store::Database::open).
-    db.check_unlocked_read();
+    // A dry run may have read the file without locks (see Database::check_read).
+    db->check_read();
     return all_ok ? k_exit_ok : k_exit_failed;
   } catch (const store::StoreError& e) {
     print_error(e.what());
-    return k_exit_failed;
-  } catch (const SQLite::Exception& e) {
-    print_error(store::describe_database_error(e, config.database));
     return k_exit_failed;
   }
 }

@@ -14,7 +14,7 @@
 #include "cli/usage_errors.hpp"
 #include "core/clock.hpp"
 #include "model/canonical.hpp"
-#include "store/audit_queries.hpp"
+#include "store/audit.hpp"
 
 namespace rosterd::cli {
 namespace {
@@ -118,7 +118,7 @@ std::string users_table(const std::vector<store::PresentUser>& rows, bool with_r
 // When the moment asked for is before the first run this database recorded (of the
 // source asked for), who was present then is unknown, not "nobody": why, else nullopt.
 std::optional<std::string> before_history(store::Database& db, const store::PresenceFilter& filter) {
-  const auto first = store::first_run(db.sql(), filter.source);
+  const auto first = db.first_run(filter.source);
   const std::string what = filter.source ? "no sync of " + plain_or_quoted(*filter.source) : "no sync";
   if (!first) {
     return fmt::format("{} had run by {}; this database records no run{} yet", what, *filter.as_of,
@@ -148,7 +148,7 @@ int users_command(const GlobalOptions& global, const UsersOptions& options) {
         return k_exit_failed;
       }
     }
-    const auto rows = store::users_present(db.sql(), filter);
+    const auto rows = db.users_present(filter);
     if (options.format == "csv") {
       print(users_csv(rows, options.all));
     } else if (options.format == "json") {

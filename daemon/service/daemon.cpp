@@ -17,7 +17,7 @@
 #include "service/yielding_source.hpp"
 #include "sources/registry.hpp"
 #include "store/runs.hpp"
-#include "store/schedule.hpp"
+#include "store/status.hpp"
 #include "sync/runner.hpp"
 
 namespace rosterd::service {
@@ -67,20 +67,20 @@ Daemon::Daemon(DaemonOptions options, Notifier& notifier, const core::Clock& clo
   }
   // Before anything touches the database: a second daemon would sync every source twice
   // and overwrite this one's schedule rows.
-  m_daemon_lock = store::RunLocks(m_config.database).lock_daemon();
+  m_daemon_lock = store::lock_daemon(m_config.database);
   // A schema upgrade of a large database runs before READY=1: ask systemd for more
   // start-up time than TimeoutStartSec= (90 s by default) allows.
-  m_db.emplace(store::Database::open(m_config.database, store::OpenMode::read_write, [&](int from, int to) {
+  m_db = store::open(m_config.database, store::OpenMode::read_write, [&](int from, int to) {
     core::log().info("{}: migrating the database schema from version {} to {}", m_config.database, from, to);
     m_notifier.notify(fmt::format("EXTEND_TIMEOUT_USEC={}\nSTATUS=migrating the database schema from version {} to {}",
                                   k_migration_timeout_usec, from, to));
-  }));
+  });
   m_writer.emplace(*m_db);
   // Bookkeeping writes are deferred, not fatal: another program holding the database's
   // write lock (someone's sqlite3) must not keep the daemon from starting. They are
   // made before the first write that gets through.
   m_writer->defer([&clock = m_clock](store::Database& db) {
-    const auto abandoned = store::fail_abandoned_runs(db.sql(), core::format_timestamp(clock.now()));
+    const auto abandoned = db.fail_abandoned_runs(core::format_timestamp(clock.now()));
     if (abandoned > 0) {
       core::log().warn("marked {} run(s) left 'running' by an ended rosterd process as failed", abandoned);
     }
@@ -93,10 +93,10 @@ Daemon::Daemon(DaemonOptions options, Notifier& notifier, const core::Clock& clo
   for (const auto& source : m_config.sources) names.push_back(source.name);
   schedule_sources(names);
   try {
-    m_writer->run([](store::Database& db) { store::replace_schedule(db.sql(), {}); });
+    m_writer->run([](store::Database& db) { db.replace_schedule({}); });
   } catch (const std::exception& e) {
     core::log().warn("could not clear the previous daemon's schedule: {}",
-                     store::describe_database_failure(e, m_config.database));
+                     store::describe_failure(e, m_config.database));
   }
   publish_all();
   core::log().info("rosterd {} running: {} sources, {} datasets, concurrency {}, database {}", ROSTERD_VERSION,
@@ -316,7 +316,7 @@ void Daemon::reload() {
 
   std::vector<std::string> names;
   for (const auto& [name, source] : m_sources) names.push_back(name);
-  m_writer->run([&](store::Database& db) { store::keep_schedule_of(db.sql(), names); });
+  m_writer->run([&](store::Database& db) { db.keep_schedule_of(names); });
   publish_all();
   core::log().info("reloaded {}: added {}; removed {}; changed {}", m_config.path, join(diff.added), join(diff.removed),
                    join(diff.changed));
@@ -352,10 +352,10 @@ void Daemon::publish(const std::set<JobKey>& keys) {
   }
   try {
     m_writer->run([&](store::Database& db) {
-      for (const auto& row : rows) store::upsert_schedule(db.sql(), row);
+      for (const auto& row : rows) db.upsert_schedule(row);
     });
   } catch (const std::exception& e) {
-    core::log().warn("could not publish the schedule: {}", store::describe_database_failure(e, m_config.database));
+    core::log().warn("could not publish the schedule: {}", store::describe_failure(e, m_config.database));
   }
 }
 

@@ -29,7 +29,6 @@
 #include "service/run_threads.hpp"
 #include "service/scheduler.hpp"
 #include "store/database.hpp"
-#include "store/run_locks.hpp"
 #include "store/writer.hpp"
 #include "sync/configured_source.hpp"
 
@@ -94,10 +93,10 @@ class Daemon {
   const core::Clock& m_clock;
 
   config::Config m_config;
-  store::FileLock m_daemon_lock;  // one `rosterd run` per database
+  std::unique_ptr<store::Lock> m_daemon_lock;  // one `rosterd run` per database
   SourceMap m_sources;
   Scheduler m_scheduler;
-  std::optional<store::Database> m_db;
+  std::unique_ptr<store::Database> m_db;
   std::optional<store::Writer> m_writer;
   std::unique_ptr<RunSlots> m_slots;
   std::unique_ptr<ReaderPool> m_readers;

@@ -1,7 +1,5 @@
 #include "service/reader_pool.hpp"
 
-#include <sqlite3.h>
-
 namespace rosterd::service {
 
 ReaderPool::ReaderPool(std::string database_path, std::size_t keep_idle)
@@ -16,7 +14,7 @@ std::unique_ptr<store::Database> ReaderPool::take() {
       return reader;
     }
   }
-  return std::make_unique<store::Database>(store::Database::open(m_database_path, store::OpenMode::read_only));
+  return store::open(m_database_path, store::OpenMode::read_only);
 }
 
 void ReaderPool::give_back(std::unique_ptr<store::Database> reader) {
@@ -40,7 +38,7 @@ void ReaderPool::set_keep_idle(std::size_t keep_idle) {
 }
 
 void ReaderPool::release_cache(store::Database& reader) noexcept {
-  sqlite3_db_release_memory(reader.sql().getHandle());
+  reader.release_memory();
 }
 
 }  // namespace rosterd::service

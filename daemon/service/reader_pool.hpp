@@ -26,7 +26,7 @@ class ReaderPool {
   void give_back(std::unique_ptr<store::Database> reader);
   void set_keep_idle(std::size_t keep_idle);
 
-  // Frees what `reader`'s page cache holds (sqlite3_db_release_memory). Call it on
+  // Frees what `reader`'s page cache holds (Database::release_memory). Call it on
   // the thread that uses the connection, between two uses.
   static void release_cache(store::Database& reader) noexcept;
 

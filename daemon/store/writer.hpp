@@ -56,7 +56,7 @@ class Writer {
   void flush_deferred() {
     while (!m_deferred.empty()) {
       try {
-        m_db.with_short_busy_wait([&] { m_deferred.front()(m_db); });
+        m_db.with_short_wait([&] { m_deferred.front()(m_db); });
       } catch (...) {
         return;  // still locked (or failing): kept for the next turn
       }

@@ -5,7 +5,6 @@
 
 #include <mutex>
 
-#include <SQLiteCpp/Transaction.h>
 #include <fmt/format.h>
 
 #include "core/log.hpp"
@@ -14,9 +13,7 @@
 #include "http/counting_client.hpp"
 #include "model/diff.hpp"
 #include "model/user_parts.hpp"
-#include "store/agent_status.hpp"
-#include "store/records.hpp"
-#include "store/user_stats.hpp"
+#include "store/database.hpp"
 #include "sync/change_lines.hpp"
 #include "sync/runner.hpp"
 
@@ -103,9 +100,9 @@ RunOutcome Runner::run_user_stats(const SourceHandle& handle, const RunOptions& 
   RunOutcome outcome;
   RunTransport transport(handle, stop, m_clock);
   try {
-    auto& db = m_reader.sql();
+    auto& db = m_reader;
     begin_run(outcome, name, dataset, options);
-    const auto users = user_refs(store::load_listed_users(db, name), false);
+    const auto users = user_refs(db.load_listed_users(name), false);
     CollectingSink<model::UserInfoResult> sink;
     transport.progress.on_progress([&](core::Millis elapsed) {
       store::RunCounts so_far;
@@ -124,16 +121,16 @@ RunOutcome Runner::run_user_stats(const SourceHandle& handle, const RunOptions& 
     // Plan: which users' getUserInfo part changed. A user whose part was never read
     // (info_hash NULL: the dataset is new for the source, or the user is) gets a
     // first fill, not a change per field.
-    const auto stored_hashes = store::load_info_hashes(db, name);
+    const auto stored_hashes = db.load_part_hashes(name);
     const auto policy = model::make_field_policy(handle.config.volatile_fields);
-    store::UserReader reader(db, name);
+    const auto reader = db.user_lookup(name);
     std::vector<Enrichment> enrichments;
     std::vector<std::pair<std::string, std::int64_t>> hash_only;
     for (const auto& [user, result] : sink.results) {
       const auto hash = model::info_hash(result.info);
       const auto it = stored_hashes.find(user.external_id);
       if (it == stored_hashes.end() || it->second == hash) continue;  // removed meanwhile, or unchanged
-      auto stored = reader.find(user.external_id);
+      auto stored = reader->find(user.external_id);
       if (!stored) continue;
       Enrichment e{stored->user, stored->version, {}, {}, hash};
       model::merge_info(e.user, result.info, handle.info_columns);
@@ -158,18 +155,18 @@ RunOutcome Runner::run_user_stats(const SourceHandle& handle, const RunOptions& 
     if (!options.dry_run) {
       const auto stat_date = outcome.started_at.substr(0, 10);
       m_writer.run([&](store::Database& w) {
-        SQLite::Transaction transaction(w.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        const auto transaction = w.begin_write();
         const store::ChangeStamp stamp{name, outcome.run_id, commit_time(w, outcome)};
-        store::UserWriter users_writer(w.sql(), stamp, handle.info_columns, policy);
+        const auto users_writer = w.user_writer(stamp, handle.info_columns, policy);
         for (const auto& e : enrichments) {
-          users_writer.enrich(e.user, e.prior_version, e.fields, e.filled, e.info_hash);
+          users_writer->enrich(e.user, e.prior_version, e.fields, e.filled, e.info_hash);
         }
-        for (const auto& [id, hash] : hash_only) users_writer.set_info_hash(id, hash);
-        store::UserStatsWriter stats(w.sql(), name, outcome.run_id, stamp.at);
-        for (const auto& [user, result] : sink.results) stats.upsert(user.external_id, stat_date, result.stats);
+        for (const auto& [id, hash] : hash_only) users_writer->set_part_hash(id, hash);
+        const auto stats = w.user_stats_writer(stamp);
+        for (const auto& [user, result] : sink.results) stats->upsert(user.external_id, stat_date, result.stats);
         outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
-        store::finish_run(w.sql(), outcome.run_id, outcome.status, stamp.at, outcome.counts, error);
-        transaction.commit();
+        w.finish_run(outcome.run_id, outcome.status, stamp.at, outcome.counts, error);
+        transaction->commit();
       });
     }
     std::size_t logged = 0;
@@ -186,7 +183,7 @@ RunOutcome Runner::run_user_stats(const SourceHandle& handle, const RunOptions& 
     }
     report_per_user(outcome, name, dataset, std::move(error), started, options.dry_run);
   } catch (const std::exception& e) {
-    finish_failed(outcome, handle, dataset, store::RunStatus::failed, store::describe_database_failure(e, m_reader.path()));
+    finish_failed(outcome, handle, dataset, store::RunStatus::failed, store::describe_failure(e, m_reader.path()));
   }
   return outcome;
 }
@@ -198,11 +195,11 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
   RunOutcome outcome;
   RunTransport transport(handle, stop, m_clock);
   try {
-    auto& db = m_reader.sql();
+    auto& db = m_reader;
     // Interval boundaries are poll times: the moment this poll began, on the run's clock.
     begin_run(outcome, name, dataset, options);
     const auto poll_time = outcome.started_at;
-    const auto agents = user_refs(store::load_listed_users(db, name), true);
+    const auto agents = user_refs(db.load_listed_users(name), true);
     CollectingSink<model::AgentState> sink;
     const auto fetched = handle.source.fetch_agent_states(transport.context, agents, sink);
     transport.count_into(outcome.counts);
@@ -212,7 +209,7 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
     }
 
     // Plan against the current states: start, change, stop; unchanged states cost nothing.
-    auto current = store::load_agent_states(db, name);
+    auto current = db.load_agent_states(name);
     struct Step {
       enum class Kind { opened, switched, closed } kind;
       sources::UserRef agent;
@@ -252,16 +249,16 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
 
     if (!options.dry_run) {
       m_writer.run([&](store::Database& w) {
-        SQLite::Transaction transaction(w.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-        store::AgentStatusWriter writer(w.sql(), name, outcome.run_id, poll_time);
+        const auto transaction = w.begin_write();
+        const auto writer = w.agent_status_writer({name, outcome.run_id, poll_time});
         for (const auto& step : steps) {
-          if (step.kind == Step::Kind::opened) writer.start(step.agent.external_id, step.state);
-          if (step.kind == Step::Kind::switched) writer.change(step.agent.external_id, step.state);
-          if (step.kind == Step::Kind::closed) writer.stop(step.agent.external_id);
+          if (step.kind == Step::Kind::opened) writer->start(step.agent.external_id, step.state);
+          if (step.kind == Step::Kind::switched) writer->change(step.agent.external_id, step.state);
+          if (step.kind == Step::Kind::closed) writer->stop(step.agent.external_id);
         }
         outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
-        store::finish_run(w.sql(), outcome.run_id, outcome.status, commit_time(w, outcome), outcome.counts, error);
-        transaction.commit();
+        w.finish_run(outcome.run_id, outcome.status, commit_time(w, outcome), outcome.counts, error);
+        transaction->commit();
       });
     }
     for (const auto& step : steps) {
@@ -276,7 +273,7 @@ RunOutcome Runner::run_agent_status(const SourceHandle& handle, const RunOptions
     }
     report_per_user(outcome, name, dataset, std::move(error), started, options.dry_run);
   } catch (const std::exception& e) {
-    finish_failed(outcome, handle, dataset, store::RunStatus::failed, store::describe_database_failure(e, m_reader.path()));
+    finish_failed(outcome, handle, dataset, store::RunStatus::failed, store::describe_failure(e, m_reader.path()));
   }
   return outcome;
 }

@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <memory>
 
-#include <SQLiteCpp/Transaction.h>
 #include <fmt/format.h>
 
 #include "core/log.hpp"
@@ -12,7 +11,6 @@
 #include "core/secrets.hpp"
 #include "core/timestamp.hpp"
 #include "http/counting_client.hpp"
-#include "store/records.hpp"
 #include "sync/change_lines.hpp"
 #include "sync/planner.hpp"
 
@@ -47,19 +45,19 @@ struct Listing;
 template <>
 struct Listing<model::User> {
   using Writer = store::UserWriter;
-  static Planner<model::User> planner(SQLite::Database& db, const SourceHandle& handle, model::Dataset,
+  static Planner<model::User> planner(store::Database& db, const SourceHandle& handle, model::Dataset,
                                       std::string spool_directory, const model::FieldPolicy& policy) {
     const auto columns = handle.info_columns;
     return Planner<model::User>(
-        store::load_user_index(db, handle.config.name), std::move(spool_directory),
+        db.load_user_index(handle.config.name), std::move(spool_directory),
         [columns](const model::User& user) { return model::listing_hash(user, columns); },
         [columns](const model::User& stored, model::User& incoming) {
           model::merge_info(incoming, model::info_view(stored, columns), columns);
         },
         policy);
   }
-  static Planner<model::User>::Loader loader(SQLite::Database& db, const std::string& source, model::Dataset) {
-    auto reader = std::make_shared<store::UserReader>(db, source);
+  static Planner<model::User>::Loader loader(store::Database& db, const std::string& source, model::Dataset) {
+    std::shared_ptr<store::UserLookup> reader = db.user_lookup(source);
     return [reader](const std::string& key) -> std::optional<model::User> {
       auto stored = reader->find(key);
       if (!stored) return std::nullopt;
@@ -70,9 +68,9 @@ struct Listing<model::User> {
                             Planner<model::User>& sink) {
     return source.fetch_users(context, sink);
   }
-  static Writer writer(SQLite::Database& db, const store::ChangeStamp& stamp, const SourceHandle& handle,
-                       model::Dataset, const model::FieldPolicy& policy) {
-    return Writer(db, stamp, handle.info_columns, policy);
+  static std::unique_ptr<Writer> writer(store::Database& db, const store::ChangeStamp& stamp,
+                                        const SourceHandle& handle, model::Dataset, const model::FieldPolicy& policy) {
+    return db.user_writer(stamp, handle.info_columns, policy);
   }
   static void write(Writer& writer, const Change<model::User>& c) {
     switch (c.kind) {
@@ -92,23 +90,23 @@ template <>
 struct Listing<model::NamedEntity> {
   using Writer = store::EntityWriter;
   static model::Entity entity(model::Dataset dataset) { return model::entity_of(dataset).value(); }
-  static Planner<model::NamedEntity> planner(SQLite::Database& db, const SourceHandle& handle, model::Dataset dataset,
+  static Planner<model::NamedEntity> planner(store::Database& db, const SourceHandle& handle, model::Dataset dataset,
                                              std::string spool_directory, const model::FieldPolicy&) {
-    return Planner<model::NamedEntity>(store::load_entity_index(db, entity(dataset), handle.config.name),
+    return Planner<model::NamedEntity>(db.load_entity_index(entity(dataset), handle.config.name),
                                        std::move(spool_directory));
   }
-  static Planner<model::NamedEntity>::Loader loader(SQLite::Database& db, const std::string& source,
+  static Planner<model::NamedEntity>::Loader loader(store::Database& db, const std::string& source,
                                                     model::Dataset dataset) {
-    auto reader = std::make_shared<store::EntityReader>(db, entity(dataset), source);
+    std::shared_ptr<store::EntityLookup> reader = db.entity_lookup(entity(dataset), source);
     return [reader](const std::string& key) { return reader->find(key); };
   }
   static core::Status fetch(sources::Source& source, sources::RunContext& context, model::Dataset dataset,
                             Planner<model::NamedEntity>& sink) {
     return source.fetch_entities(context, dataset, sink);
   }
-  static Writer writer(SQLite::Database& db, const store::ChangeStamp& stamp, const SourceHandle&,
-                       model::Dataset dataset, const model::FieldPolicy&) {
-    return Writer(db, entity(dataset), stamp);
+  static std::unique_ptr<Writer> writer(store::Database& db, const store::ChangeStamp& stamp, const SourceHandle&,
+                                        model::Dataset dataset, const model::FieldPolicy&) {
+    return db.entity_writer(entity(dataset), stamp);
   }
   static void write(Writer& writer, const Change<model::NamedEntity>& c) {
     switch (c.kind) {
@@ -155,8 +153,8 @@ void count_change(ChangeKind kind, store::RunCounts& counts) {
 
 // The volatile fields of the source, and whether this run is the first after an
 // upgrade that reads more of the dataset's records (reader version went up).
-model::FieldPolicy field_policy(SQLite::Database& db, const SourceHandle& handle, model::Dataset dataset) {
-  const auto stored = store::load_reader_version(db, handle.config.name, model::to_string(dataset));
+model::FieldPolicy field_policy(store::Database& db, const SourceHandle& handle, model::Dataset dataset) {
+  const auto stored = db.load_reader_version(handle.config.name, model::to_string(dataset));
   return model::make_field_policy(handle.config.volatile_fields, stored && *stored < handle.reader_version);
 }
 
@@ -173,7 +171,6 @@ std::string spool_directory_of(const store::Database& db) {
 Runner::Runner(store::Database& reader, store::Writer& writer, const core::Clock& clock)
     : m_reader(reader),
       m_writer(writer),
-      m_locks(reader.path()),
       m_clock(clock),
       m_dry_run_output([](const std::string& line) {
         std::fwrite(line.data(), 1, line.size(), stdout);
@@ -185,17 +182,17 @@ RunOutcome Runner::run(const SourceHandle& handle, model::Dataset dataset, const
   if (options.dry_run) return run_dataset(handle, dataset, options, stop);
   const auto& name = handle.config.name;
   RunOutcome outcome;
-  std::optional<store::FileLock> lock;
+  std::unique_ptr<store::Lock> lock;
   try {
     if (options.lock_wait == LockWait::skip_if_busy) {
-      lock = m_locks.try_lock_source(name);
-      if (!lock->held()) {
+      lock = m_reader.try_lock_source(name);
+      if (!lock) {
         outcome.deferred = true;
         return outcome;
       }
     } else {
-      lock = m_locks.lock_source(name, stop, [&] {
-        const auto other = store::running_run_of(m_reader.sql(), name);
+      lock = m_reader.lock_source(name, stop, [&] {
+        const auto other = m_reader.running_run_of(name);
         core::log().info("{}: waiting for {} to finish (runs of one source never overlap)", name,
                          other ? fmt::format("its {} run in progress in rosterd pid {} since {}", other->dataset,
                                              other->pid, other->started_at)
@@ -243,7 +240,7 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
   };
 
   try {
-    auto& db = m_reader.sql();
+    auto& db = m_reader;
     begin_run(outcome, name, dataset, options);
     const auto policy = field_policy(db, handle, dataset);
     auto planner = L::planner(db, handle, dataset, spool_directory_of(m_reader), policy);
@@ -268,7 +265,7 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
       return outcome;
     }
     // The pages, their parsed documents and records are freed by now: give that
-    // memory back before the write phase allocates SQLite's page cache, so that peak
+    // memory back before the write phase allocates the store's page cache, so that peak
     // RSS is the larger of the two phases, not their sum (BENCHMARKS.md).
     core::release_free_memory();
     const auto listing = planner.summary();
@@ -305,28 +302,28 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
       }
     } else {
       m_writer.run([&](store::Database& w) {
-        SQLite::Transaction transaction(w.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        const auto transaction = w.begin_write();
         const store::ChangeStamp stamp{name, outcome.run_id, commit_time(w, outcome)};
-        auto writer = L::writer(w.sql(), stamp, handle, dataset, policy);
+        const auto writer = L::writer(w, stamp, handle, dataset, policy);
         StopCheck check(stop);
         const auto resolved = planner.resolve(
-            L::loader(w.sql(), name, dataset),
+            L::loader(w, name, dataset),
             [&](Change<Record>&& change) {
               check();
               describe(change);
-              L::write(writer, change);
+              L::write(*writer, change);
             },
             [&](const Record& record) {
               ++outcome.counts.unchanged;
-              writer.refresh(record);
+              writer->refresh(record);
             });
         if (!resolved) throw std::runtime_error(resolved.error().message);
         take_counters();
-        store::save_reader_version(w.sql(), name, model::to_string(dataset), handle.reader_version);
-        store::finish_run(w.sql(), outcome.run_id, store::RunStatus::ok, stamp.at, outcome.counts, std::nullopt);
-        transaction.commit();
+        w.save_reader_version(name, model::to_string(dataset), handle.reader_version);
+        w.finish_run(outcome.run_id, store::RunStatus::ok, stamp.at, outcome.counts, std::nullopt);
+        transaction->commit();
         try {
-          w.checkpoint();
+          w.after_run();
         } catch (const std::exception& e) {
           core::log().warn("{}: checkpoint after the run failed: {}", name, e.what());
         }
@@ -347,7 +344,7 @@ RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset datase
   } catch (const std::exception& e) {
     take_counters();
     finish_failed(outcome, handle, dataset, store::RunStatus::failed,
-                  store::describe_database_failure(e, m_reader.path()));
+                  store::describe_failure(e, m_reader.path()));
   }
   return outcome;
 }
@@ -362,8 +359,8 @@ void Runner::begin_run(RunOutcome& outcome, const std::string& source, model::Da
   outcome.started_at = now;
   outcome.start_unrecorded = true;
   m_writer.run([&](store::Database& w) {
-    SQLite::Transaction transaction(w.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-    const auto latest = store::latest_recorded_time(w.sql());
+    const auto transaction = w.begin_write();
+    const auto latest = w.latest_recorded_time();
     outcome.started_at = latest ? later_of(now, *latest) : now;
     if (outcome.started_at != now) {
       const auto behind = core::parse_timestamp(outcome.started_at).value_or(m_clock.now()) - m_clock.now();
@@ -373,15 +370,15 @@ void Runner::begin_run(RunOutcome& outcome, const std::string& source, model::Da
                          source, model::to_string(dataset), now, outcome.started_at);
       }
     }
-    outcome.run_id = store::begin_run(w.sql(), source, model::to_string(dataset), outcome.started_at);
-    transaction.commit();
+    outcome.run_id = w.begin_run(source, model::to_string(dataset), outcome.started_at);
+    transaction->commit();
   });
   outcome.start_unrecorded = false;
 }
 
 std::string Runner::commit_time(store::Database& db, const RunOutcome& outcome) {
   auto at = later_of(core::format_timestamp(m_clock.now()), outcome.started_at);
-  if (auto latest = store::latest_recorded_time(db.sql())) at = later_of(at, *latest);
+  if (auto latest = db.latest_recorded_time()) at = later_of(at, *latest);
   return at;
 }
 
@@ -393,7 +390,7 @@ void Runner::report_progress(const std::string& source, model::Dataset dataset, 
   if (outcome.run_id == 0) return;
   try {
     m_writer.try_run([&](store::Database& w) {
-      w.with_short_busy_wait([&] { store::record_progress(w.sql(), outcome.run_id, counts); });
+      w.with_short_wait([&] { w.record_progress(outcome.run_id, counts); });
     });
   } catch (const std::exception& e) {
     core::log().debug("{}: {}: progress not recorded: {}", source, model::to_string(dataset), e.what());
@@ -437,17 +434,17 @@ void Runner::finish_failed(RunOutcome& outcome, const SourceHandle& handle, mode
     // reaches sync_runs, and `rosterd status`, as soon as it takes writes again.
     m_writer.defer([source = name, dataset, started = outcome.started_at, finished, error = *outcome.error](
                        store::Database& w) {
-      store::record_failed_run(w.sql(), source, model::to_string(dataset), started, finished, error);
+      w.record_failed_run(source, model::to_string(dataset), started, finished, error);
     });
     return;
   }
   try {
     m_writer.run([&](store::Database& w) {
-      store::finish_run(w.sql(), outcome.run_id, status, finished, outcome.counts, outcome.error);
+      w.finish_run(outcome.run_id, status, finished, outcome.counts, outcome.error);
     });
   } catch (const std::exception& e) {
     core::log().error("{}: could not record the run's failure: {}", name,
-                      store::describe_database_failure(e, m_reader.path()));
+                      store::describe_failure(e, m_reader.path()));
   }
 }
 

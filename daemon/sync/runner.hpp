@@ -24,7 +24,6 @@
 #include "model/user_parts.hpp"
 #include "sources/source.hpp"
 #include "store/database.hpp"
-#include "store/run_locks.hpp"
 #include "store/runs.hpp"
 #include "store/writer.hpp"
 #include "sync/run_progress.hpp"
@@ -142,7 +141,6 @@ class Runner {
 
   store::Database& m_reader;
   store::Writer& m_writer;
-  store::RunLocks m_locks;
   const core::Clock& m_clock;
   LineSink m_dry_run_output;
 };

@@ -12,8 +12,8 @@
 #include <fstream>
 
 #include "harness.hpp"
-#include "store/database.hpp"
-#include "tests/store/schema_support.hpp"
+#include "store/sqlite/connection.hpp"
+#include "tests/store/sqlite/schema_support.hpp"
 
 namespace rosterd::testing {
 namespace {
@@ -225,7 +225,7 @@ TEST_F(RunE2e, AsksSystemdForTimeBeforeMigratingAnOlderDatabase) {
   auto daemon = start({{"NOTIFY_SOCKET", notify.path()}});
 
   EXPECT_TRUE(notify.wait_for("EXTEND_TIMEOUT_USEC=1800000000", 10s)) << notify.all() << daemon->err();
-  const auto latest = std::to_string(store::latest_schema_version());
+  const auto latest = std::to_string(store::sqlite::latest_schema_version());
   EXPECT_NE(notify.all().find("STATUS=migrating the database schema from version 3 to " + latest), std::string::npos)
       << notify.all();
   EXPECT_TRUE(notify.wait_for("READY=1", 10s)) << notify.all() << daemon->err();

@@ -15,7 +15,7 @@
 
 #include "core/clock.hpp"
 #include "core/timestamp.hpp"
-#include "store/run_locks.hpp"
+#include "store/database.hpp"
 #include "harness.hpp"
 
 namespace rosterd::testing {
@@ -187,7 +187,7 @@ TEST_F(StatusE2e, ALiveDaemonsScheduleShowsNextDueAndRunningNow) {
   write_config({{one}, {two}});
   ASSERT_EQ(sync().exit_code, 0);
   // This process stands for the daemon: it holds the database's daemon lock.
-  const auto daemon_lock = store::RunLocks(db_path()).lock_daemon();
+  const auto daemon_lock = store::lock_daemon(db_path());
   const auto due = core::format_timestamp(core::system_clock().now() + 2h);
   add_schedule_row("one", "'" + due + "'", getpid());
   add_schedule_row("two", "NULL", getpid());

@@ -1,10 +1,10 @@
-#include "store/agent_status.hpp"
+#include "store/sqlite/agent_status.hpp"
 
 #include "model/canonical.hpp"
 #include "model/json_codec.hpp"
-#include "store/sql_values.hpp"
+#include "store/sqlite/sql_values.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 std::map<std::string, CurrentAgentState> load_agent_states(SQLite::Database& db, std::string_view source) {
   SQLite::Statement select(db,
                            "SELECT external_id, status, pause_reason, campaign_id, campaign_name, call_type, attributes, "
@@ -93,4 +93,4 @@ void AgentStatusWriter::stop(const std::string& external_id) {
   m_delete_current.exec();
 }
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

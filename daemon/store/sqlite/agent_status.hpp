@@ -11,13 +11,9 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "model/agent.hpp"
+#include "store/per_user.hpp"
 
-namespace rosterd::store {
-
-struct CurrentAgentState {
-  model::AgentState state;
-  std::string since;
-};
+namespace rosterd::store::sqlite {
 
 // The agents of a source currently reported, by external id.
 std::map<std::string, CurrentAgentState> load_agent_states(SQLite::Database& db, std::string_view source);
@@ -47,4 +43,4 @@ class AgentStatusWriter {
   SQLite::Statement m_open;
 };
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

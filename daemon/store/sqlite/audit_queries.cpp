@@ -1,4 +1,4 @@
-#include "store/audit_queries.hpp"
+#include "store/sqlite/audit_queries.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
@@ -6,9 +6,9 @@
 #include <utility>
 
 #include "model/json_codec.hpp"
-#include "store/sql_values.hpp"
+#include "store/sqlite/sql_values.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 
@@ -181,4 +181,4 @@ std::optional<RunStart> first_run(SQLite::Database& db, const std::optional<std:
   return RunStart{select.getColumn(0).getString(), select.getColumn(1).getString(), select.getColumn(2).getString()};
 }
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

@@ -1,13 +1,13 @@
-#include "store/busy_wait.hpp"
+#include "store/sqlite/busy_wait.hpp"
 
 #include <algorithm>
 #include <array>
 #include <thread>
 
 #include "core/log.hpp"
-#include "store/lock_holders.hpp"
+#include "store/sqlite/lock_holders.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 // The sleeps of SQLite's own busy timeout (sqliteDefaultBusyCallback): short at
@@ -50,4 +50,4 @@ int BusyWait::wait(int count) {
   return 1;
 }
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

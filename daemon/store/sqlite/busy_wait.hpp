@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string>
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 
 class BusyWait {
  public:
@@ -39,4 +39,4 @@ class BusyWait {
   bool m_logged = false;
 };
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

@@ -1,4 +1,4 @@
-#include "store/database.hpp"
+#include "store/sqlite/connection.hpp"
 
 #include <SQLiteCpp/Transaction.h>
 #include <fcntl.h>
@@ -11,15 +11,15 @@
 #include <cctype>
 
 #include "core/log.hpp"
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 // A WAL file no longer than its header holds no frame, so no change.
 constexpr off_t k_wal_header_bytes = 32;
 
-void migrate(SQLite::Database& db, const std::string& path, const Database::BeforeMigrating& before_migrating) {
+void migrate(SQLite::Database& db, const std::string& path, const Connection::BeforeMigrating& before_migrating) {
   const int current = db.execAndGet("PRAGMA user_version").getInt();
   if (current > latest_schema_version()) {
     throw StoreError(
@@ -110,20 +110,21 @@ int latest_schema_version() {
   return latest;
 }
 
-Database Database::open(const std::string& path, OpenMode mode, const BeforeMigrating& before_migrating) {
+Connection Connection::open(const std::string& path, OpenMode mode, const BeforeMigrating& before_migrating) {
   const auto access = mode == OpenMode::read_only ? Access::read : Access::write;
   try {
     auto db = mode == OpenMode::read_only ? open_read_only(path) : open_read_write(path, before_migrating);
     db.m_db->exec("PRAGMA foreign_keys = ON");
     // Reads the whole schema now, so that a damaged one fails here, naming the file.
     db.m_db->exec("SELECT count(*) FROM sqlite_schema");
+    db.m_access = access;
     return db;
   } catch (const SQLite::Exception& e) {
     throw StoreError(describe_database_error(e, path, access));
   }
 }
 
-Database Database::open_read_write(const std::string& path, const BeforeMigrating& before_migrating) {
+Connection Connection::open_read_write(const std::string& path, const BeforeMigrating& before_migrating) {
   // Everything rosterd needs of the path, checked before SQLite creates anything:
   // SQLite would open a file it may not write read-only without a word, and fail
   // only at the first write.
@@ -148,10 +149,10 @@ Database Database::open_read_write(const std::string& path, const BeforeMigratin
   int persist = 1;
   sqlite3_file_control(db->getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
   migrate(*db, path, before_migrating);
-  return Database(path, std::move(busy), std::move(db));
+  return Connection(path, std::move(busy), std::move(db));
 }
 
-Database Database::open_read_only(const std::string& path) {
+Connection Connection::open_read_only(const std::string& path) {
   auto busy = std::make_unique<BusyWait>(path, BusyWait::k_timeout);
   std::unique_ptr<SQLite::Database> db;
   int version = 0;
@@ -166,10 +167,10 @@ Database Database::open_read_only(const std::string& path) {
     return open_unlocked(path, *missing);
   }
   if (version == 0) throw StoreError(fmt::format("{}: not a rosterd database (run `rosterd sync` first)", path));
-  return Database(path, std::move(busy), std::move(db));
+  return Connection(path, std::move(busy), std::move(db));
 }
 
-Database Database::open_unlocked(const std::string& path, const std::string& missing) {
+Connection Connection::open_unlocked(const std::string& path, const std::string& missing) {
   const auto before = file_state(path);
   auto busy = std::make_unique<BusyWait>(path, BusyWait::k_timeout);
   auto db = connect(immutable_uri(path), SQLite::OPEN_READONLY | SQLite::OPEN_URI, *busy);
@@ -181,17 +182,17 @@ Database Database::open_unlocked(const std::string& path, const std::string& mis
       "it is read without locking (SQLite immutable=1), which is correct while that holds; starting rosterd recreates "
       "them and restores normal reading",
       path, missing, directory_of(path));
-  Database out(path, std::move(busy), std::move(db));
+  Connection out(path, std::move(busy), std::move(db));
   out.m_unlocked = before.value_or(FileState{});
   return out;
 }
 
-bool Database::FileState::operator==(const FileState& other) const {
+bool Connection::FileState::operator==(const FileState& other) const {
   return inode == other.inode && size == other.size && modified.tv_sec == other.modified.tv_sec &&
          modified.tv_nsec == other.modified.tv_nsec && wal_exists == other.wal_exists && wal_size == other.wal_size;
 }
 
-std::optional<Database::FileState> Database::file_state(const std::string& path) {
+std::optional<Connection::FileState> Connection::file_state(const std::string& path) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) return std::nullopt;
   FileState state;
@@ -202,7 +203,7 @@ std::optional<Database::FileState> Database::file_state(const std::string& path)
   return state;
 }
 
-void Database::check_unlocked_read() const {
+void Connection::check_unlocked_read() const {
   if (!m_unlocked) return;
   if (file_state(m_path) == m_unlocked) return;
   throw StoreError(fmt::format(
@@ -211,7 +212,7 @@ void Database::check_unlocked_read() const {
       m_path));
 }
 
-Database Database::open_for_dry_run(const std::string& path) {
+Connection Connection::open_for_dry_run(const std::string& path) {
   if (!database_file_exists(path)) {
     auto db = open(":memory:");
     db.m_path = path;
@@ -227,11 +228,11 @@ Database Database::open_for_dry_run(const std::string& path) {
   return db;
 }
 
-int Database::schema_version() {
+int Connection::schema_version() {
   return m_db->execAndGet("PRAGMA user_version").getInt();
 }
 
-CheckpointResult Database::checkpoint() {
+CheckpointResult Connection::checkpoint() {
   // TRUNCATE must wait for every reader to reach the latest snapshot; with the busy
   // handler, a reporting user's long read transaction would hold the writer (and
   // every run waiting for it) after every run. Without one SQLite does not wait: it
@@ -247,7 +248,7 @@ CheckpointResult Database::checkpoint() {
   return checkpoint_with(m_checkpoint_busy.get());
 }
 
-CheckpointResult Database::checkpoint_with(BusyWait* busy) {
+CheckpointResult Connection::checkpoint_with(BusyWait* busy) {
   sqlite3* handle = m_db->getHandle();
   if (busy != nullptr) {
     busy->install(handle);
@@ -263,4 +264,4 @@ CheckpointResult Database::checkpoint_with(BusyWait* busy) {
   return result;
 }
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

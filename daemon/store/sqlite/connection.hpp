@@ -17,15 +17,11 @@
 #include <string>
 #include <utility>
 
-#include "store/busy_wait.hpp"
-#include "store/database_errors.hpp"
+#include "store/database.hpp"
+#include "store/sqlite/busy_wait.hpp"
+#include "store/sqlite/database_errors.hpp"
 
-namespace rosterd::store {
-
-enum class OpenMode {
-  read_write,  // creates the file and migrates the schema
-  read_only,   // reporting commands: never writes, never migrates
-};
+namespace rosterd::store::sqlite {
 
 // What one checkpoint achieved.
 struct CheckpointResult {
@@ -34,7 +30,7 @@ struct CheckpointResult {
   int copied_frames = 0;  // of those, frames now in the database file
 };
 
-class Database {
+class Connection {
  public:
   static constexpr int k_busy_timeout_ms = static_cast<int>(BusyWait::k_timeout.count());
 
@@ -42,24 +38,26 @@ class Database {
   // (schema version `from` > 0): upgrading a large one can take a while (about 13 s
   // per million users for migration 4), and a service manager waiting for start-up
   // should be told. Not called for a new, empty database.
-  using BeforeMigrating = std::function<void(int from, int to)>;
+  using BeforeMigrating = store::BeforeMigrating;
 
   // Throws StoreError. read_only: when the database's -wal and -shm files are
   // missing and this user may not create them (a reporting user after someone's
   // `sqlite3` session deleted them), no writer has the database open, and it is
   // read without locking (SQLite's immutable=1) with a warning saying so; see
   // reads_unlocked() and check_unlocked_read().
-  static Database open(const std::string& path, OpenMode mode = OpenMode::read_write,
+  static Connection open(const std::string& path, OpenMode mode = OpenMode::read_write,
                        const BeforeMigrating& before_migrating = {});
 
   // For `sync --dry-run`, which reads what is stored and writes nothing: `path`
   // read-only when it exists (it must be at the latest schema: migrating would be a
   // write), else, when its directory exists, an empty, migrated in-memory database.
   // Throws StoreError.
-  static Database open_for_dry_run(const std::string& path);
+  static Connection open_for_dry_run(const std::string& path);
 
   [[nodiscard]] SQLite::Database& sql() { return *m_db; }
   [[nodiscard]] const std::string& path() const { return m_path; }
+  // What the connection is for: how its failures are described (database_errors.hpp).
+  [[nodiscard]] Access access() const { return m_access; }
   [[nodiscard]] int schema_version();
 
   // Runs `work` with the wait for a lock cut to k_short_busy_wait: for writes that may
@@ -117,15 +115,15 @@ class Database {
   };
   static std::optional<FileState> file_state(const std::string& path);
 
-  Database(std::string path, std::unique_ptr<BusyWait> busy, std::unique_ptr<SQLite::Database> db)
+  Connection(std::string path, std::unique_ptr<BusyWait> busy, std::unique_ptr<SQLite::Database> db)
       : m_path(std::move(path)),
         m_busy(std::move(busy)),
         m_checkpoint_busy(std::make_unique<BusyWait>(m_path, k_checkpoint_wait)),
         m_db(std::move(db)) {}
   CheckpointResult checkpoint_with(BusyWait* busy);
-  static Database open_read_write(const std::string& path, const BeforeMigrating& before_migrating);
-  static Database open_read_only(const std::string& path);
-  static Database open_unlocked(const std::string& path, const std::string& missing);
+  static Connection open_read_write(const std::string& path, const BeforeMigrating& before_migrating);
+  static Connection open_read_only(const std::string& path);
+  static Connection open_unlocked(const std::string& path, const std::string& missing);
 
   std::string m_path;
   // Both declared before m_db: they outlive the connection that calls them.
@@ -133,9 +131,10 @@ class Database {
   std::unique_ptr<BusyWait> m_checkpoint_busy;
   std::unique_ptr<SQLite::Database> m_db;
   std::optional<FileState> m_unlocked;
+  Access m_access = Access::write;
 };
 
 // The newest schema version this build knows.
 int latest_schema_version();
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

@@ -1,13 +1,13 @@
-#include "store/database_errors.hpp"
+#include "store/sqlite/database_errors.hpp"
 
 #include <SQLiteCpp/Exception.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-#include "store/busy_wait.hpp"
-#include "store/lock_holders.hpp"
+#include "store/sqlite/busy_wait.hpp"
+#include "store/sqlite/lock_holders.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 // For commands the operator can paste into a shell.
@@ -161,4 +161,4 @@ std::string open_failure(const std::string& path, const PathProblem& problem) {
   return fmt::format("{}: cannot open the database: {}; {}", path, problem.reason, problem.advice);
 }
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

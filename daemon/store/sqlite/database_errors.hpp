@@ -8,21 +8,16 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
-#include "store/path_diagnosis.hpp"
+#include <SQLiteCpp/Exception.h>
 
-namespace SQLite {
-class Exception;
-}
+#include "model/json_codec.hpp"
+#include "store/sqlite/path_diagnosis.hpp"
+#include "store/store_error.hpp"
 
-namespace rosterd::store {
 
-// A failure of the database itself (cannot open, damaged, full, locked, schema too
-// new). Its message is complete: it names the file and what to do.
-class StoreError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+namespace rosterd::store::sqlite {
 
 // One line for SQLite's extended result code `code` (with its message) on the
 // database at `path`. `access`: what the connection was for, to find out why a
@@ -38,7 +33,21 @@ std::string describe_database_error(const SQLite::Exception& error, const std::s
 std::string describe_database_failure(const std::exception& error, const std::string& path,
                                       Access access = Access::write);
 
+// Runs `work` and returns what it returns, a SQLite::Exception turned into a
+// StoreError that describes it, as is a stored value that cannot be read: how
+// SQLite's errors cross the store seam.
+template <class Work>
+decltype(auto) translate_errors(const std::string& path, Access access, Work&& work) {
+  try {
+    return std::forward<Work>(work)();
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(describe_database_error(e, path, access));
+  } catch (const model::JsonCodecError& e) {
+    throw StoreError(path + ": a stored value could not be read: " + e.what());
+  }
+}
+
 // "<path>: cannot open the database: <reason>; <advice>".
 std::string open_failure(const std::string& path, const PathProblem& problem);
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

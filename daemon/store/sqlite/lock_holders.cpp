@@ -1,4 +1,4 @@
-#include "store/lock_holders.hpp"
+#include "store/sqlite/lock_holders.hpp"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 // SQLite 3.40's unix VFS: the shm lock bytes start at UNIX_SHM_BASE = (22 + 8) * 4.
@@ -128,4 +128,4 @@ std::optional<std::string> describe_lock_holder(const std::string& path) {
   return fmt::format("{} holds {}", describe_holder(*holder), holder->lock);
 }
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 
 struct LockHolder {
   pid_t pid = 0;        // 0: the holder is not visible here (another PID namespace, an OFD lock)
@@ -32,4 +32,4 @@ std::string describe_holder(const LockHolder& holder);
 // What the runner calls, with the database path, to say who holds a busy database.
 std::optional<std::string> describe_lock_holder(const std::string& path);
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

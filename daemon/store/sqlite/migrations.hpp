@@ -3,7 +3,7 @@
 
 #include <span>
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 
 struct Migration {
   int number;        // PRAGMA user_version after applying it
@@ -13,4 +13,4 @@ struct Migration {
 
 std::span<const Migration> migrations();
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

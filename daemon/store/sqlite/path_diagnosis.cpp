@@ -1,4 +1,4 @@
-#include "store/path_diagnosis.hpp"
+#include "store/sqlite/path_diagnosis.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -13,9 +13,9 @@
 #include <system_error>
 #include <vector>
 
-#include "store/database_errors.hpp"
+#include "store/sqlite/database_errors.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 std::string errno_text(int error) {
@@ -171,4 +171,4 @@ bool database_file_exists(const std::string& path) {
       problem.value_or(PathProblem{fmt::format("cannot examine {} ({})", path, errno_text(error)), "check the path"})));
 }
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

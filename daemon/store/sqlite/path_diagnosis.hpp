@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 
 enum class Access {
   read,   // the database file and its -wal/-shm files must be readable
@@ -35,4 +35,4 @@ std::string directory_of(const std::string& path);
 // "mode 0750, owner rosterd:rosterd", for advice about permissions.
 std::string describe_owner(const std::string& path);
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

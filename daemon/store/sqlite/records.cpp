@@ -1,13 +1,13 @@
-#include "store/records.hpp"
+#include "store/sqlite/records.hpp"
 
 #include <fmt/format.h>
 
 #include "model/canonical.hpp"
 #include "model/json_codec.hpp"
-#include "store/database.hpp"
-#include "store/sql_values.hpp"
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/sql_values.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 struct EntityTable {
@@ -429,4 +429,4 @@ std::optional<std::string> latest_change_time(SQLite::Database& db) {
   return select.getColumn(0).getString();
 }
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

@@ -20,19 +20,14 @@
 #include "model/user.hpp"
 #include "model/user_parts.hpp"
 #include "store/record_index.hpp"
-#include "store/sql_values.hpp"
+#include "store/records.hpp"
+#include "store/sqlite/sql_values.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 
 // Every record a source has ever listed: key, content hash, version, removed.
 
 RecordIndex load_user_index(SQLite::Database& db, std::string_view source);
-// A user currently listed (not removed), as per-user datasets need it.
-struct ListedUser {
-  std::string external_id;
-  std::optional<std::string> username;
-  std::optional<bool> active;
-};
 std::vector<ListedUser> load_listed_users(SQLite::Database& db, std::string_view source);
 
 // users.info_hash of every listed (not removed) user: the getUserInfo part's hash,
@@ -41,11 +36,6 @@ std::unordered_map<std::string, std::optional<std::int64_t>> load_info_hashes(SQ
                                                                               std::string_view source);
 RecordIndex load_entity_index(SQLite::Database& db, model::Entity entity, std::string_view source);
 
-struct StoredUser {
-  model::User user;
-  std::int64_t version = 0;
-  bool removed = false;
-};
 
 class UserReader {
  public:
@@ -67,12 +57,6 @@ class EntityReader {
   SQLite::Statement m_select;
 };
 
-// Where a change is recorded: the run, its timestamp, the source.
-struct ChangeStamp {
-  std::string source;
-  std::int64_t run_id = 0;
-  std::string at;  // ISO-8601 UTC
-};
 
 class ChangeLogWriter {
  public:
@@ -162,4 +146,4 @@ class EntityWriter {
 // earlier, so history stays ordered even if the wall clock steps back.
 std::optional<std::string> latest_change_time(SQLite::Database& db);
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

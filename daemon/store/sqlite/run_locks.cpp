@@ -1,4 +1,4 @@
-#include "store/run_locks.hpp"
+#include "store/sqlite/run_locks.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,10 +11,10 @@
 #include <fmt/format.h>
 
 #include "core/hash.hpp"
-#include "store/database.hpp"
-#include "store/path_diagnosis.hpp"
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/path_diagnosis.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 constexpr off_t k_daemon_byte = 0;
@@ -116,7 +116,7 @@ FileLock RunLocks::lock_daemon() const {
   return lock;
 }
 
-RunLocks::DaemonState RunLocks::daemon_state() const {
+DaemonState RunLocks::daemon_state() const {
   DaemonState state;
   if (m_lock_path.empty()) return state;
   const int fd = ::open(m_lock_path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -150,4 +150,4 @@ std::optional<FileLock> RunLocks::lock_source(const std::string& source, std::st
   return std::nullopt;
 }
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

@@ -19,7 +19,9 @@
 #include <stop_token>
 #include <string>
 
-namespace rosterd::store {
+#include "store/status.hpp"
+
+namespace rosterd::store::sqlite {
 
 // PATH.lock for a database file; empty for ":memory:".
 std::string lock_path_of(const std::string& database_path);
@@ -51,11 +53,6 @@ class RunLocks {
   // Whether a `rosterd run` holds the daemon lock now, and its pid. Never creates the
   // lock file; `known` is false when it cannot be read (a database from before
   // daemon locks has none until a daemon starts).
-  struct DaemonState {
-    bool known = false;
-    bool running = false;
-    std::optional<pid_t> pid;
-  };
   [[nodiscard]] DaemonState daemon_state() const;
 
   // The run lock of `source`, or an unheld FileLock when another process (or another
@@ -76,4 +73,4 @@ class RunLocks {
   std::string m_lock_path;
 };
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

@@ -1,12 +1,12 @@
-#include "store/runs.hpp"
+#include "store/sqlite/run_log.hpp"
 
 #include <unistd.h>
 
 #include <SQLiteCpp/Statement.h>
 
-#include "store/schedule.hpp"
+#include "store/sqlite/schedule.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 constexpr const char* k_run_columns =
@@ -34,26 +34,6 @@ RunRecord read_run(SQLite::Statement& row) {
 }
 
 }  // namespace
-
-std::string_view to_string(RunStatus status) noexcept {
-  switch (status) {
-    case RunStatus::running: return "running";
-    case RunStatus::ok: return "ok";
-    case RunStatus::failed: return "failed";
-    case RunStatus::refused: return "refused";
-    case RunStatus::partial: return "partial";
-    case RunStatus::interrupted: return "interrupted";
-  }
-  return "failed";
-}
-
-std::optional<RunStatus> parse_run_status(std::string_view text) noexcept {
-  for (auto s : {RunStatus::running, RunStatus::ok, RunStatus::failed, RunStatus::refused, RunStatus::partial,
-                 RunStatus::interrupted}) {
-    if (to_string(s) == text) return s;
-  }
-  return std::nullopt;
-}
 
 std::int64_t begin_run(SQLite::Database& db, std::string_view source, std::string_view dataset,
                        const std::string& started_at) {
@@ -194,4 +174,4 @@ std::vector<RunRecord> latest_runs(SQLite::Database& db) {
   return out;
 }
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

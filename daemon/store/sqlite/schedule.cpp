@@ -1,4 +1,4 @@
-#include "store/schedule.hpp"
+#include "store/sqlite/schedule.hpp"
 
 #include <signal.h>
 
@@ -8,12 +8,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
-namespace rosterd::store {
-
-bool process_alive(std::int64_t pid) {
-  if (pid <= 0) return false;
-  return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
-}
+namespace rosterd::store::sqlite {
 
 void upsert_schedule(SQLite::Database& db, const ScheduleRow& row) {
   SQLite::Statement upsert(db,
@@ -79,4 +74,4 @@ std::vector<ScheduleRow> load_schedule(SQLite::Database& db) {
   return out;
 }
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

@@ -1,11 +1,11 @@
-#include "store/sql_values.hpp"
+#include "store/sqlite/sql_values.hpp"
 
 #include <utility>
 
 #include "model/canonical.hpp"
 #include "model/json_codec.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 
 void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::string>& value) {
   if (value) {
@@ -64,4 +64,4 @@ model::User read_user_columns(SQLite::Statement& row, int first, std::string ext
   return user;
 }
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

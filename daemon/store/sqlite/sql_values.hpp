@@ -10,7 +10,7 @@
 
 #include "model/user.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 
 // The user columns in schema order, shared by users and user_versions.
 inline constexpr const char* k_user_columns =
@@ -50,4 +50,4 @@ void bind_user_columns(SQLite::Statement& statement, int first, const UserColumn
 // Reads the k_user_column_count user columns starting at column `first`.
 [[nodiscard]] model::User read_user_columns(SQLite::Statement& row, int first, std::string external_id);
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

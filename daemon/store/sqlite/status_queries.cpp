@@ -1,11 +1,11 @@
-#include "store/status_queries.hpp"
+#include "store/sqlite/status_queries.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
 #include <map>
 #include <utility>
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 using Key = std::pair<std::string, std::string>;
@@ -60,7 +60,7 @@ bool has_schedule_table(SQLite::Database& db) {
   return db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schedule'").getInt() > 0;
 }
 
-void add_schedule(SQLite::Database& db, StatusMap& map, const RunLocks::DaemonState& daemon) {
+void add_schedule(SQLite::Database& db, StatusMap& map, const DaemonState& daemon) {
   if (!has_schedule_table(db)) return;
   for (auto& row : load_schedule(db)) {
     auto& status = entry(map, row.source, row.dataset);
@@ -72,7 +72,7 @@ void add_schedule(SQLite::Database& db, StatusMap& map, const RunLocks::DaemonSt
 
 }  // namespace
 
-std::vector<DatasetStatus> load_dataset_status(SQLite::Database& db, const RunLocks::DaemonState& daemon) {
+std::vector<DatasetStatus> load_dataset_status(SQLite::Database& db, const DaemonState& daemon) {
   StatusMap map;
   add_ended_runs(db, map);
   add_running_rows(db, map);
@@ -83,4 +83,4 @@ std::vector<DatasetStatus> load_dataset_status(SQLite::Database& db, const RunLo
   return out;
 }
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

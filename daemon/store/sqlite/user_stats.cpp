@@ -1,8 +1,8 @@
-#include "store/user_stats.hpp"
+#include "store/sqlite/user_stats.hpp"
 
-#include "store/sql_values.hpp"
+#include "store/sqlite/sql_values.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 // The value columns, in bind order after (source, external_id, stat_date).
@@ -56,4 +56,4 @@ bool UserStatsWriter::upsert(const std::string& external_id, const std::string& 
   return m_upsert.exec() == 1;
 }
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

@@ -8,8 +8,9 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "model/agent.hpp"
+#include "store/per_user.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 
 class UserStatsWriter {
  public:
@@ -25,4 +26,4 @@ class UserStatsWriter {
   SQLite::Statement m_upsert;
 };
 
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

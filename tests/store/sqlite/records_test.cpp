@@ -1,15 +1,15 @@
-#include "store/records.hpp"
+#include "store/sqlite/records.hpp"
 
 #include <gtest/gtest.h>
 
 #include <SQLiteCpp/Statement.h>
 
 #include "model/canonical.hpp"
-#include "store/database.hpp"
-#include "store/runs.hpp"
-#include "temp_db.hpp"
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/run_log.hpp"
+#include "../temp_db.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 model::User user(std::string id, std::string name, std::optional<std::string> email = {}) {
@@ -25,7 +25,7 @@ model::User user(std::string id, std::string name, std::optional<std::string> em
 
 class RecordsTest : public ::testing::Test {
  protected:
-  RecordsTest() : m_db(Database::open(m_dir.file("r.db"))) {}
+  RecordsTest() : m_db(Connection::open(m_dir.file("r.db"))) {}
 
   ChangeStamp stamp(const std::string& at) {
     return {"acme", begin_run(m_db.sql(), "acme", "users", at), at};
@@ -34,7 +34,7 @@ class RecordsTest : public ::testing::Test {
   std::string text(const std::string& sql) { return m_db.sql().execAndGet(sql).getString(); }
 
   testing::TempDir m_dir;
-  Database m_db;
+  Connection m_db;
 };
 
 TEST_F(RecordsTest, AddWritesRowFirstVersionPortfoliosAndSnapshotChange) {
@@ -132,4 +132,4 @@ TEST_F(RecordsTest, NamedEntitiesHaveTheSameLifecycle) {
 }
 
 }  // namespace
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

@@ -7,13 +7,13 @@
 #include <SQLiteCpp/Database.h>
 #include <fmt/format.h>
 
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
 namespace rosterd::testing {
 
 inline void create_database_at_schema(const std::string& path, int version) {
   SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  for (const auto& migration : store::migrations()) {
+  for (const auto& migration : store::sqlite::migrations()) {
     if (migration.number <= version) db.exec(migration.sql);
   }
   db.exec(fmt::format("PRAGMA user_version = {}", version));

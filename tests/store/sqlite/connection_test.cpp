@@ -1,4 +1,4 @@
-#include "store/database.hpp"
+#include "store/sqlite/connection.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,18 +11,18 @@
 
 #include <fmt/format.h>
 
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 #include "schema_support.hpp"
-#include "temp_db.hpp"
+#include "../temp_db.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 TEST(Database, CreatesSchemaInWalModeAndReopensIdempotently) {
   testing::TempDir dir;
   const auto path = dir.file("roster.db");
   {
-    auto db = Database::open(path);
+    auto db = Connection::open(path);
     EXPECT_EQ(db.schema_version(), latest_schema_version());
     EXPECT_EQ(db.sql().execAndGet("PRAGMA journal_mode").getString(), "wal");
     for (const char* table : {"users", "user_versions", "changes", "portfolios", "profiles", "campaigns",
@@ -33,7 +33,7 @@ TEST(Database, CreatesSchemaInWalModeAndReopensIdempotently) {
           << table;
     }
   }
-  auto again = Database::open(path);
+  auto again = Connection::open(path);
   EXPECT_EQ(again.schema_version(), latest_schema_version());
 }
 
@@ -43,8 +43,8 @@ TEST(Database, CreatesSchemaInWalModeAndReopensIdempotently) {
 TEST(Database, CreatesNewDatabasesWith8KiBPagesAndKeepsAnExistingPageSize) {
   testing::TempDir dir;
   const auto fresh = dir.file("fresh.db");
-  { auto db = Database::open(fresh); }
-  EXPECT_EQ(Database::open(fresh).sql().execAndGet("PRAGMA page_size").getInt(), 8192);
+  { auto db = Connection::open(fresh); }
+  EXPECT_EQ(Connection::open(fresh).sql().execAndGet("PRAGMA page_size").getInt(), 8192);
 
   const auto older = dir.file("older.db");
   {
@@ -53,7 +53,7 @@ TEST(Database, CreatesNewDatabasesWith8KiBPagesAndKeepsAnExistingPageSize) {
     plain.exec("CREATE TABLE unrelated (x)");
     plain.exec("DROP TABLE unrelated");
   }
-  auto db = Database::open(older);
+  auto db = Connection::open(older);
   EXPECT_EQ(db.schema_version(), latest_schema_version());
   EXPECT_EQ(db.sql().execAndGet("PRAGMA page_size").getInt(), 4096);
 }
@@ -62,25 +62,25 @@ TEST(Database, RefusesASchemaNewerThanItKnows) {
   testing::TempDir dir;
   const auto path = dir.file("roster.db");
   {
-    auto db = Database::open(path);
+    auto db = Connection::open(path);
     db.sql().exec("PRAGMA user_version = 999");
   }
-  EXPECT_THROW(Database::open(path), StoreError);
+  EXPECT_THROW(Connection::open(path), StoreError);
 }
 
 TEST(Database, ReadOnlyOpenNeverCreatesOrMigrates) {
   testing::TempDir dir;
-  EXPECT_THROW(Database::open(dir.file("missing.db"), OpenMode::read_only), StoreError);
+  EXPECT_THROW(Connection::open(dir.file("missing.db"), OpenMode::read_only), StoreError);
   EXPECT_FALSE(std::filesystem::exists(dir.file("missing.db")));
 }
 
 TEST(Database, ReadOnlyReaderWorksAfterTheWriterClosed) {
   testing::TempDir dir;
   const auto path = dir.file("roster.db");
-  { auto writer = Database::open(path); }
+  { auto writer = Connection::open(path); }
   // PERSIST_WAL keeps -wal/-shm, which a read-only connection needs (docs/reliability.md).
   EXPECT_TRUE(std::filesystem::exists(path + "-wal"));
-  auto reader = Database::open(path, OpenMode::read_only);
+  auto reader = Connection::open(path, OpenMode::read_only);
   EXPECT_EQ(reader.sql().execAndGet("SELECT count(*) FROM users").getInt(), 0);
 }
 
@@ -91,13 +91,13 @@ TEST(Database, CallsBeforeMigratingOnlyForAnOlderSchema) {
   std::vector<std::pair<int, int>> calls;
   const auto record = [&calls](int from, int to) { calls.emplace_back(from, to); };
   const auto path = dir.file("roster.db");
-  { auto fresh = Database::open(path, OpenMode::read_write, record); }
-  { auto current = Database::open(path, OpenMode::read_write, record); }
+  { auto fresh = Connection::open(path, OpenMode::read_write, record); }
+  { auto current = Connection::open(path, OpenMode::read_write, record); }
   EXPECT_TRUE(calls.empty());
 
   const auto older = dir.file("older.db");
   testing::create_database_at_schema(older, 3);
-  auto upgraded = Database::open(older, OpenMode::read_write, record);
+  auto upgraded = Connection::open(older, OpenMode::read_write, record);
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0], std::make_pair(3, latest_schema_version()));
   EXPECT_EQ(upgraded.schema_version(), latest_schema_version());
@@ -121,7 +121,7 @@ TEST(Database, Migration4KeepsEveryHistoryRowAndEveryConstraint) {
         VALUES (41, 7, 't1', 'a', 'user', '1', 'updated', 'active', '1', '0'),
                (40, 7, 't0', 'a', 'user', '1', 'added', NULL, NULL, '{"username":"ann"}');)");
   }
-  auto db = Database::open(path);
+  auto db = Connection::open(path);
   ASSERT_EQ(db.schema_version(), latest_schema_version());
   auto& sql = db.sql();
   EXPECT_EQ(sql.execAndGet("SELECT group_concat(version || op || coalesce(valid_to, '-') || active, ',') "
@@ -159,7 +159,7 @@ std::int64_t wal_bytes(const std::string& path) {
   return ::stat((path + "-wal").c_str(), &info) == 0 ? static_cast<std::int64_t>(info.st_size) : -1;
 }
 
-void write_rows(Database& db, int rows, int bytes_each = 100) {
+void write_rows(Connection& db, int rows, int bytes_each = 100) {
   db.sql().exec(fmt::format("CREATE TABLE IF NOT EXISTS filler (x BLOB); INSERT INTO filler SELECT zeroblob({}) "
                             "FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {}) "
                             "SELECT i FROM n)",
@@ -172,7 +172,7 @@ void write_rows(Database& db, int rows, int bytes_each = 100) {
 TEST(Database, CheckpointNeverWaitsForAReaderWhileTheWalIsSmall) {
   testing::TempDir dir;
   const auto path = dir.file("roster.db");
-  auto db = Database::open(path);
+  auto db = Connection::open(path);
   write_rows(db, 100);
   ASSERT_TRUE(db.checkpoint().complete);
   EXPECT_EQ(wal_bytes(path), 0);
@@ -202,14 +202,14 @@ TEST(Database, CheckpointNeverWaitsForAReaderWhileTheWalIsSmall) {
 TEST(Database, CheckpointWaitsBrieflyForReadersOnceTheWalHasGrown) {
   testing::TempDir dir;
   const auto path = dir.file("roster.db");
-  auto db = Database::open(path);
+  auto db = Connection::open(path);
   write_rows(db, 1);
   SQLite::Database reader(path, SQLite::OPEN_READONLY);
   reader.exec("BEGIN");
   reader.execAndGet("SELECT count(*) FROM filler");
-  const int megabytes = static_cast<int>(Database::k_checkpoint_wait_above_bytes >> 20) + 2;
+  const int megabytes = static_cast<int>(Connection::k_checkpoint_wait_above_bytes >> 20) + 2;
   write_rows(db, megabytes, 1 << 20);
-  ASSERT_GT(wal_bytes(path), Database::k_checkpoint_wait_above_bytes);
+  ASSERT_GT(wal_bytes(path), Connection::k_checkpoint_wait_above_bytes);
   EXPECT_FALSE(db.checkpoint().complete) << "the reader is still there after the wait";
   EXPECT_GT(db.checkpoint_waits(), 0u);
   EXPECT_EQ(db.busy_waits(), 0u) << "the checkpoint's wait is its own, bounded one";
@@ -227,7 +227,7 @@ class UnlockedRead : public ::testing::Test {
  protected:
   UnlockedRead() {
     ::chmod(m_dir.path().c_str(), 0755);
-    auto db = Database::open(m_path);
+    auto db = Connection::open(m_path);
     db.sql().exec("INSERT INTO sync_runs (source, dataset, started_at, status) VALUES ('a', 'users', 't', 'ok')");
   }
   void remove_wal_files() {
@@ -242,7 +242,7 @@ class UnlockedRead : public ::testing::Test {
 TEST_F(UnlockedRead, WithoutWalFilesAUserWhoMayNotCreateThemReadsUnlocked) {
   remove_wal_files();
   const auto result = testing::as_nobody([&](const auto&) {
-    auto db = Database::open(m_path, OpenMode::read_only);
+    auto db = Connection::open(m_path, OpenMode::read_only);
     const auto runs = db.sql().execAndGet("SELECT count(*) FROM sync_runs").getInt();
     db.check_unlocked_read();
     return fmt::format("unlocked={} runs={}", db.reads_unlocked(), runs);
@@ -252,9 +252,9 @@ TEST_F(UnlockedRead, WithoutWalFilesAUserWhoMayNotCreateThemReadsUnlocked) {
   EXPECT_FALSE(std::filesystem::exists(m_path + "-wal")) << "the reader created nothing";
 
   // Once a writer has opened it again, reading is normal.
-  { auto writer = Database::open(m_path); }
+  { auto writer = Connection::open(m_path); }
   const auto normal = testing::as_nobody([&](const auto&) {
-    auto db = Database::open(m_path, OpenMode::read_only);
+    auto db = Connection::open(m_path, OpenMode::read_only);
     return fmt::format("unlocked={}", db.reads_unlocked());
   });
   EXPECT_EQ(*normal, "unlocked=false");
@@ -264,14 +264,14 @@ TEST_F(UnlockedRead, AWriterThatAppearsDuringTheReadMakesItFail) {
   remove_wal_files();
   const auto result = testing::as_nobody(
       [&](const auto& pause) {
-        auto db = Database::open(m_path, OpenMode::read_only);
+        auto db = Connection::open(m_path, OpenMode::read_only);
         db.sql().execAndGet("SELECT count(*) FROM sync_runs");
         pause();
         db.check_unlocked_read();
         return std::string("no error");
       },
       [&] {
-        auto writer = Database::open(m_path);
+        auto writer = Connection::open(m_path);
         writer.sql().exec("INSERT INTO sync_runs (source, dataset, started_at, status) VALUES ('b', 'users', 't', 'ok')");
       });
   if (!result) GTEST_SKIP() << "needs root to run as nobody";
@@ -292,7 +292,7 @@ TEST_F(UnlockedRead, AWalThatMayHoldChangesIsNeverIgnored) {
   std::filesystem::remove(m_path + "-shm");
   ::chmod((m_path + "-wal").c_str(), 0644);
   const auto result = testing::as_nobody([&](const auto&) {
-    auto db = Database::open(m_path, OpenMode::read_only);
+    auto db = Connection::open(m_path, OpenMode::read_only);
     return std::string("opened");
   });
   if (!result) GTEST_SKIP() << "needs root to run as nobody";
@@ -325,7 +325,7 @@ TEST(Database, Migration5KeepsEveryRowAndZeroesWhatRefusedRunsNeverRemoved) {
         VALUES (40, 7, 't0', 'a', 'user', '1', 'added', NULL, NULL, '{"username":"ann"}'),
                (41, 8, 't1', 'a', 'user', '1', 'updated', 'username', 'ann', 'bob');)");
   }
-  auto db = Database::open(path);
+  auto db = Connection::open(path);
   ASSERT_EQ(db.schema_version(), latest_schema_version());
   auto& sql = db.sql();
   EXPECT_EQ(sql.execAndGet("SELECT group_concat(id || status || removed || pid || filled, ',') FROM "
@@ -358,4 +358,4 @@ TEST(Database, Migration5KeepsEveryRowAndZeroesWhatRefusedRunsNeverRemoved) {
 }
 
 }  // namespace
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

@@ -1,7 +1,7 @@
-// Database failures as the operator reads them: every message names the file, says
+// Connection failures as the operator reads them: every message names the file, says
 // what is wrong in plain words and what to do; SQLite's text is only the detail.
 
-#include "store/database_errors.hpp"
+#include "store/sqlite/database_errors.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
@@ -14,10 +14,10 @@
 #include <random>
 
 #include "as_nobody.hpp"
-#include "store/database.hpp"
-#include "temp_db.hpp"
+#include "store/sqlite/connection.hpp"
+#include "../temp_db.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 using ::testing::HasSubstr;
@@ -80,7 +80,7 @@ TEST(DatabaseErrors, DamagedPagesAndAFileThatIsNoDatabase) {
   testing::TempDir dir;
   const auto path = dir.file("roster.db");
   {
-    auto db = Database::open(path);
+    auto db = Connection::open(path);
     ASSERT_TRUE(db.checkpoint().complete) << "every page in the file, none left in the WAL";
   }
   std::string bytes;
@@ -95,7 +95,7 @@ TEST(DatabaseErrors, DamagedPagesAndAFileThatIsNoDatabase) {
   EXPECT_THAT(damaged, HasSubstr(path + ": the database file is damaged; check it with `sqlite3"));
   EXPECT_THAT(damaged, HasSubstr("(SQLite: "));
   try {
-    Database::open(path, OpenMode::read_only).sql().exec("SELECT count(*) FROM users");
+    Connection::open(path, OpenMode::read_only).sql().exec("SELECT count(*) FROM users");
     FAIL() << "read a damaged database";
   } catch (const StoreError& e) {
     EXPECT_THAT(e.what(), HasSubstr("damaged"));
@@ -106,7 +106,7 @@ TEST(DatabaseErrors, DamagedPagesAndAFileThatIsNoDatabase) {
   const auto not_a_database = dir.file("other.db");
   write_file(not_a_database, garbage(65536, 2));
   try {
-    Database::open(not_a_database);
+    Connection::open(not_a_database);
     FAIL() << "opened garbage";
   } catch (const StoreError& e) {
     EXPECT_THAT(e.what(), HasSubstr(not_a_database + ": not a SQLite database"));
@@ -129,7 +129,7 @@ TEST(PathDiagnosis, AMissingDirectoryIsAnErrorForReadingAndWriting) {
   }
   EXPECT_THROW(database_file_exists(path), StoreError);
   try {
-    Database::open(path);
+    Connection::open(path);
     FAIL() << "opened a database in a missing directory";
   } catch (const StoreError& e) {
     EXPECT_THAT(e.what(), HasSubstr(path + ": cannot open the database: the directory"));
@@ -158,7 +158,7 @@ TEST(PathDiagnosis, AFileNotCreatedYetInAnExistingDirectory) {
   const auto reading = diagnose_path(path, Access::read);
   ASSERT_TRUE(reading);
   EXPECT_THAT(reading->reason, HasSubstr(path + " does not exist"));
-  { auto db = Database::open(path); }
+  { auto db = Connection::open(path); }
   EXPECT_TRUE(database_file_exists(path));
   EXPECT_FALSE(diagnose_path(path, Access::read));
   EXPECT_FALSE(diagnose_path(path, Access::write));
@@ -170,12 +170,12 @@ TEST(PathDiagnosis, PermissionsAreNamedWithModeAndOwner) {
   testing::TempDir dir;
   ::chmod(dir.path().c_str(), 0755);
   const auto path = dir.file("roster.db");
-  { auto db = Database::open(path); }
+  { auto db = Connection::open(path); }
   ::chmod(path.c_str(), 0644);
   const auto result = testing::as_nobody([&](const auto&) {
     std::string out;
     try {
-      Database::open(path);
+      Connection::open(path);
       out += "opened for writing|";
     } catch (const StoreError& e) {
       out += std::string(e.what()) + "|";
@@ -200,4 +200,4 @@ TEST(PathDiagnosis, PermissionsAreNamedWithModeAndOwner) {
 }
 
 }  // namespace
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

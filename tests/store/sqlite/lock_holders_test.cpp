@@ -1,7 +1,7 @@
 // Who holds a database's write lock, read from /proc/locks: the holder a busy
 // error and the "waiting for the write lock" log line name.
 
-#include "store/lock_holders.hpp"
+#include "store/sqlite/lock_holders.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <fmt/format.h>
@@ -13,10 +13,10 @@
 
 #include <fstream>
 
-#include "store/database.hpp"
-#include "temp_db.hpp"
+#include "store/sqlite/connection.hpp"
+#include "../temp_db.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 using ::testing::HasSubstr;
@@ -74,7 +74,7 @@ class WriterProcess {
 TEST(LockHolders, NoneWhileNobodyWrites) {
   testing::TempDir dir;
   const auto path = dir.file("roster.db");
-  auto db = Database::open(path);
+  auto db = Connection::open(path);
   EXPECT_FALSE(find_lock_holder(path));
   EXPECT_FALSE(describe_lock_holder(path));
 }
@@ -82,7 +82,7 @@ TEST(LockHolders, NoneWhileNobodyWrites) {
 TEST(LockHolders, AnotherProcessHoldingTheWriteLockIsNamedWithItsPid) {
   testing::TempDir dir;
   const auto path = dir.file("roster.db");
-  { auto db = Database::open(path); }
+  { auto db = Connection::open(path); }
   WriterProcess writer(path);
   ASSERT_TRUE(writer.locked());
   const auto holder = find_lock_holder(path);
@@ -103,7 +103,7 @@ TEST(LockHolders, AnotherProcessHoldingTheWriteLockIsNamedWithItsPid) {
 TEST(LockHolders, AConnectionOfThisProcessIsSaidToBeOurs) {
   testing::TempDir dir;
   const auto path = dir.file("roster.db");
-  auto db = Database::open(path);
+  auto db = Connection::open(path);
   db.sql().exec("BEGIN IMMEDIATE");
   const auto holder = find_lock_holder(path);
   ASSERT_TRUE(holder);
@@ -113,4 +113,4 @@ TEST(LockHolders, AConnectionOfThisProcessIsSaidToBeOurs) {
 }
 
 }  // namespace
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite

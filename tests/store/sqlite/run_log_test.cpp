@@ -1,16 +1,16 @@
-#include "store/runs.hpp"
+#include "store/sqlite/run_log.hpp"
 
 #include <gtest/gtest.h>
 
-#include "store/database.hpp"
-#include "temp_db.hpp"
+#include "store/sqlite/connection.hpp"
+#include "../temp_db.hpp"
 
-namespace rosterd::store {
+namespace rosterd::store::sqlite {
 namespace {
 
 TEST(Runs, BeginAndFinishRecordStatusCountsAndError) {
   testing::TempDir dir;
-  auto db = Database::open(dir.file("r.db"));
+  auto db = Connection::open(dir.file("r.db"));
   const auto id = begin_run(db.sql(), "acme", "users", "2026-03-01T09:00:00.000Z");
   auto running = load_run(db.sql(), id);
   ASSERT_TRUE(running);
@@ -28,7 +28,7 @@ TEST(Runs, BeginAndFinishRecordStatusCountsAndError) {
 
 TEST(Runs, AbandonedRunsOfDeadProcessesAreMarkedFailed) {
   testing::TempDir dir;
-  auto db = Database::open(dir.file("r.db"));
+  auto db = Connection::open(dir.file("r.db"));
   const auto mine = begin_run(db.sql(), "acme", "users", "2026-03-01T09:00:00.000Z");
   const auto orphan = begin_run(db.sql(), "acme", "profiles", "2026-03-01T09:00:00.000Z");
   // pid 0x7ffffffe cannot exist (above pid_max).
@@ -41,7 +41,7 @@ TEST(Runs, AbandonedRunsOfDeadProcessesAreMarkedFailed) {
 
 TEST(Runs, LatestRunPerSourceAndDataset) {
   testing::TempDir dir;
-  auto db = Database::open(dir.file("r.db"));
+  auto db = Connection::open(dir.file("r.db"));
   begin_run(db.sql(), "b", "users", "t1");
   const auto a1 = begin_run(db.sql(), "a", "users", "t1");
   const auto a2 = begin_run(db.sql(), "a", "users", "t2");
@@ -54,4 +54,4 @@ TEST(Runs, LatestRunPerSourceAndDataset) {
 }
 
 }  // namespace
-}  // namespace rosterd::store
+}  // namespace rosterd::store::sqlite
