@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "sim/crocodial.hpp"
+#include "sim/vendors/crocodial/crocodial.hpp"
 #include "sim/generator.hpp"
 #include "sim/simulator.hpp"
 #include "sim/tenant_state.hpp"

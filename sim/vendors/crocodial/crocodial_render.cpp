@@ -4,7 +4,7 @@
 #include <array>
 #include <charconv>
 
-#include "sim/crocodial.hpp"
+#include "sim/vendors/crocodial/crocodial.hpp"
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
 #include "sim/json_out.hpp"

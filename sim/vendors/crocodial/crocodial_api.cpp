@@ -5,7 +5,7 @@
 
 #include <simdjson.h>
 
-#include "sim/crocodial.hpp"
+#include "sim/vendors/crocodial/crocodial.hpp"
 #include "sim/faults.hpp"
 #include "sim/vendor_api.hpp"
 
