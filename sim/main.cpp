@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/simulator.hpp"
+#include "sim/vendor_module.hpp"
 
 namespace {
 
@@ -89,9 +90,7 @@ void serve(const Settings& settings, const sigset_t& signals) {
     tenant_options.clock_follows_real_time = !settings.fixed_clock;
     if (settings.cache_limit_mb > 0) tenant_options.cache_limit_bytes = settings.cache_limit_mb << 20;
     auto& tenant = simulator.add_tenant(std::move(tenant_options));
-    const auto vendor = tenant.options().vendor;
-    if (settings.prerender > 0 && (vendor == rosterd::sim::Vendor::smartflo || vendor == rosterd::sim::Vendor::class4))
-      tenant.prerender(settings.prerender);
+    if (settings.prerender > 0 && tenant.vendor().prerender != nullptr) tenant.prerender(settings.prerender);
   }
   simulator.start(settings.port);
   std::cout << "rosterd-sim listening on " << simulator.base_url() << " (control API under /_sim/)\n";

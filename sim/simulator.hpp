@@ -136,17 +136,22 @@ namespace detail {
 struct TenantState;
 }
 
+// A vendor's row in the simulator's table (sim/vendor_module.hpp).
+struct VendorModule;
+
 // One vendor tenant. Thread-safe: tests mutate it while the server serves it. Mutations
 // of unknown ids throw std::out_of_range.
 class Tenant {
  public:
-  // Made by Simulator::add_tenant; `port` is the simulator's (0 until it starts).
-  Tenant(TenantOptions options, const std::atomic<int>* port);
+  // Made by Simulator::add_tenant; `vendor` is the row options.vendor names, `port` the
+  // simulator's (0 until it starts).
+  Tenant(TenantOptions options, const VendorModule& vendor, const std::atomic<int>* port);
   ~Tenant();
   Tenant(const Tenant&) = delete;
   Tenant& operator=(const Tenant&) = delete;
 
   [[nodiscard]] const TenantOptions& options() const;  // credentials filled in
+  [[nodiscard]] const VendorModule& vendor() const;
   [[nodiscard]] std::string base_url() const;          // http://127.0.0.1:PORT/<tenant>
   [[nodiscard]] std::string config_url() const;        // what rosterd's `url:` needs
   [[nodiscard]] std::string source_yaml() const;       // a rosterd `sources:` entry (login credentials)

@@ -8,7 +8,7 @@
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
 #include "sim/json_out.hpp"
-#include "sim/vendor_api.hpp"
+#include "sim/vendors/crocodial/crocodial.hpp"
 
 namespace rosterd::sim::detail {
 namespace {
