@@ -123,9 +123,17 @@ void Simulator::Impl::serve(const VendorModule& vendor, const VendorRoute& route
 
 Simulator::Simulator() : Simulator(SimulatorOptions{}) {}
 
-Simulator::Simulator(SimulatorOptions options) : m_impl(std::make_unique<Impl>(options)) {
+Simulator::Simulator(SimulatorOptions options) : Simulator(options, {}) {}
+
+Simulator::Simulator(SimulatorOptions options, std::span<const VendorModule> extra_vendors)
+    : m_impl(std::make_unique<Impl>(options)) {
   auto& impl = *m_impl;
   impl.vendors.assign(builtin_vendors().begin(), builtin_vendors().end());
+  for (const auto& vendor : extra_vendors) {
+    if (find_vendor(vendor.name) != nullptr)
+      throw std::invalid_argument("duplicate vendor: " + std::string(vendor.name));
+    impl.vendors.push_back(vendor);
+  }
   for (const auto& vendor : impl.vendors) {
     for (const auto& route : vendor.routes) impl.add_route(vendor, route);
   }
@@ -212,8 +220,8 @@ std::string Simulator::base_url() const {
 Tenant& Simulator::add_tenant(TenantOptions options) {
   if (!valid_tenant_name(options.name)) throw std::invalid_argument("bad tenant name: " + options.name);
   if (find_tenant(options.name) != nullptr) throw std::invalid_argument("duplicate tenant: " + options.name);
-  const VendorModule* vendor = find_vendor(m_impl->vendors, vendor_name(options.vendor));
-  if (vendor == nullptr) throw std::invalid_argument("unknown vendor: " + std::string(vendor_name(options.vendor)));
+  const VendorModule* vendor = find_vendor(options.vendor);
+  if (vendor == nullptr) throw std::invalid_argument("unknown vendor: " + options.vendor);
   const std::string name = options.name;
   // Built outside the lock: a large tenant takes a while to populate.
   auto tenant = std::make_unique<Tenant>(std::move(options), *vendor, &m_impl->port);
@@ -232,6 +240,10 @@ Tenant* Simulator::find_tenant(std::string_view name) {
   std::shared_lock lock(m_impl->tenants_mutex);
   const auto it = m_impl->tenants.find(name);
   return it == m_impl->tenants.end() ? nullptr : it->second.get();
+}
+
+const VendorModule* Simulator::find_vendor(std::string_view name) const {
+  return sim::find_vendor(m_impl->vendors, name);
 }
 
 std::vector<Tenant*> Simulator::tenants() {

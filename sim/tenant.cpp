@@ -12,11 +12,6 @@
 namespace rosterd::sim {
 namespace {
 
-constexpr std::array<std::pair<Vendor, std::string_view>, 4> k_vendors = {{{Vendor::crocodial, "crocodial"},
-                                                                           {Vendor::worksection, "worksection"},
-                                                                           {Vendor::smartflo, "smartflo"},
-                                                                           {Vendor::class4, "class4"}}};
-
 constexpr std::array<std::pair<FaultKind, std::string_view>, 19> k_fault_kinds = {
     {{FaultKind::http_status, "http_status"},
      {FaultKind::stall, "stall"},
@@ -67,6 +62,12 @@ TenantOptions prepared(TenantOptions options, const VendorModule& vendor) {
   return options;
 }
 
+const VendorModule& builtin_vendor(const std::string& name) {
+  const VendorModule* vendor = find_vendor(builtin_vendors(), name);
+  if (vendor == nullptr) throw std::invalid_argument("unknown vendor: " + name);
+  return *vendor;
+}
+
 // The built-in vendors whose listings have pages, for Tenant::prerender's refusal.
 std::string vendors_with_pages() {
   std::vector<std::string_view> names;
@@ -78,12 +79,6 @@ std::string vendors_with_pages() {
 
 }  // namespace
 
-std::string_view vendor_name(Vendor vendor) {
-  return name_of(k_vendors, vendor);
-}
-std::optional<Vendor> parse_vendor(std::string_view name) {
-  return parse_name<Vendor>(k_vendors, name);
-}
 std::string_view fault_kind_name(FaultKind kind) {
   return name_of(k_fault_kinds, kind);
 }
@@ -105,6 +100,9 @@ std::string SimUser::full_name() const {
 
 Tenant::Tenant(TenantOptions options, const VendorModule& vendor, const std::atomic<int>* port)
     : m_state(std::make_unique<detail::TenantState>(prepared(std::move(options), vendor), vendor, port)) {}
+
+Tenant::Tenant(TenantOptions options, const std::atomic<int>* port)
+    : Tenant(options, builtin_vendor(options.vendor), port) {}  // a copy: the lookup reads options
 
 Tenant::~Tenant() = default;
 

@@ -46,8 +46,7 @@ const UserEntry* UserTable::find(std::int64_t id) const {
 }
 
 std::int64_t UserTable::take_next_id() {
-  std::int64_t id =
-      m_last_id == 0 ? first_user_id(m_vendor, m_options.seed) : next_user_id(m_last_id, m_options.seed);
+  std::int64_t id = m_last_id == 0 ? first_user_id(m_vendor, m_options.seed) : next_user_id(m_last_id, m_options.seed);
   if (!m_entries.empty()) id = std::max(id, m_entries.back().id + 1);
   m_last_id = id;
   return id;

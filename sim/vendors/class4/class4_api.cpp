@@ -147,7 +147,7 @@ SimUser admin_user(const TenantOptions& options) {
 
 struct Listing {
   std::int64_t page = 0, per_page = 0;  // per_page, or TenantState::default_page_size()
-  bool ascending = false;  // the documented example lists newest first
+  bool ascending = false;               // the documented example lists newest first
   bool duplicate = false, empty = false;
 };
 

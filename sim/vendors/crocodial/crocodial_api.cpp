@@ -5,7 +5,6 @@
 
 #include <simdjson.h>
 
-#include "sim/vendors/crocodial/crocodial.hpp"
 #include "sim/faults.hpp"
 #include "sim/vendors/crocodial/crocodial.hpp"
 

@@ -4,7 +4,6 @@
 #include <array>
 #include <charconv>
 
-#include "sim/vendors/crocodial/crocodial.hpp"
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
 #include "sim/json_out.hpp"

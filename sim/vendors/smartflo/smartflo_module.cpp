@@ -21,7 +21,8 @@ void fill_user(SimUser& user, const TenantOptions& options, std::uint32_t index)
   const auto roll = draw(options, index, k_salt_role, 100);
   user.role = roll < 70 ? "Agent" : roll < 85 ? "Supervisor" : roll < 95 ? "Quality" : "Admin";
   if (draw(options, index, k_salt_extension, 100) >= 20) user.extension = std::to_string(1001 + index);
-  if (!user.phone.empty()) user.phone = std::string("+91").append(digits(derive(options.seed, index, k_salt_phone), 10));
+  if (!user.phone.empty())
+    user.phone = std::string("+91").append(digits(derive(options.seed, index, k_salt_phone), 10));
   user.username = user.email;
 }
 
