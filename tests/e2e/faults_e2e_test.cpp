@@ -11,7 +11,7 @@
 namespace rosterd::testing {
 namespace {
 
-constexpr std::string k_vendors[] = {"crocodial", "worksection", "smartflo", "class4"};
+const std::string k_vendors[] = {"crocodial", "worksection", "smartflo", "class4"};
 
 // The label of the request a failure names, with "{base}" for the tenant's base URL
 // and "{url}" for its config URL. Page 1 ends with ": " so that it names page 1 only.
@@ -68,7 +68,7 @@ sim::Fault vendor_error(const std::string& shape) {
 // Every fault that must fail a run, for every vendor it applies to.
 std::vector<FailureCase> failure_cases() {
   std::vector<FailureCase> cases;
-  for (const auto vendor : k_vendors) {
+  for (const auto& vendor : k_vendors) {
     const std::string v(vendor);
     const int page = paged(vendor) ? 2 : 0;  // 0: crocodial and worksection list in one page
     const auto request = listing_request(vendor, paged(vendor) ? 2 : 1);
