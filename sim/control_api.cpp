@@ -98,7 +98,7 @@ void register_tenant_routes(httplib::Server& server, Simulator& sim) {
   server.Post("/_sim/tenants", guarded([&sim](const httplib::Request& request) {
                 simdjson::dom::parser parser;
                 TenantOptions options;
-                read_tenant_options(body_json(parser, request), options);
+                read_tenant_options(body_json(parser, request), sim, options);
                 JsonWriter w;
                 write_tenant(w, sim.add_tenant(std::move(options)));
                 return w.take();

@@ -1,5 +1,6 @@
 #include "sim/control_codec.hpp"
 
+#include <optional>
 #include <stdexcept>
 
 namespace rosterd::sim::detail {
@@ -91,10 +92,12 @@ void read_user(const element& json, SimUser& out) {
   }
 }
 
-void read_tenant_options(const element& json, TenantOptions& out) {
+void read_tenant_options(const element& json, const Simulator& simulator, TenantOptions& out) {
   if (!json.is_object()) bad("tenant", "an object");
   read(json, "name", out.name);
-  read_enum(json, "vendor", out.vendor, parse_vendor);
+  read_enum(json, "vendor", out.vendor, [&simulator](const std::string& name) {
+    return simulator.find_vendor(name) != nullptr ? std::optional(name) : std::nullopt;
+  });
   read(json, "users", out.users);
   read(json, "seed", out.seed);
   read(json, "user", out.user);
@@ -171,7 +174,7 @@ void write_stats(core::JsonWriter& w, const Stats& stats) {
 
 void write_tenant(core::JsonWriter& w, const Tenant& tenant) {
   const auto& o = tenant.options();
-  w.begin_object().key("name").value(o.name).key("vendor").value(vendor_name(o.vendor));
+  w.begin_object().key("name").value(o.name).key("vendor").value(o.vendor);
   w.key("base_url").value(tenant.base_url()).key("config_url").value(tenant.config_url());
   w.key("user").value(o.user).key("password").value(o.password).key("token").value(o.token);
   w.key("api_key").value(o.api_key).key("seed").value(o.seed);

@@ -13,7 +13,8 @@
 namespace rosterd::sim::detail {
 
 void read_user(const simdjson::dom::element& json, SimUser& out);
-void read_tenant_options(const simdjson::dom::element& json, TenantOptions& out);
+// `vendor` must name a row of `simulator`'s vendor table.
+void read_tenant_options(const simdjson::dom::element& json, const Simulator& simulator, TenantOptions& out);
 void read_fault(const simdjson::dom::element& json, Fault& out);
 std::vector<NamedItem> read_named_items(const simdjson::dom::element& json);
 

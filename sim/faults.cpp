@@ -67,14 +67,13 @@ std::string nginx_error_page(int status) {
       status, reason_phrase(status));
 }
 
-std::optional<Reply> replacing_reply(const Fault& fault, Vendor vendor) {
+std::optional<Reply> replacing_reply(const Fault& fault, std::string_view too_many_requests_json) {
   Reply reply;
   switch (fault.kind) {
     case FaultKind::http_status:
       reply.status = fault.status > 0 ? fault.status : 503;
-      if (vendor == Vendor::smartflo && reply.status == 429) {
-        // docs/vendor-facts.md 3.3: `success` is the string "false" here; spacing as documented.
-        reply.set_body(R"({ "success": "false", "message": "Too many requests." })");
+      if (reply.status == 429 && !too_many_requests_json.empty()) {
+        reply.set_body(std::string(too_many_requests_json));
       } else {
         reply.content_type = k_html;
         reply.set_body(nginx_error_page(reply.status));

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "sim/reply.hpp"
 #include "sim/simulator.hpp"
@@ -12,8 +13,9 @@
 namespace rosterd::sim::detail {
 
 // Faults that answer instead of the vendor: http_status, html_page, empty_body.
-// nullopt for every other kind.
-std::optional<Reply> replacing_reply(const Fault& fault, Vendor vendor);
+// nullopt for every other kind. A 429 carries `too_many_requests_json` when the vendor
+// answers rate limits itself, an nginx error page otherwise.
+std::optional<Reply> replacing_reply(const Fault& fault, std::string_view too_many_requests_json = {});
 
 // Faults that change how a normal answer is sent or what surrounds it: stall,
 // stall_body, the truncations, malformed_json, oversize, php_warning, and the status of

@@ -1,7 +1,5 @@
 #include "sim/generator.hpp"
 
-#include <fmt/format.h>
-
 #include <array>
 
 namespace rosterd::sim::detail {
@@ -32,7 +30,6 @@ constexpr std::array<std::string_view, 10> k_unusual_names = {
     "\xe6\x9d\x8e \xe5\xb0\x8f\xe9\xbe\x8d",  // CJK "Li Xiaolong"
 };
 
-constexpr std::array<std::string_view, 6> k_portfolio_codes = {"AMI", "IST", "PTR", "BNK", "TEL", "INS"};
 constexpr std::array<std::string_view, 6> k_portfolio_names = {"Alpha Medical Insurance", "Istmo Telecom",
                                                                "Pioneer Realty Group",    "Banco Norte",
                                                                "Telenova Mobile",         "Insura Life"};
@@ -40,38 +37,9 @@ constexpr std::array<std::string_view, 5> k_profile_names = {"COLLECTIONS", "CUS
                                                              "RETENTION", "BACK_OFFICE"};
 constexpr std::array<std::string_view, 6> k_campaign_names = {"PAYMENTS",    "GENERAL",  "CUSTSERVICE",
                                                               "COLLECTIONS", "NEWLOANS", "SERVERS"};
-constexpr std::array<std::string_view, 6> k_worksection_roles = {"account admin", "team admin", "department admin",
-                                                                 "guest",         "reader",     "user"};
-constexpr std::array<std::string_view, 5> k_teams = {"Sales", "Support", "Development", "Marketing", "Finance"};
 
-constexpr std::uint64_t k_salt_first = 0x101, k_salt_last = 0x102, k_salt_phone = 0x103, k_salt_role = 0x104,
-                        k_salt_group = 0x105, k_salt_portfolios = 0x106, k_salt_active = 0x107, k_salt_unusual = 0x108,
-                        k_salt_extension = 0x109;
-
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string digits(std::uint64_t value, std::size_t count) {
-  std::string out(count, '0');
-  std::uint64_t pool = mix64(value);
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i % 18 == 17) pool = mix64(pool + i);  // a 64-bit value holds 19 digits
-    out[i] = static_cast<char>('0' + pool % 10);
-    pool /= 10;
-  }
-  return out;
-}
-
-// Per-user draws are keyed by the stream index (not the id) so that a user's content
-// does not depend on how ids were spaced.
-std::uint32_t draw(const TenantOptions& options, std::uint32_t index, std::uint64_t salt, std::uint32_t bound) {
-  return pick(options.seed, static_cast<std::int64_t>(index), salt, bound);
-}
+// The generator's salts; vendors' own draws use 0x106, 0x109 and salts above 0x500.
+constexpr std::uint64_t k_salt_first = 0x101, k_salt_last = 0x102, k_salt_active = 0x107, k_salt_unusual = 0x108;
 
 void apply_unusual_text(SimUser& user, const TenantOptions& options, std::uint32_t index) {
   if (!options.unusual_text) return;
@@ -82,50 +50,6 @@ void apply_unusual_text(SimUser& user, const TenantOptions& options, std::uint32
     std::string long_name;
     while (long_name.size() < 3000) long_name += "Wolfeschlegelsteinhausenbergerdorff-";
     user.last_name = long_name;
-  }
-}
-
-void apply_vendor_fields(SimUser& user, const TenantOptions& options, std::uint32_t index) {
-  const auto roll = draw(options, index, k_salt_role, 100);
-  const auto group_roll = draw(options, index, k_salt_group, 100);
-  switch (options.vendor) {
-    case Vendor::crocodial: {
-      user.extension = std::to_string(user.id);  // the doc example's exten equals user_id
-      // Built as strings, not assigned from char pointers: GCC 12 -O2 reports a false
-      // -Wrestrict for the latter.
-      user.role = std::string(index == 0 ? "9" : roll < 5 ? "8" : roll < 15 ? "7" : "1");
-      user.group = std::string(user.role == "9"   ? "ADMIN"
-                               : user.role != "1" ? "SUPERVISORS"
-                               : group_roll < 10  ? "QA"
-                                                  : "AGENTS");
-      const auto portfolio_mask = draw(options, index, k_salt_portfolios, 64);
-      for (std::size_t i = 0; i < k_portfolio_codes.size(); ++i) {
-        if ((portfolio_mask >> i) & 1U) user.portfolios.emplace_back(k_portfolio_codes[i]);
-      }
-      break;
-    }
-    case Vendor::worksection:
-      user.active = true;
-      user.role = index == 0 ? "owner" : std::string(k_worksection_roles[roll % k_worksection_roles.size()]);
-      if (roll >= 40) user.role = "user";
-      if (group_roll >= 10) user.group = k_teams[group_roll % k_teams.size()];
-      if (index % 8 == 5) user.email = fmt::format("{0}@{0}.worksection.com", user.id);  // placeholder address
-      user.username = user.email;
-      break;
-    case Vendor::smartflo:
-      user.role = roll < 70 ? "Agent" : roll < 85 ? "Supervisor" : roll < 95 ? "Quality" : "Admin";
-      if (draw(options, index, k_salt_extension, 100) >= 20) user.extension = std::to_string(1001 + index);
-      if (!user.phone.empty())
-        user.phone = std::string("+91").append(digits(derive(options.seed, index, k_salt_phone), 10));
-      user.username = user.email;
-      break;
-    case Vendor::class4:
-      user.group = index == 0 ? "admin" : roll < 60 ? "client" : roll < 80 ? "agent" : roll < 90 ? "admin" : "viewer";
-      user.role = user.group == "client"  ? "Client"
-                  : user.group == "agent" ? "Agent"
-                  : user.group == "admin" ? "Admin"
-                                          : "Viewer";
-      break;
   }
 }
 
@@ -146,31 +70,43 @@ std::uint32_t pick(std::uint64_t seed, std::int64_t id, std::uint64_t salt, std:
   return bound == 0 ? 0 : static_cast<std::uint32_t>(derive(seed, id, salt) % bound);
 }
 
-std::int64_t first_user_id(Vendor vendor, std::uint64_t seed) {
-  const auto jitter = static_cast<std::int64_t>(mix64(seed) % 100);
-  switch (vendor) {
-    case Vendor::crocodial:
-      return 2000 + jitter;
-    case Vendor::worksection:
-      return 3900 + jitter;
-    case Vendor::smartflo:
-      return 314600 + jitter;
-    case Vendor::class4:
-      return 1700 + jitter;
+std::uint32_t draw(const TenantOptions& options, std::uint32_t index, std::uint64_t salt, std::uint32_t bound) {
+  return pick(options.seed, static_cast<std::int64_t>(index), salt, bound);
+}
+
+std::string digits(std::uint64_t value, std::size_t count) {
+  std::string out(count, '0');
+  std::uint64_t pool = mix64(value);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i % 18 == 17) pool = mix64(pool + i);  // a 64-bit value holds 19 digits
+    out[i] = static_cast<char>('0' + pool % 10);
+    pool /= 10;
   }
-  return 1000;
+  return out;
+}
+
+std::string lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::int64_t first_user_id(const VendorModule& vendor, std::uint64_t seed) {
+  return vendor.first_user_id + static_cast<std::int64_t>(mix64(seed) % 100);
 }
 
 std::int64_t next_user_id(std::int64_t previous, std::uint64_t seed) {
   return previous + 1 + static_cast<std::int64_t>(derive(seed, previous, 0x200) % 3);
 }
 
-bool generated_active(const TenantOptions& options, std::uint32_t index) {
-  if (options.vendor == Vendor::worksection || index == 0) return true;
+bool generated_active(const VendorModule& vendor, const TenantOptions& options, std::uint32_t index) {
+  if (!vendor.has_active_flag || index == 0) return true;
   return draw(options, index, k_salt_active, 100) >= static_cast<std::uint32_t>(std::max(0, options.inactive_percent));
 }
 
-SimUser generate_user(const TenantOptions& options, std::uint32_t index, std::int64_t id) {
+SimUser generate_user(const VendorModule& vendor, const TenantOptions& options, std::uint32_t index, std::int64_t id) {
   SimUser user;
   user.id = id;
   const std::string_view first = k_first_names[draw(options, index, k_salt_first, k_first_names.size())];
@@ -185,8 +121,8 @@ SimUser generate_user(const TenantOptions& options, std::uint32_t index, std::in
   user.email.append(local).append("@").append(options.name).append(".example.com");
   const auto phone_seed = derive(options.seed, index, k_salt_phone);
   if (phone_seed % 100 >= 15) user.phone = std::string("9").append(digits(phone_seed, 9));
-  user.active = generated_active(options, index);
-  apply_vendor_fields(user, options, index);
+  user.active = generated_active(vendor, options, index);
+  vendor.fill_user(user, options, index);
   apply_unusual_text(user, options, index);
   return user;
 }
@@ -215,31 +151,12 @@ std::vector<NamedItem> generate_campaigns(std::uint64_t seed) {
   return items;
 }
 
-void fill_default_credentials(TenantOptions& options) {
-  const auto secret = [&](std::uint64_t salt, std::size_t length) {
-    return token_chars(derive(options.seed, static_cast<std::int64_t>(salt), 0x400), length);
-  };
-  switch (options.vendor) {
-    case Vendor::crocodial:
-      if (options.user.empty()) options.user = "apiuser";
-      if (options.password.empty()) options.password = secret(1, 14);
-      break;
-    case Vendor::worksection:
-      if (options.api_key.empty()) options.api_key = lower_ascii(secret(2, 32));
-      break;
-    case Vendor::smartflo:
-      if (options.user.empty()) options.user = fmt::format("api@{}.example.com", options.name);
-      if (options.password.empty()) options.password = secret(3, 16);
-      if (options.token.empty()) {
-        options.token = jwt_like(R"({"iss":"smartflo","sub":"permanent"})", derive(options.seed, 4, 0x400));
-      }
-      break;
-    case Vendor::class4:
-      if (options.user.empty()) options.user = "admin";
-      if (options.password.empty()) options.password = secret(6, 14);
-      if (options.token.empty()) options.token = secret(7, 40);
-      break;
-  }
+std::uint64_t default_secret_key(const TenantOptions& options, std::uint64_t which) {
+  return derive(options.seed, static_cast<std::int64_t>(which), 0x400);
+}
+
+std::string default_secret(const TenantOptions& options, std::uint64_t which, std::size_t length) {
+  return token_chars(default_secret_key(options, which), length);
 }
 
 std::string token_chars(std::uint64_t value, std::size_t length, std::string_view extra) {

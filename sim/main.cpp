@@ -14,13 +14,15 @@
 #include <vector>
 
 #include "sim/simulator.hpp"
+#include "sim/vendor_module.hpp"
 
 namespace {
 
 using rosterd::sim::TenantOptions;
 
 // NAME:VENDOR[:USERS[:SEED]]
-TenantOptions parse_tenant(const std::string& spec, std::uint64_t default_seed) {
+TenantOptions parse_tenant(const std::string& spec, std::uint64_t default_seed,
+                           const rosterd::sim::Simulator& simulator) {
   std::vector<std::string> parts;
   std::size_t start = 0;
   while (true) {
@@ -33,9 +35,8 @@ TenantOptions parse_tenant(const std::string& spec, std::uint64_t default_seed) 
     throw CLI::ValidationError("--tenant", "expected NAME:VENDOR[:USERS[:SEED]]");
   TenantOptions options;
   options.name = parts[0];
-  const auto vendor = rosterd::sim::parse_vendor(parts[1]);
-  if (!vendor) throw CLI::ValidationError("--tenant", "unknown vendor " + parts[1]);
-  options.vendor = *vendor;
+  if (simulator.find_vendor(parts[1]) == nullptr) throw CLI::ValidationError("--tenant", "unknown vendor " + parts[1]);
+  options.vendor = parts[1];
   options.seed = default_seed;
   try {
     if (parts.size() > 2) options.users = std::stoi(parts[2]);
@@ -58,8 +59,14 @@ void write_port_file(const std::string& path, int port) {
 
 void print_tenant(const rosterd::sim::Tenant& tenant) {
   const auto& o = tenant.options();
-  std::cout << "tenant " << o.name << " (" << rosterd::sim::vendor_name(o.vendor) << "): " << tenant.config_url()
-            << '\n';
+  std::cout << "tenant " << o.name << " (" << o.vendor << "): " << tenant.config_url() << '\n';
+}
+
+// "crocodial, worksection, smartflo or class4"
+std::string builtin_vendor_names() {
+  std::vector<std::string_view> names;
+  for (const auto& vendor : rosterd::sim::builtin_vendors()) names.push_back(vendor.name);
+  return rosterd::sim::join_names(names, " or ");
 }
 
 struct Settings {
@@ -83,15 +90,13 @@ void serve(const Settings& settings, const sigset_t& signals) {
   options.log_requests = settings.log_requests;
   rosterd::sim::Simulator simulator(options);
   for (const auto& spec : settings.tenant_specs) {
-    auto tenant_options = parse_tenant(spec, settings.seed);
+    auto tenant_options = parse_tenant(spec, settings.seed, simulator);
     tenant_options.unusual_text = settings.unusual_text;
     tenant_options.latency = std::chrono::milliseconds(settings.latency_ms);
     tenant_options.clock_follows_real_time = !settings.fixed_clock;
     if (settings.cache_limit_mb > 0) tenant_options.cache_limit_bytes = settings.cache_limit_mb << 20;
     auto& tenant = simulator.add_tenant(std::move(tenant_options));
-    const auto vendor = tenant.options().vendor;
-    if (settings.prerender > 0 && (vendor == rosterd::sim::Vendor::smartflo || vendor == rosterd::sim::Vendor::class4))
-      tenant.prerender(settings.prerender);
+    if (settings.prerender > 0 && tenant.vendor().prerender != nullptr) tenant.prerender(settings.prerender);
   }
   simulator.start(settings.port);
   std::cout << "rosterd-sim listening on " << simulator.base_url() << " (control API under /_sim/)\n";
@@ -115,8 +120,7 @@ int main(int argc, char** argv) {
   Settings s;
   app.add_option("--port", s.port, "port on 127.0.0.1 (0 = any free port)");
   app.add_option("--port-file", s.port_file, "write the port to this file once listening");
-  app.add_option("--tenant", s.tenant_specs,
-                 "NAME:VENDOR[:USERS[:SEED]]; VENDOR is crocodial, worksection, smartflo or class4");
+  app.add_option("--tenant", s.tenant_specs, "NAME:VENDOR[:USERS[:SEED]]; VENDOR is " + builtin_vendor_names());
   app.add_option("--seed", s.seed, "seed for tenants that give none");
   app.add_option("--threads", s.threads, "worker threads (each open connection holds one)");
   app.add_option("--latency-ms", s.latency_ms, "latency of every answer of the command-line tenants");

@@ -17,12 +17,11 @@
 #include "sim/control_api.hpp"
 #include "sim/faults.hpp"
 #include "sim/server_support.hpp"
-#include "sim/vendor_api.hpp"
+#include "sim/tenant_state.hpp"
+#include "sim/vendor_module.hpp"
 
 namespace rosterd::sim {
 namespace {
-
-using Handler = detail::Reply (*)(detail::TenantState&, const httplib::Request&);
 
 bool valid_tenant_name(std::string_view name) {
   if (name.empty() || name.size() > 64 || name == "_sim") return false;
@@ -65,10 +64,12 @@ constexpr std::string_view k_tenant = R"(/([a-z0-9_-]+))";
 struct Simulator::Impl {
   explicit Impl(SimulatorOptions simulator_options) : options(simulator_options) {}
 
-  void route(Vendor vendor, const char* method, std::string_view path, Handler handler);
-  void serve(Vendor vendor, Handler handler, const httplib::Request& request, httplib::Response& response);
+  void add_route(const VendorModule& vendor, const VendorRoute& route);
+  void serve(const VendorModule& vendor, const VendorRoute& route, const httplib::Request& request,
+             httplib::Response& response);
 
   SimulatorOptions options;
+  std::vector<VendorModule> vendors;
   SimServer server;
   std::thread thread;
   std::atomic<int> port{0};
@@ -80,24 +81,24 @@ struct Simulator::Impl {
   std::map<std::string, std::unique_ptr<Tenant>, std::less<>> tenants;
 };
 
-void Simulator::Impl::route(Vendor vendor, const char* method, std::string_view path, Handler handler) {
-  const std::string pattern = std::string(k_tenant) + std::string(path);
-  auto callback = [this, vendor, handler](const httplib::Request& request, httplib::Response& response) {
-    serve(vendor, handler, request, response);
+void Simulator::Impl::add_route(const VendorModule& vendor, const VendorRoute& route) {
+  const std::string pattern = std::string(k_tenant) + std::string(route.path);
+  auto callback = [this, &vendor, &route](const httplib::Request& request, httplib::Response& response) {
+    serve(vendor, route, request, response);
   };
-  if (std::string_view(method) == "GET")
+  if (route.method == "GET")
     server.Get(pattern, callback);
   else
     server.Post(pattern, callback);
 }
 
-void Simulator::Impl::serve(Vendor vendor, Handler handler, const httplib::Request& request,
+void Simulator::Impl::serve(const VendorModule& vendor, const VendorRoute& route, const httplib::Request& request,
                             httplib::Response& response) {
   Tenant* tenant = nullptr;
   {
     std::shared_lock lock(tenants_mutex);
     const auto it = tenants.find(request.matches[1].str());
-    if (it != tenants.end() && it->second->options().vendor == vendor) tenant = it->second.get();
+    if (it != tenants.end() && &it->second->vendor() == &vendor) tenant = it->second.get();
   }
   if (tenant == nullptr) {
     response.status = 404;
@@ -114,7 +115,7 @@ void Simulator::Impl::serve(Vendor vendor, Handler handler, const httplib::Reque
     response.status = 503;
     return;
   }
-  const detail::Reply reply = handler(state, request);
+  const detail::Reply reply = route.handler(state, request);
   const std::size_t bytes = detail::deliver(reply, response, stop);
   std::lock_guard lock(state.mutex);
   state.stats.body_bytes += bytes;
@@ -122,16 +123,20 @@ void Simulator::Impl::serve(Vendor vendor, Handler handler, const httplib::Reque
 
 Simulator::Simulator() : Simulator(SimulatorOptions{}) {}
 
-Simulator::Simulator(SimulatorOptions options) : m_impl(std::make_unique<Impl>(options)) {
+Simulator::Simulator(SimulatorOptions options) : Simulator(options, {}) {}
+
+Simulator::Simulator(SimulatorOptions options, std::span<const VendorModule> extra_vendors)
+    : m_impl(std::make_unique<Impl>(options)) {
   auto& impl = *m_impl;
-  impl.route(Vendor::crocodial, "GET", "/goAPIv2/goUsers/goAPI\\.php", detail::handle_crocodial);
-  impl.route(Vendor::crocodial, "POST", "/goAPIv2/goUsers/goAPI\\.php", detail::handle_crocodial);
-  impl.route(Vendor::worksection, "GET", "/api/admin/v2/?", detail::handle_worksection);
-  impl.route(Vendor::worksection, "POST", "/api/admin/v2/?", detail::handle_worksection);
-  impl.route(Vendor::smartflo, "POST", "/v1/auth/login", detail::handle_smartflo_login);
-  impl.route(Vendor::smartflo, "GET", "/v1/users", detail::handle_smartflo_users);
-  impl.route(Vendor::class4, "POST", "/v1/auth", detail::handle_class4_auth);
-  impl.route(Vendor::class4, "GET", "/v1/user/list", detail::handle_class4_list);
+  impl.vendors.assign(builtin_vendors().begin(), builtin_vendors().end());
+  for (const auto& vendor : extra_vendors) {
+    if (find_vendor(vendor.name) != nullptr)
+      throw std::invalid_argument("duplicate vendor: " + std::string(vendor.name));
+    impl.vendors.push_back(vendor);
+  }
+  for (const auto& vendor : impl.vendors) {
+    for (const auto& route : vendor.routes) impl.add_route(vendor, route);
+  }
   detail::register_control_api(impl.server, *this);
 
   // Answers are never compressed, so that cut and padded bodies are exactly what the
@@ -215,9 +220,11 @@ std::string Simulator::base_url() const {
 Tenant& Simulator::add_tenant(TenantOptions options) {
   if (!valid_tenant_name(options.name)) throw std::invalid_argument("bad tenant name: " + options.name);
   if (find_tenant(options.name) != nullptr) throw std::invalid_argument("duplicate tenant: " + options.name);
+  const VendorModule* vendor = find_vendor(options.vendor);
+  if (vendor == nullptr) throw std::invalid_argument("unknown vendor: " + options.vendor);
   const std::string name = options.name;
   // Built outside the lock: a large tenant takes a while to populate.
-  auto tenant = std::make_unique<Tenant>(std::move(options), &m_impl->port);
+  auto tenant = std::make_unique<Tenant>(std::move(options), *vendor, &m_impl->port);
   std::unique_lock lock(m_impl->tenants_mutex);
   const auto [it, added] = m_impl->tenants.emplace(name, std::move(tenant));
   if (!added) throw std::invalid_argument("duplicate tenant: " + name);
@@ -233,6 +240,10 @@ Tenant* Simulator::find_tenant(std::string_view name) {
   std::shared_lock lock(m_impl->tenants_mutex);
   const auto it = m_impl->tenants.find(name);
   return it == m_impl->tenants.end() ? nullptr : it->second.get();
+}
+
+const VendorModule* Simulator::find_vendor(std::string_view name) const {
+  return sim::find_vendor(m_impl->vendors, name);
 }
 
 std::vector<Tenant*> Simulator::tenants() {

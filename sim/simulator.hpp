@@ -18,15 +18,12 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace rosterd::sim {
-
-enum class Vendor { crocodial, worksection, smartflo, class4 };
-std::string_view vendor_name(Vendor vendor);
-std::optional<Vendor> parse_vendor(std::string_view name);
 
 // One user of a tenant, in vendor-neutral terms. Each vendor serves these fields under
 // its own names (CrocoDial `user`/`exten`/`level`, Smartflo `login_id`, ...; see
@@ -55,7 +52,9 @@ struct NamedItem {
 
 struct TenantOptions {
   std::string name{};  // URL prefix, [a-z0-9_-]+
-  Vendor vendor = Vendor::crocodial;
+  // A row of the simulator's vendor table (sim/vendor_module.hpp): crocodial,
+  // worksection, smartflo, class4, or one given to the Simulator's constructor.
+  std::string vendor = "crocodial";
   int users = 20;
   std::uint64_t seed = 1;
   // Credentials the tenant accepts; empty ones are generated when the tenant is added.
@@ -136,17 +135,24 @@ namespace detail {
 struct TenantState;
 }
 
+// A vendor's row in the simulator's table (sim/vendor_module.hpp).
+struct VendorModule;
+
 // One vendor tenant. Thread-safe: tests mutate it while the server serves it. Mutations
 // of unknown ids throw std::out_of_range.
 class Tenant {
  public:
-  // Made by Simulator::add_tenant; `port` is the simulator's (0 until it starts).
+  // Made by Simulator::add_tenant; `vendor` is the row options.vendor names, `port` the
+  // simulator's (0 until it starts).
+  Tenant(TenantOptions options, const VendorModule& vendor, const std::atomic<int>* port);
+  // A tenant of a built-in vendor; std::invalid_argument when options.vendor names none.
   Tenant(TenantOptions options, const std::atomic<int>* port);
   ~Tenant();
   Tenant(const Tenant&) = delete;
   Tenant& operator=(const Tenant&) = delete;
 
   [[nodiscard]] const TenantOptions& options() const;  // credentials filled in
+  [[nodiscard]] const VendorModule& vendor() const;
   [[nodiscard]] std::string base_url() const;          // http://127.0.0.1:PORT/<tenant>
   [[nodiscard]] std::string config_url() const;        // what rosterd's `url:` needs
   [[nodiscard]] std::string source_yaml() const;       // a rosterd `sources:` entry (login credentials)
@@ -217,6 +223,9 @@ class Simulator {
  public:
   Simulator();
   explicit Simulator(SimulatorOptions options);
+  // Serves `extra_vendors` besides the built-in ones (a test's own vendor). Throws
+  // std::invalid_argument when a name is taken.
+  Simulator(SimulatorOptions options, std::span<const VendorModule> extra_vendors);
   ~Simulator();  // stops
   Simulator(const Simulator&) = delete;
   Simulator& operator=(const Simulator&) = delete;
@@ -229,12 +238,14 @@ class Simulator {
   [[nodiscard]] int port() const;
   [[nodiscard]] std::string base_url() const;  // http://127.0.0.1:PORT
 
-  // Throws std::invalid_argument on a bad or duplicate name. Tenants live as long as
-  // the simulator.
+  // Throws std::invalid_argument on a bad or duplicate name or an unknown vendor.
+  // Tenants live as long as the simulator.
   Tenant& add_tenant(TenantOptions options);
   Tenant& tenant(std::string_view name);  // std::out_of_range when unknown
   [[nodiscard]] Tenant* find_tenant(std::string_view name);
   [[nodiscard]] std::vector<Tenant*> tenants();
+  // The row of the vendor named `name`, or null.
+  [[nodiscard]] const VendorModule* find_vendor(std::string_view name) const;
 
  private:
   struct Impl;

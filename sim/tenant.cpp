@@ -5,19 +5,12 @@
 #include <stdexcept>
 #include <utility>
 
-#include "sim/crocodial.hpp"
-#include "sim/generator.hpp"
 #include "sim/simulator.hpp"
 #include "sim/tenant_state.hpp"
-#include "sim/vendor_api.hpp"
+#include "sim/vendor_module.hpp"
 
 namespace rosterd::sim {
 namespace {
-
-constexpr std::array<std::pair<Vendor, std::string_view>, 4> k_vendors = {{{Vendor::crocodial, "crocodial"},
-                                                                           {Vendor::worksection, "worksection"},
-                                                                           {Vendor::smartflo, "smartflo"},
-                                                                           {Vendor::class4, "class4"}}};
 
 constexpr std::array<std::pair<FaultKind, std::string_view>, 19> k_fault_kinds = {
     {{FaultKind::http_status, "http_status"},
@@ -64,19 +57,28 @@ std::optional<Key> parse_name(const Table& table, std::string_view text) {
   return std::nullopt;
 }
 
-TenantOptions prepared(TenantOptions options) {
-  detail::fill_default_credentials(options);
+TenantOptions prepared(TenantOptions options, const VendorModule& vendor) {
+  vendor.fill_credentials(options);
   return options;
+}
+
+const VendorModule& builtin_vendor(const std::string& name) {
+  const VendorModule* vendor = find_vendor(builtin_vendors(), name);
+  if (vendor == nullptr) throw std::invalid_argument("unknown vendor: " + name);
+  return *vendor;
+}
+
+// The built-in vendors whose listings have pages, for Tenant::prerender's refusal.
+std::string vendors_with_pages() {
+  std::vector<std::string_view> names;
+  for (const auto& vendor : builtin_vendors()) {
+    if (vendor.prerender != nullptr) names.push_back(vendor.name);
+  }
+  return join_names(names, " and ");
 }
 
 }  // namespace
 
-std::string_view vendor_name(Vendor vendor) {
-  return name_of(k_vendors, vendor);
-}
-std::optional<Vendor> parse_vendor(std::string_view name) {
-  return parse_name<Vendor>(k_vendors, name);
-}
 std::string_view fault_kind_name(FaultKind kind) {
   return name_of(k_fault_kinds, kind);
 }
@@ -96,8 +98,11 @@ std::string SimUser::full_name() const {
   return first_name + " " + last_name;
 }
 
+Tenant::Tenant(TenantOptions options, const VendorModule& vendor, const std::atomic<int>* port)
+    : m_state(std::make_unique<detail::TenantState>(prepared(std::move(options), vendor), vendor, port)) {}
+
 Tenant::Tenant(TenantOptions options, const std::atomic<int>* port)
-    : m_state(std::make_unique<detail::TenantState>(prepared(std::move(options)), port)) {}
+    : Tenant(options, builtin_vendor(options.vendor), port) {}  // a copy: the lookup reads options
 
 Tenant::~Tenant() = default;
 
@@ -105,30 +110,22 @@ const TenantOptions& Tenant::options() const {
   return m_state->options;
 }
 
+const VendorModule& Tenant::vendor() const {
+  return m_state->vendor;
+}
+
 std::string Tenant::base_url() const {
   return fmt::format("http://127.0.0.1:{}/{}", m_state->port->load(), m_state->options.name);
 }
 
 std::string Tenant::config_url() const {
-  if (m_state->options.vendor == Vendor::crocodial) return base_url() + "/goAPIv2/goUsers/goAPI.php";
-  return base_url();
+  return base_url() + std::string(m_state->vendor.config_path);
 }
 
 std::string Tenant::source_yaml() const {
   const auto& o = m_state->options;
-  std::string yaml =
-      fmt::format("  - name: {}\n    type: {}\n    url: {}\n", o.name, vendor_name(o.vendor), config_url());
-  switch (o.vendor) {
-    case Vendor::crocodial:
-      return yaml + fmt::format("    user: {}\n    password: \"{}\"\n", o.user, o.password);
-    case Vendor::worksection:
-      return yaml + fmt::format("    api_key: \"{}\"\n", o.api_key);
-    case Vendor::smartflo:
-      return yaml + fmt::format("    email: {}\n    password: \"{}\"\n", o.user, o.password);
-    case Vendor::class4:
-      return yaml + fmt::format("    user: {}\n    password: \"{}\"\n", o.user, o.password);
-  }
-  return yaml;
+  return fmt::format("  - name: {}\n    type: {}\n    url: {}\n", o.name, m_state->vendor.name, config_url()) +
+         m_state->vendor.credentials_yaml(o);
 }
 
 std::vector<SimUser> Tenant::users() const {
@@ -263,30 +260,14 @@ std::vector<std::string> Tenant::served_secrets() const {
   for (const auto* credential : {&options.password, &options.token, &options.api_key}) {
     if (!credential->empty()) out.push_back(*credential);
   }
-  switch (options.vendor) {
-    case Vendor::crocodial:
-      out.push_back(detail::crocodial_api_pass_hash(options));
-      break;
-    case Vendor::worksection:
-      out.push_back(detail::worksection_hash("action=get_users", options.api_key));
-      break;
-    case Vendor::class4: {
-      SimUser admin;
-      admin.id = 0;  // the login payload's cdr_api_token
-      detail::class4_user_secrets(options, admin, out);
-      admin.id = 1;  // the login payload's user
-      detail::class4_user_secrets(options, admin, out);
-      break;
-    }
-    case Vendor::smartflo:
-      break;
-  }
+  const auto& vendor = m_state->vendor;
+  if (vendor.tenant_secrets != nullptr) vendor.tenant_secrets(options, out);
   for (const auto& [token, issued] : m_state->tokens) out.push_back(token);
-  auto& table = m_state->users;
-  for (std::size_t i = 0; i < table.size(); ++i) {  // removed users too: they were served before
-    const SimUser user = table.materialize(table.entry(static_cast<std::uint32_t>(i)));
-    if (options.vendor == Vendor::crocodial) detail::crocodial_user_secrets(options, user, out);
-    if (options.vendor == Vendor::class4) detail::class4_user_secrets(options, user, out);
+  if (vendor.user_secrets != nullptr) {
+    const auto& table = m_state->users;
+    for (std::size_t i = 0; i < table.size(); ++i) {  // removed users too: they were served before
+      vendor.user_secrets(options, table.materialize(table.entry(static_cast<std::uint32_t>(i))), out);
+    }
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -297,14 +278,9 @@ std::size_t Tenant::prerender(int page_size) {
   if (page_size < 1) throw std::invalid_argument("page_size must be at least 1");
   std::lock_guard lock(m_state->mutex);
   m_state->changed();  // start from an empty cache, so that a page that did not fit shows
-  std::size_t pages = 0;
-  if (m_state->options.vendor == Vendor::smartflo) {
-    pages = detail::prerender_smartflo(*m_state, page_size);
-  } else if (m_state->options.vendor == Vendor::class4) {
-    pages = detail::prerender_class4(*m_state, page_size);
-  } else {
-    throw std::invalid_argument("prerender: only smartflo and class4 listings have pages");
-  }
+  if (m_state->vendor.prerender == nullptr)
+    throw std::invalid_argument("prerender: only " + vendors_with_pages() + " listings have pages");
+  const std::size_t pages = m_state->vendor.prerender(*m_state, page_size);
   if (m_state->cached_pages() != pages) {
     m_state->changed();
     throw std::invalid_argument(fmt::format("prerender: {} pages do not fit cache_limit_bytes ({})", pages,

@@ -1,15 +1,19 @@
 #include "sim/tenant_state.hpp"
 
+#include <algorithm>
+
 #include "sim/generator.hpp"
 
 namespace rosterd::sim::detail {
 
-TenantState::TenantState(TenantOptions tenant_options, const std::atomic<int>* simulator_port)
+TenantState::TenantState(TenantOptions tenant_options, const VendorModule& tenant_vendor,
+                         const std::atomic<int>* simulator_port)
     : options(std::move(tenant_options)),
+      vendor(tenant_vendor),
       port(simulator_port),
       latency_ms(options.latency.count()),
       seed_campaigns(generate_campaigns(options.seed)),
-      users(options),
+      users(vendor, options),
       portfolios(generate_portfolios(options.seed)),
       profiles(generate_profiles(options.seed)),
       campaigns(seed_campaigns) {
@@ -22,6 +26,14 @@ std::int64_t TenantState::now() const {
     real = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - created).count();
   }
   return k_clock_epoch + clock_offset + real;
+}
+
+std::int64_t TenantState::default_page_size() const {
+  return options.default_page_size > 0 ? options.default_page_size : vendor.default_page_size;
+}
+
+std::int64_t TenantState::capped_page_size(std::int64_t requested) const {
+  return options.max_page_size > 0 ? std::min<std::int64_t>(requested, options.max_page_size) : requested;
 }
 
 std::optional<Fault> TenantState::take_fault(Endpoint endpoint, int page) {

@@ -18,6 +18,7 @@
 
 #include "sim/simulator.hpp"
 #include "sim/user_table.hpp"
+#include "sim/vendor_module.hpp"
 
 namespace rosterd::sim::detail {
 
@@ -30,9 +31,10 @@ struct IssuedToken {
 };
 
 struct TenantState {
-  TenantState(TenantOptions tenant_options, const std::atomic<int>* simulator_port);
+  TenantState(TenantOptions tenant_options, const VendorModule& tenant_vendor, const std::atomic<int>* simulator_port);
 
   const TenantOptions options;
+  const VendorModule& vendor;
   const std::atomic<int>* const port;
   std::atomic<std::int64_t> latency_ms{0};
   const std::vector<NamedItem> seed_campaigns;  // generated users' campaigns come from these
@@ -54,6 +56,10 @@ struct TenantState {
 
   // The tenant clock, unix seconds.
   [[nodiscard]] std::int64_t now() const;
+  // A listing's page size when the request names none: the tenant's, else the vendor's.
+  [[nodiscard]] std::int64_t default_page_size() const;
+  // `requested` within the tenant's max_page_size.
+  [[nodiscard]] std::int64_t capped_page_size(std::int64_t requested) const;
   // The first fault that matches (its `times` counted down), counted in the stats.
   std::optional<Fault> take_fault(Endpoint endpoint, int page);
   void count_request(Endpoint endpoint);

@@ -17,7 +17,7 @@ auto by_id(Entries& entries, std::int64_t id) {
 
 }  // namespace
 
-UserTable::UserTable(const TenantOptions& options) : m_options(options) {}
+UserTable::UserTable(const VendorModule& vendor, const TenantOptions& options) : m_vendor(vendor), m_options(options) {}
 
 void UserTable::populate(int count) {
   m_entries.reserve(m_entries.size() + static_cast<std::size_t>(std::max(count, 0)));
@@ -37,7 +37,7 @@ const std::vector<std::uint32_t>& UserTable::listed() {
 
 SimUser UserTable::materialize(const UserEntry& entry) const {
   if (entry.custom) return *entry.custom;
-  return generate_user(m_options, entry.index, entry.id);
+  return generate_user(m_vendor, m_options, entry.index, entry.id);
 }
 
 const UserEntry* UserTable::find(std::int64_t id) const {
@@ -46,8 +46,7 @@ const UserEntry* UserTable::find(std::int64_t id) const {
 }
 
 std::int64_t UserTable::take_next_id() {
-  std::int64_t id =
-      m_last_id == 0 ? first_user_id(m_options.vendor, m_options.seed) : next_user_id(m_last_id, m_options.seed);
+  std::int64_t id = m_last_id == 0 ? first_user_id(m_vendor, m_options.seed) : next_user_id(m_last_id, m_options.seed);
   if (!m_entries.empty()) id = std::max(id, m_entries.back().id + 1);
   m_last_id = id;
   return id;
@@ -57,7 +56,7 @@ SimUser UserTable::add_generated() {
   UserEntry entry;
   entry.id = take_next_id();
   entry.index = m_next_index++;
-  entry.active = generated_active(m_options, entry.index);
+  entry.active = generated_active(m_vendor, m_options, entry.index);
   m_entries.push_back(std::move(entry));  // the largest id so far: stays sorted
   m_listed_dirty = true;
   return materialize(m_entries.back());

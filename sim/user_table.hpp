@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/simulator.hpp"
+#include "sim/vendor_module.hpp"
 
 namespace rosterd::sim::detail {
 
@@ -22,7 +23,7 @@ struct UserEntry {
 
 class UserTable {
  public:
-  explicit UserTable(const TenantOptions& options);
+  UserTable(const VendorModule& vendor, const TenantOptions& options);
 
   void populate(int count);  // appends `count` generated users
 
@@ -42,6 +43,7 @@ class UserTable {
   UserEntry& find_or_throw(std::int64_t id);
   std::int64_t take_next_id();
 
+  const VendorModule& m_vendor;
   const TenantOptions& m_options;
   std::vector<UserEntry> m_entries;  // ascending id
   std::vector<std::uint32_t> m_listed;

@@ -40,7 +40,7 @@ struct DemoTenants {
 };
 
 DemoTenants add_tenants(sim::Simulator& simulator) {
-  auto tenant = [&](const char* name, sim::Vendor vendor, int users, std::uint64_t seed) -> sim::Tenant& {
+  auto tenant = [&](const char* name, const std::string& vendor, int users, std::uint64_t seed) -> sim::Tenant& {
     sim::TenantOptions options;
     options.name = name;
     options.vendor = vendor;
@@ -48,9 +48,8 @@ DemoTenants add_tenants(sim::Simulator& simulator) {
     options.seed = seed;
     return simulator.add_tenant(options);
   };
-  return {tenant("acme-dialer", sim::Vendor::crocodial, 40, 11),
-          tenant("acme-projects", sim::Vendor::worksection, 25, 12),
-          tenant("acme-smartflo", sim::Vendor::smartflo, 120, 13), tenant("acme-switch", sim::Vendor::class4, 80, 14)};
+  return {tenant("acme-dialer", "crocodial", 40, 11), tenant("acme-projects", "worksection", 25, 12),
+          tenant("acme-smartflo", "smartflo", 120, 13), tenant("acme-switch", "class4", 80, 14)};
 }
 
 std::string quoted(const std::string& text) {

@@ -18,7 +18,6 @@ namespace rosterd::testing {
 namespace {
 
 using sim::SimUser;
-using sim::Vendor;
 
 class AuditE2e : public E2eTest {
  protected:
@@ -36,7 +35,7 @@ class AuditE2e : public E2eTest {
 };
 
 TEST_F(AuditE2e, HistoryShowsEveryVersionAndFieldChangeOfOneUser) {
-  auto& sw = add_tenant("sw", Vendor::class4, 12, 7);
+  auto& sw = add_tenant("sw", "class4", 12, 7);
   write_config({{sw}});
   const auto u = sw.users()[3];
   const auto id = id_of(u);
@@ -106,8 +105,8 @@ TEST_F(AuditE2e, HistoryShowsEveryVersionAndFieldChangeOfOneUser) {
 
 TEST_F(AuditE2e, HistoryNeverGuessesBetweenSeveralUsers) {
   // Two tenants with one seed: the same ids and usernames in two sources.
-  auto& sw = add_tenant("sw", Vendor::class4, 8, 3);
-  auto& twin = add_tenant("twin", Vendor::class4, 8, 3);
+  auto& sw = add_tenant("sw", "class4", 8, 3);
+  auto& twin = add_tenant("twin", "class4", 8, 3);
   write_config({{sw}, {twin}});
   const auto a = sw.users()[2], b = sw.users()[3];
   // Within one source: a's username is b's id.
@@ -141,8 +140,8 @@ TEST_F(AuditE2e, HistoryNeverGuessesBetweenSeveralUsers) {
 }
 
 TEST_F(AuditE2e, ChangesListsTheAuditLogNewestFirstAndPrintsVendorTextSafely) {
-  auto& dialer = add_tenant("dialer", Vendor::crocodial, 10, 2);
-  auto& sw = add_tenant("sw", Vendor::class4, 10, 5);
+  auto& dialer = add_tenant("dialer", "crocodial", 10, 2);
+  auto& sw = add_tenant("sw", "class4", 10, 5);
   write_config({{dialer}, {sw}});
   synced();
   const auto t1 = now_timestamp();
@@ -212,8 +211,8 @@ TEST_F(AuditE2e, ChangesListsTheAuditLogNewestFirstAndPrintsVendorTextSafely) {
 }
 
 TEST_F(AuditE2e, UsersReconstructsAnyPastMoment) {
-  auto& sw = add_tenant("sw", Vendor::class4, 10, 11);
-  auto& projects = add_tenant("projects", Vendor::worksection, 6, 12);
+  auto& sw = add_tenant("sw", "class4", 10, 11);
+  auto& projects = add_tenant("projects", "worksection", 6, 12);
   write_config({{sw}, {projects}});
   const auto before_anything = now_timestamp();
   synced();

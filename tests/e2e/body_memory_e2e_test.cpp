@@ -68,7 +68,7 @@ class BodyMemoryE2e : public E2eTest {
   // A Class4 listing of one page, with the default cap; the page is `bytes` long
   // (padded with spaces before its last byte, sent chunked: no length announced).
   Measured sync_with_page_of(std::uint64_t bytes) {
-    auto& sw = add_tenant("sw", sim::Vendor::class4, 5);
+    auto& sw = add_tenant("sw", "class4", 5);
     write_config({{sw, {}, true}});
     sim::Fault oversize;
     oversize.kind = sim::FaultKind::oversize;

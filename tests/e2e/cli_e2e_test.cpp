@@ -56,7 +56,7 @@ TEST_F(CliE2e, AConfigurationErrorNamesFileLineAndKey) {
 }
 
 TEST_F(CliE2e, UnknownSourceOrDatasetIsAUsageError) {
-  auto& sw = add_tenant("sw", sim::Vendor::class4, 3);
+  auto& sw = add_tenant("sw", "class4", 3);
   write_config({{sw}});
   const auto source = sync({"--source", "nope"});
   EXPECT_EQ(source.exit_code, 2);
@@ -66,8 +66,8 @@ TEST_F(CliE2e, UnknownSourceOrDatasetIsAUsageError) {
 }
 
 TEST_F(CliE2e, CheckListsSourcesAndConnectAuthenticates) {
-  auto& sw = add_tenant("sw", sim::Vendor::class4, 3);
-  auto& flo = add_tenant("flo", sim::Vendor::smartflo, 3);
+  auto& sw = add_tenant("sw", "class4", 3);
+  auto& flo = add_tenant("flo", "smartflo", 3);
   write_config({{sw}, {flo}});
   const auto check = run_rosterd({"check", "--config", config_path()});
   EXPECT_EQ(check.exit_code, 0) << check.all();
@@ -91,7 +91,7 @@ TEST_F(CliE2e, CheckListsSourcesAndConnectAuthenticates) {
 }
 
 TEST_F(CliE2e, ABigRunLogsTheFirstHundredChangesAndCountsTheRest) {
-  auto& ws = add_tenant("ws", sim::Vendor::worksection, 150);
+  auto& ws = add_tenant("ws", "worksection", 150);
   write_config({{ws}});
   const auto r = sync();
   ASSERT_EQ(r.exit_code, 0) << r.all();

@@ -12,7 +12,6 @@ namespace rosterd::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using sim::Vendor;
 
 constexpr int k_hanging = 6;
 constexpr int k_healthy = 4;
@@ -33,7 +32,7 @@ class ConcurrencyE2e : public E2eTest {
 
   // Healthy sources on a short interval, named ok0..ok3, of every vendor.
   std::vector<SourceBlock> healthy_sources() {
-    const Vendor vendors[] = {Vendor::worksection, Vendor::class4, Vendor::smartflo, Vendor::crocodial};
+    const std::string vendors[] = {"worksection", "class4", "smartflo", "crocodial"};
     std::vector<SourceBlock> out;
     for (int i = 0; i < k_healthy; ++i) {
       out.push_back({add_tenant("ok" + std::to_string(i), vendors[i], 5, 100 + static_cast<std::uint64_t>(i)),
@@ -96,7 +95,7 @@ class ConcurrencyE2e : public E2eTest {
 };
 
 TEST_F(ConcurrencyE2e, SixHangingVendorsDelayNoneOfFourHealthySources) {
-  const Vendor vendors[] = {Vendor::class4, Vendor::smartflo, Vendor::worksection, Vendor::crocodial};
+  const std::string vendors[] = {"class4", "smartflo", "worksection", "crocodial"};
   auto sources = healthy_sources();
   for (int i = 0; i < k_hanging; ++i) {
     auto& tenant = add_tenant("hang" + std::to_string(i), vendors[i % 4], 5, 200 + static_cast<std::uint64_t>(i));
@@ -113,7 +112,7 @@ TEST_F(ConcurrencyE2e, SixHangingVendorsDelayNoneOfFourHealthySources) {
 TEST_F(ConcurrencyE2e, SixHangingPerUserRunsDelayNoneOfFourHealthySources) {
   auto sources = healthy_sources();
   for (int i = 0; i < k_hanging; ++i) {
-    auto& tenant = add_tenant("hang" + std::to_string(i), Vendor::crocodial, 3, 300 + static_cast<std::uint64_t>(i));
+    auto& tenant = add_tenant("hang" + std::to_string(i), "crocodial", 3, 300 + static_cast<std::uint64_t>(i));
     tenant.set_fault(stall(sim::Endpoint::agent_info));
     // Two calls in flight per run: twelve hanging connections, well within the
     // simulator's threads.

@@ -67,7 +67,7 @@ TEST_F(ConfigReportE2e, CheckSyncAndRunReportEveryProblemOnALineOfItsOwn) {
 }
 
 TEST_F(ConfigReportE2e, AReloadRejectsABrokenFileNamingEveryProblem) {
-  auto& tenant = add_tenant("ws", sim::Vendor::worksection, 3);
+  auto& tenant = add_tenant("ws", "worksection", 3);
   write_config({{tenant}}, "  interval: 1h\n");
   RosterdProcess daemon({"run", "--config", config_path()});
   ASSERT_TRUE(eventually([&] { return !lines_with(daemon.err(), "ws: users: ok").empty(); }, 15s)) << daemon.err();
@@ -120,8 +120,8 @@ TEST_F(ConfigReportE2e, ATabInTheIndentationIsNamedWithItsLine) {
 }
 
 TEST_F(ConfigReportE2e, AnIntervalBelowThirtySecondsIsAcceptedWithAWarningThatSaysWhy) {
-  auto& tenant = add_tenant("ws", sim::Vendor::worksection, 3);
-  auto& other = add_tenant("sw", sim::Vendor::class4, 3);
+  auto& tenant = add_tenant("ws", "worksection", 3);
+  auto& other = add_tenant("sw", "class4", 3);
   write_config({{tenant}, {other, {{"interval", "20s"}}}}, "  interval: 10s\n");
   const auto check = run_rosterd({"check", "--config", config_path()});
   ASSERT_EQ(check.exit_code, 0) << check.all();

@@ -18,7 +18,6 @@ namespace rosterd::testing {
 namespace {
 
 using sim::SimUser;
-using sim::Vendor;
 
 // 200,000 users by default; ROSTERD_CRASH_USERS makes it smaller (sanitizer builds).
 int crash_users() {
@@ -41,10 +40,10 @@ class CrashE2e : public E2eTest {};
 
 TEST_F(CrashE2e, KillNineWhileWritingLeavesTheDatabaseAsItWasAndTheNextRunCompletes) {
   const int users = crash_users();
-  auto& small = add_tenant("small", Vendor::class4, 30, 2);
+  auto& small = add_tenant("small", "class4", 30, 2);
   sim::TenantOptions options;
   options.name = "big";
-  options.vendor = Vendor::smartflo;
+  options.vendor = "smartflo";
   options.users = users;
   options.seed = 3;
   auto& big = m_sim.add_tenant(options);
@@ -92,7 +91,7 @@ TEST_F(CrashE2e, KillNineWhileWritingLeavesTheDatabaseAsItWasAndTheNextRunComple
 // A reporting user's long read transaction (BEGIN; SELECT ...; kept open): WAL lets
 // the sync write and commit meanwhile, and the reader keeps its snapshot until it ends.
 TEST_F(CrashE2e, ALongReadTransactionNeitherBreaksNorBlocksASync) {
-  auto& sw = add_tenant("sw", Vendor::class4, 40, 8);
+  auto& sw = add_tenant("sw", "class4", 40, 8);
   write_config({{sw, {{"page_size", "15"}}}});
   ASSERT_EQ(sync().exit_code, 0);
   const auto users = sw.users();

@@ -18,7 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using sim::SimUser;
-using sim::Vendor;
 
 std::string query_escape(std::string_view text) {
   std::string out;
@@ -56,7 +55,7 @@ constexpr const char* k_stats_columns =
 
 class CrocodialDepthE2e : public E2eTest {
  protected:
-  sim::Tenant& dialer = add_tenant("acme", Vendor::crocodial, 14, 7);
+  sim::Tenant& dialer = add_tenant("acme", "crocodial", 14, 7);
 
   void configure() {
     write_config({{dialer,

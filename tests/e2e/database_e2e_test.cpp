@@ -132,7 +132,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 class DatabaseE2e : public E2eTest {
  protected:
   void sync_one_source(int users = 12) {
-    auto& tenant = add_tenant("dialer", sim::Vendor::worksection, users, 4);
+    auto& tenant = add_tenant("dialer", "worksection", users, 4);
     write_config({{tenant}});
     const auto first = sync();
     ASSERT_EQ(first.exit_code, 0) << first.all();
@@ -170,7 +170,7 @@ class DatabaseE2e : public E2eTest {
 // `rosterd status` used to print "never run" and exit 0 for a database in a
 // directory that does not exist, while `rosterd run` could not start.
 TEST_F(DatabaseE2e, AMissingDirectoryIsAnErrorForEveryCommandThatOpensTheDatabase) {
-  auto& tenant = add_tenant("dialer", sim::Vendor::worksection, 5, 4);
+  auto& tenant = add_tenant("dialer", "worksection", 5, 4);
   write_config({{tenant}});
   const auto missing = m_dir.file("not-created/roster.db");
   move_database_to(missing);
@@ -352,7 +352,7 @@ TEST_F(DatabaseE2e, AWriteLockHeldBySqlite3IsLoggedWhileWaitingAndNamedInTheErro
 // the database takes writes again.
 TEST_F(DatabaseE2e, AWriteLockHeldBySqlite3FailsStatusAndTheDaemonRecordsItsFailedRunLater) {
   if (::access(k_sqlite3, X_OK) != 0) GTEST_SKIP() << "needs sqlite3";
-  auto& tenant = add_tenant("dialer", sim::Vendor::worksection, 5, 4);
+  auto& tenant = add_tenant("dialer", "worksection", 5, 4);
   write_config({{tenant}}, "  interval: 1h\n");
   ASSERT_EQ(sync().exit_code, 0);
   Sqlite3Session session(db_path());

@@ -75,7 +75,7 @@ TEST_F(DemoE2e, AnExistingTextFileIsLeftUnchanged) {
 }
 
 TEST_F(DemoE2e, AnExistingRosterdDatabaseIsLeftUnchanged) {
-  auto& tenant = add_tenant("acme", sim::Vendor::class4, 12);
+  auto& tenant = add_tenant("acme", "class4", 12);
   write_config({{tenant}});
   ASSERT_EQ(sync().exit_code, 0);
   tenant.update_user(tenant.users().front().id, [](sim::SimUser& u) { u.role = "Admin"; });

@@ -20,7 +20,6 @@ namespace rosterd::testing {
 namespace {
 
 using sim::SimUser;
-using sim::Vendor;
 
 // One change as a line shows it and as the rows record it. Values in canonical JSON
 // (text columns as JSON strings), so that spellings cannot differ.
@@ -277,10 +276,10 @@ class DryRunE2e : public E2eTest {
 };
 
 TEST_F(DryRunE2e, AFirstSyncPrintsEveryAdditionOfEveryVendor) {
-  auto& dialer = add_tenant("dialer", Vendor::crocodial, 12, 1);
-  auto& projects = add_tenant("projects", Vendor::worksection, 8, 2);
-  auto& flo = add_tenant("flo", Vendor::smartflo, 9, 3);
-  auto& sw = add_tenant("sw", Vendor::class4, 9, 4);
+  auto& dialer = add_tenant("dialer", "crocodial", 12, 1);
+  auto& projects = add_tenant("projects", "worksection", 8, 2);
+  auto& flo = add_tenant("flo", "smartflo", 9, 3);
+  auto& sw = add_tenant("sw", "class4", 9, 4);
   write_config({{dialer}, {projects}, {flo, {{"page_size", "4"}}}, {sw, {{"page_size", "4"}}}});
   expect_dry_run_exact(38);
 }
@@ -289,16 +288,16 @@ TEST_F(DryRunE2e, EveryKindOfChangePrintsExactlyWhatTheRealRunWrites) {
   sim::TenantOptions unusual;
   unusual.unusual_text = true;
   unusual.name = "flo";
-  unusual.vendor = Vendor::smartflo;
+  unusual.vendor = "smartflo";
   unusual.users = 14;
   unusual.seed = 21;
   auto& flo = m_sim.add_tenant(unusual);
   unusual.name = "sw";
-  unusual.vendor = Vendor::class4;
+  unusual.vendor = "class4";
   unusual.seed = 22;
   auto& sw = m_sim.add_tenant(unusual);
-  auto& dialer = add_tenant("dialer", Vendor::crocodial, 14, 23);
-  auto& projects = add_tenant("projects", Vendor::worksection, 10, 24);
+  auto& dialer = add_tenant("dialer", "crocodial", 14, 23);
+  auto& projects = add_tenant("projects", "worksection", 10, 24);
   write_config({{dialer}, {projects}, {flo, {{"page_size", "5"}}}, {sw, {{"page_size", "5"}}}},
                "  max_remove_ratio: 1\n");
   ASSERT_EQ(sync().exit_code, 0);
@@ -355,7 +354,7 @@ TEST_F(DryRunE2e, EveryKindOfChangePrintsExactlyWhatTheRealRunWrites) {
 }
 
 TEST_F(DryRunE2e, ADatabaseAtAnOlderSchemaIsNotMigratedByADryRun) {
-  auto& flo = add_tenant("flo", Vendor::smartflo, 5, 3);
+  auto& flo = add_tenant("flo", "smartflo", 5, 3);
   write_config({{flo}});
   ASSERT_EQ(sync().exit_code, 0);
   {

@@ -95,7 +95,7 @@ class E2eTest : public ::testing::Test {
   E2eTest();
   ~E2eTest() override;
 
-  sim::Tenant& add_tenant(const std::string& name, sim::Vendor vendor, int users, std::uint64_t seed = 1);
+  sim::Tenant& add_tenant(const std::string& name, const std::string& vendor, int users, std::uint64_t seed = 1);
   // Writes config.yaml with these sources (and `defaults` lines, verbatim YAML).
   void write_config(const std::vector<SourceBlock>& sources, const std::string& defaults = "");
   ProcessResult sync(const std::vector<std::string>& extra_args = {});
@@ -144,7 +144,7 @@ std::map<std::string, std::string> worksection_phones(const sim::Tenant& tenant)
 // The normalized columns rosterd must store for a simulator user (README, "Vendors"'s column table):
 // username, full_name, email, phone, extension, role, user_group, active, with
 // NULL as "<null>". Worksection needs `phones` (worksection_phones()).
-std::vector<std::string> expected_columns(sim::Vendor vendor, const sim::SimUser& u,
+std::vector<std::string> expected_columns(const std::string& vendor, const sim::SimUser& u,
                                           const std::map<std::string, std::string>& phones = {});
 
 }  // namespace rosterd::testing

@@ -49,25 +49,19 @@ inline const std::vector<std::string> k_columns = {"username",  "full_name", "em
 
 // The columns each vendor fills from its listing (README, "Where each normalized column
 // comes from"); the others are NULL whatever the vendor serves.
-inline std::vector<std::size_t> mapped_columns(sim::Vendor vendor) {
-  switch (vendor) {
-    case sim::Vendor::crocodial:
-      return {0, 1, 4, 5, 7};
-    case sim::Vendor::worksection:
-      return {0, 1, 2, 3, 5, 6};
-    case sim::Vendor::smartflo:
-      return {0, 1, 2, 3, 4, 5, 7};
-    case sim::Vendor::class4:
-      return {0, 1, 2, 5, 6, 7};
-  }
+inline std::vector<std::size_t> mapped_columns(const std::string& vendor) {
+  if (vendor == "crocodial") return {0, 1, 4, 5, 7};
+  if (vendor == "worksection") return {0, 1, 2, 3, 5, 6};
+  if (vendor == "smartflo") return {0, 1, 2, 3, 4, 5, 7};
+  if (vendor == "class4") return {0, 1, 2, 5, 6, 7};
   return {};
 }
 
 // Vendor attributes the changes set, change and drop; `dialer` (CrocoDial's permission
 // flag, "0" or "1") only on CrocoDial, and never dropped.
-inline std::vector<std::string> attribute_keys(sim::Vendor vendor) {
+inline std::vector<std::string> attribute_keys(const std::string& vendor) {
   std::vector<std::string> keys{"x_note", "x_level", "x_flags"};
-  if (vendor == sim::Vendor::crocodial) keys.emplace_back("dialer");
+  if (vendor == "crocodial") keys.emplace_back("dialer");
   return keys;
 }
 
@@ -82,8 +76,8 @@ struct Expected {
 using UserKey = std::pair<std::string, std::string>;  // (source, external id)
 using Listing = std::map<UserKey, Expected>;
 
-inline std::string portfolios_json(sim::Vendor vendor, std::vector<std::string> codes) {
-  if (vendor != sim::Vendor::crocodial) return "null";
+inline std::string portfolios_json(const std::string& vendor, std::vector<std::string> codes) {
+  if (vendor != "crocodial") return "null";
   std::sort(codes.begin(), codes.end());
   codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
   std::string out = "[";
@@ -93,7 +87,7 @@ inline std::string portfolios_json(sim::Vendor vendor, std::vector<std::string> 
 
 struct Source {
   sim::Tenant* tenant;
-  sim::Vendor vendor;
+  std::string vendor;
   std::vector<std::int64_t> removed{};  // removed by random changes: candidates for a random restore
   std::set<std::int64_t> pinned{};      // users the coverage schedule works on: random changes skip them
 
@@ -104,8 +98,7 @@ struct Source {
 // What rosterd must store for `s`'s current vendor listing, computed from the simulator
 // independently of rosterd's code.
 inline Listing listing_of(const Source& s) {
-  const auto phones =
-      s.vendor == sim::Vendor::worksection ? worksection_phones(*s.tenant) : std::map<std::string, std::string>{};
+  const auto phones = s.vendor == "worksection" ? worksection_phones(*s.tenant) : std::map<std::string, std::string>{};
   Listing out;
   for (const auto& u : s.tenant->users()) {
     Expected e{expected_columns(s.vendor, u, phones), canonical_json(portfolios_json(s.vendor, u.portfolios)), {}};
@@ -130,11 +123,11 @@ class Edits {
   // 4 phone, 5 extension, 6 role, 7 group, 8 active, 9 portfolios) to a random value,
   // which may be the one it had; 10 and up set or drop a random attribute.
   static constexpr std::size_t k_edit_kinds = 13;
-  void edit(sim::Vendor vendor, sim::SimUser& u, std::size_t field) {
+  void edit(const std::string& vendor, sim::SimUser& u, std::size_t field) {
     switch (field) {
       case 0:
-        u.username = vendor == sim::Vendor::smartflo && pick(2) == 0 ? "Agent." + number() + "@Flo.Example.com"
-                                                                     : "user." + number() + any(k_names);
+        u.username = vendor == "smartflo" && pick(2) == 0 ? "Agent." + number() + "@Flo.Example.com"
+                                                          : "user." + number() + any(k_names);
         break;
       case 1:
         u.first_name = any(k_names);
@@ -143,7 +136,7 @@ class Edits {
         u.last_name = pick(5) == 0 ? "" : any(k_names);
         break;
       case 3:
-        u.email = vendor != sim::Vendor::worksection && pick(4) == 0 ? "" : "Person." + number() + "@Example.COM";
+        u.email = vendor != "worksection" && pick(4) == 0 ? "" : "Person." + number() + "@Example.COM";
         break;
       case 4:
         u.phone = any(std::vector<std::string>{"", "+91 98765 43210", "5550100", "+1-555-0199"});
@@ -181,14 +174,14 @@ class Edits {
   }
 
   // The edits that can change `column` (an index into k_columns) for `vendor`.
-  static std::vector<std::size_t> edits_of(sim::Vendor vendor, std::size_t column) {
+  static std::vector<std::size_t> edits_of(const std::string& vendor, std::size_t column) {
     switch (column) {
       case 0:
-        return {vendor == sim::Vendor::worksection ? std::size_t{3} : std::size_t{0}};
+        return {vendor == "worksection" ? std::size_t{3} : std::size_t{0}};
       case 1:
         return {1, 2};
       case 2:
-        return {vendor == sim::Vendor::smartflo ? std::size_t{0} : std::size_t{3}};
+        return {vendor == "smartflo" ? std::size_t{0} : std::size_t{3}};
       default:
         return {column + 1};  // phone 4, extension 5, role 6, group 7, active 8
     }
@@ -210,17 +203,11 @@ class Edits {
  private:
   std::string number() { return std::to_string(1000 + pick(9000)); }
 
-  std::string role(sim::Vendor vendor) {
-    switch (vendor) {
-      case sim::Vendor::crocodial:
-        return any(std::vector<std::string>{"1", "7", "8", "9", "Admin"});
-      case sim::Vendor::worksection:
-        return any(std::vector<std::string>{"user", "Guest", "reader", "Team Admin"});
-      case sim::Vendor::smartflo:
-        return any(std::vector<std::string>{"Agent", "Supervisor", "Quality", "Admin"});
-      case sim::Vendor::class4:
-        return any(std::vector<std::string>{"Client", "Agent", "Admin", "QA Lead"});
-    }
+  std::string role(const std::string& vendor) {
+    if (vendor == "crocodial") return any(std::vector<std::string>{"1", "7", "8", "9", "Admin"});
+    if (vendor == "worksection") return any(std::vector<std::string>{"user", "Guest", "reader", "Team Admin"});
+    if (vendor == "smartflo") return any(std::vector<std::string>{"Agent", "Supervisor", "Quality", "Admin"});
+    if (vendor == "class4") return any(std::vector<std::string>{"Client", "Agent", "Admin", "QA Lead"});
     return "user";
   }
 
@@ -283,7 +270,7 @@ class CoverageSchedule {
   explicit CoverageSchedule(const Source& s) {
     int step = 0;
     for (const auto column : mapped_columns(s.vendor)) m_phases.push_back({Action::change_column, ++step, column});
-    if (s.vendor == sim::Vendor::crocodial) m_phases.push_back({Action::change_portfolios, ++step});
+    if (s.vendor == "crocodial") m_phases.push_back({Action::change_portfolios, ++step});
     for (const auto& key : attribute_keys(s.vendor)) {
       ++step;
       m_phases.push_back({Action::change_attribute, step, 0, key});  // set, or changed

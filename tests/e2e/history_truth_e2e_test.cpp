@@ -18,7 +18,6 @@ namespace rosterd::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using sim::Vendor;
 
 class HistoryTruthE2e : public E2eTest {
  protected:
@@ -30,7 +29,7 @@ class HistoryTruthE2e : public E2eTest {
 // A refused run writes nothing, so its counts say it removed nothing; what it would
 // have removed is in its error, said once.
 TEST_F(HistoryTruthE2e, ARefusedRunRemovedNothingAndSaysWhatItWouldHaveRemoved) {
-  auto& ws = add_tenant("ws", Vendor::worksection, 10, 3);
+  auto& ws = add_tenant("ws", "worksection", 10, 3);
   write_config({{ws}});
   ASSERT_EQ(sync().exit_code, 0);
   const auto users = ws.users();
@@ -57,7 +56,7 @@ TEST_F(HistoryTruthE2e, ARefusedRunRemovedNothingAndSaysWhatItWouldHaveRemoved) 
 // brings every user's e-mail, group, phone and user_info attributes: one 'filled'
 // version and one 'filled' changes row per user, one summary line, no field rows.
 TEST_F(HistoryTruthE2e, EnablingUserStatsIsAFirstFillNotAFloodOfChanges) {
-  auto& dialer = add_tenant("dialer", Vendor::crocodial, 12, 5);
+  auto& dialer = add_tenant("dialer", "crocodial", 12, 5);
   write_config({{dialer, {{"datasets", "[users]"}}}});
   ASSERT_EQ(sync().exit_code, 0);
   const auto listed = count("SELECT count(*) FROM users WHERE removed_at IS NULL");
@@ -108,7 +107,7 @@ TEST_F(HistoryTruthE2e, EnablingUserStatsIsAFirstFillNotAFloodOfChanges) {
 // by this build: the reader version set back and a column emptied, as an older reader
 // would have stored it.
 TEST_F(HistoryTruthE2e, FieldsAnUpgradedReaderStartsReadingAreAFirstFill) {
-  auto& sw = add_tenant("sw", Vendor::class4, 8, 9);
+  auto& sw = add_tenant("sw", "class4", 8, 9);
   write_config({{sw}});
   ASSERT_EQ(sync().exit_code, 0);
   ASSERT_EQ(value("SELECT reader_version FROM dataset_readers WHERE source = 'sw' AND dataset = 'users'"), "1");
@@ -143,8 +142,8 @@ TEST_F(HistoryTruthE2e, FieldsAnUpgradedReaderStartsReadingAreAFirstFill) {
 // Ten syncs in which only presence changes (Class4 logins, Smartflo agent states)
 // create no version and no changes row, and users keeps the latest values.
 TEST_F(HistoryTruthE2e, PresenceChangesAreKeptCurrentButAreNeverHistory) {
-  auto& sw = add_tenant("sw", Vendor::class4, 6, 2);
-  auto& flo = add_tenant("flo", Vendor::smartflo, 6, 4);
+  auto& sw = add_tenant("sw", "class4", 6, 2);
+  auto& flo = add_tenant("flo", "smartflo", 6, 4);
   write_config({{sw}, {flo, {}, true}});
   ASSERT_EQ(sync().exit_code, 0);
   const auto versions = count("SELECT count(*) FROM user_versions");
@@ -202,7 +201,7 @@ TEST_F(HistoryTruthE2e, PresenceChangesAreKeptCurrentButAreNeverHistory) {
 
 // volatile_fields moves a field in or out of history for one source.
 TEST_F(HistoryTruthE2e, VolatileFieldsAddsAndRemovesFields) {
-  auto& sw = add_tenant("sw", Vendor::class4, 4, 6);
+  auto& sw = add_tenant("sw", "class4", 4, 6);
   write_config({{sw, {{"volatile_fields", "{add: [create_time], remove: [login_ip]}"}}}});
   ASSERT_EQ(sync().exit_code, 0);
   const auto target = sw.users().front().id;
@@ -228,7 +227,7 @@ TEST_F(HistoryTruthE2e, VolatileFieldsAddsAndRemovesFields) {
 
 // user_changes and `rosterd changes` show the username the user had at each change.
 TEST_F(HistoryTruthE2e, UserChangesAndTheChangesCommandNameTheSameUsername) {
-  auto& ws = add_tenant("ws", Vendor::worksection, 3, 8);
+  auto& ws = add_tenant("ws", "worksection", 3, 8);
   write_config({{ws}});
   ASSERT_EQ(sync().exit_code, 0);
   const auto id = ws.users().front().id;
@@ -270,7 +269,7 @@ TEST_F(HistoryTruthE2e, AClockThatStepsBackNeverReordersHistory) {
                                               {"FAKETIME_DONT_FAKE_MONOTONIC", "1"},
                                               {"FAKETIME_DONT_RESET", "1"}};
   };
-  auto& ws = add_tenant("ws", Vendor::worksection, 4, 1);
+  auto& ws = add_tenant("ws", "worksection", 4, 1);
   write_config({{ws}});
   const auto first = run_rosterd({"sync", "--config", config_path()}, 120s, at("2030-01-01 00:00:00"));
   ASSERT_EQ(first.exit_code, 0) << first.all();
@@ -296,7 +295,7 @@ TEST_F(HistoryTruthE2e, AClockThatStepsBackNeverReordersHistory) {
 TEST_F(HistoryTruthE2e, ALongRunShowsItsProgress) {
   sim::TenantOptions options;
   options.name = "slow";
-  options.vendor = Vendor::class4;
+  options.vendor = "class4";
   options.users = 100;
   options.latency = 800ms;
   auto& slow = m_sim.add_tenant(options);

@@ -9,7 +9,6 @@ namespace rosterd::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using sim::Vendor;
 
 class LocksE2e : public E2eTest {
  protected:
@@ -27,7 +26,7 @@ class LocksE2e : public E2eTest {
   sim::Tenant& slow_tenant(const std::string& name, int users) {
     sim::TenantOptions options;
     options.name = name;
-    options.vendor = Vendor::class4;
+    options.vendor = "class4";
     options.users = users;
     options.seed = 11;
     options.latency = 300ms;
@@ -48,7 +47,7 @@ class LocksE2e : public E2eTest {
 };
 
 TEST_F(LocksE2e, ASecondDaemonOnTheSameDatabaseRefusesNamingTheFirst) {
-  auto& ws = add_tenant("ws", Vendor::worksection, 4, 1);
+  auto& ws = add_tenant("ws", "worksection", 4, 1);
   write_config({{ws}}, "  interval: 1h\n");
   auto first = start_daemon();
   ASSERT_TRUE(eventually([&] { return runs("ok") == 1; }, 15s)) << first->err();

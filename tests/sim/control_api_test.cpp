@@ -28,7 +28,7 @@ TEST_F(ControlApiTest, CreatesTenantsAndReportsTheirCredentials) {
 }
 
 TEST_F(ControlApiTest, EditsUsers) {
-  Tenant& t = add("c4", Vendor::class4, 5);
+  Tenant& t = add("c4", "class4", 5);
   const auto id = t.users()[1].id;
   const std::string user_path = "/_sim/tenants/c4/users/" + std::to_string(id);
   const auto updated = post(user_path, R"({"email":"new@example.com","active":false,"extra_json":{"is_online":1}})");
@@ -53,7 +53,7 @@ TEST_F(ControlApiTest, EditsUsers) {
 }
 
 TEST_F(ControlApiTest, SetsAndClearsFaults) {
-  Tenant& t = add("c4", Vendor::class4, 5);
+  Tenant& t = add("c4", "class4", 5);
   ASSERT_EQ(
       post("/_sim/tenants/c4/faults", R"({"kind":"http_status","status":503,"page":1,"times":-1,"retry_after":4})")
           ->status,
@@ -72,7 +72,7 @@ TEST_F(ControlApiTest, SetsAndClearsFaults) {
 }
 
 TEST_F(ControlApiTest, ClockAgentsListsAndSecrets) {
-  Tenant& t = add("croco", Vendor::crocodial, 5);
+  Tenant& t = add("croco", "crocodial", 5);
   const auto before = t.now();
   Json clock(post("/_sim/tenants/croco/clock", R"({"advance_seconds":120})")->body);
   EXPECT_EQ(num(clock["now"]), before + 120);

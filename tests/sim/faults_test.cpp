@@ -29,7 +29,7 @@ class FaultsTest : public SimTest {
  protected:
   void SetUp() override {
     SimTest::SetUp();
-    tenant = &add("sw", Vendor::class4, 25);
+    tenant = &add("sw", "class4", 25);
     path = "/sw/v1/user/list?per_page=100";
     full = get()->body;
     ASSERT_TRUE(Json(full).ok());
@@ -67,7 +67,7 @@ TEST_F(FaultsTest, StatusFaultAppliesTheGivenNumberOfTimes) {
 }
 
 TEST_F(FaultsTest, FaultsMatchTheirEndpointAndPage) {
-  Tenant& c4 = add("c4", Vendor::class4, 50);  // a second tenant: faults are per tenant
+  Tenant& c4 = add("c4", "class4", 50);  // a second tenant: faults are per tenant
   c4.set_fault({.kind = FaultKind::http_status, .page = 2, .status = 500});
   c4.set_fault({.kind = FaultKind::http_status, .endpoint = Endpoint::login, .status = 502});
   auto c = client();
@@ -176,7 +176,7 @@ TEST_F(FaultsTest, StallMidBody) {
 TEST(SimulatorStop, IsPromptWithIdleKeepAliveConnections) {
   // An hour of keep-alive: stop() must not wait for idle connections to time out.
   Simulator sim(SimulatorOptions{.threads = 4, .keep_alive = std::chrono::hours(1)});
-  Tenant& t = sim.add_tenant({.name = "c4", .vendor = Vendor::class4, .users = 3});
+  Tenant& t = sim.add_tenant({.name = "c4", .vendor = "class4", .users = 3});
   sim.start();
   httplib::Client c("127.0.0.1", sim.port());
   c.set_keep_alive(true);
@@ -191,9 +191,9 @@ TEST_F(FaultsTest, LatencyDelaysButDoesNotChangeTheAnswer) {
 }
 
 TEST_F(FaultsTest, EmptyListingInEachVendorsShape) {
-  Tenant& croco = add("croco", Vendor::crocodial, 5);
-  Tenant& sf = add("sf", Vendor::smartflo, 5);
-  Tenant& ws = add("ws", Vendor::worksection, 5);
+  Tenant& croco = add("croco", "crocodial", 5);
+  Tenant& sf = add("sf", "smartflo", 5);
+  Tenant& ws = add("ws", "worksection", 5);
   for (Tenant* t : {tenant, &croco, &sf, &ws}) t->set_fault({.kind = FaultKind::empty_listing, .times = 1});
   auto c = client();
   EXPECT_EQ(get()->body, R"({"success":true,"payload":{"per_page":100,"total":0,"page":0,"items":[]}})");
@@ -215,7 +215,7 @@ TEST_F(FaultsTest, VendorErrorAndAuthFailureInEachVendorsShape) {
   EXPECT_EQ(num(Json(refused->body)["error"]["code"]), 120);
   EXPECT_EQ(get()->status, 200);
 
-  Tenant& sf = add("sf", Vendor::smartflo, 5);
+  Tenant& sf = add("sf", "smartflo", 5);
   sf.set_fault({.kind = FaultKind::vendor_error, .times = 1});
   sf.set_fault({.kind = FaultKind::auth_failure, .times = 1});
   sf.set_fault({.kind = FaultKind::vendor_error, .endpoint = Endpoint::login, .times = 1, .error = "login_failed"});
@@ -230,20 +230,20 @@ TEST_F(FaultsTest, VendorErrorAndAuthFailureInEachVendorsShape) {
   EXPECT_EQ(num(Json(failed->body)["login_failed_count"]), 1) << "refused although the password is right";
   EXPECT_EQ(c.Post("/sf/v1/auth/login", login, "application/json")->status, 200);
 
-  Tenant& ws = add("ws", Vendor::worksection, 5);
+  Tenant& ws = add("ws", "worksection", 5);
   ws.set_fault({.kind = FaultKind::auth_failure, .times = 1});
   ws.set_fault({.kind = FaultKind::vendor_error, .times = 1, .error = "invalid_action"});
   EXPECT_EQ(num(Json(c.Get(worksection_path(ws))->body)["status_code"]), 2);
   EXPECT_EQ(num(Json(c.Get(worksection_path(ws))->body)["status_code"]), 1);
 
-  Tenant& croco = add("croco", Vendor::crocodial, 5);
+  Tenant& croco = add("croco", "crocodial", 5);
   croco.set_fault({.kind = FaultKind::auth_failure, .endpoint = Endpoint::any, .times = 1});
   EXPECT_EQ(c.Post("/croco/goAPIv2/goUsers/goAPI.php", croco_params(croco, "getAllProfiles"))->body,
             R"({"result":"error","message":"Invalid Username\/Password"})");
 }
 
 TEST_F(FaultsTest, DuplicateInASinglePageListing) {
-  Tenant& ws = add("ws", Vendor::worksection, 5);
+  Tenant& ws = add("ws", "worksection", 5);
   ws.set_fault({.kind = FaultKind::duplicate_ids, .times = 1});
   Json json(client().Get(worksection_path(ws))->body);
   std::vector<std::string> ids;

@@ -7,19 +7,25 @@
 #include <simdjson.h>
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "sim/simulator.hpp"
+#include "sim/vendor_module.hpp"
 
 namespace rosterd::sim::testing {
 
 // A simulator on a free port with nothing else running.
 class SimTest : public ::testing::Test {
  protected:
+  SimTest() = default;
+  // Serves `extra_vendors` too (sim/vendor_module.hpp).
+  explicit SimTest(std::span<const VendorModule> extra_vendors) : sim(SimulatorOptions{}, extra_vendors) {}
+
   void SetUp() override { sim.start(0); }
 
-  Tenant& add(std::string name, Vendor vendor, int users = 20, std::uint64_t seed = 7) {
+  Tenant& add(std::string name, const std::string& vendor, int users = 20, std::uint64_t seed = 7) {
     TenantOptions options;
     options.name = std::move(name);
     options.vendor = vendor;

@@ -15,6 +15,7 @@
 #include "source_test_support.hpp"
 #include "sources/class4/class4_source.hpp"
 #include "sources/crocodial/crocodial_source.hpp"
+#include "sources/registry.hpp"
 #include "sources/smartflo/smartflo_source.hpp"
 #include "sources/worksection/worksection_source.hpp"
 
@@ -56,7 +57,7 @@ class SourcesAgainstSimulator : public ::testing::Test {
     s_simulator = nullptr;
   }
 
-  sim::Tenant& add_tenant(sim::Vendor vendor, int user_count, sim::TenantOptions options = {}) {
+  sim::Tenant& add_tenant(const std::string& vendor, int user_count, sim::TenantOptions options = {}) {
     static std::atomic<int> counter{0};
     options.name = fmt::format("t{}", ++counter);
     options.vendor = vendor;
@@ -69,34 +70,15 @@ class SourcesAgainstSimulator : public ::testing::Test {
                                             std::vector<std::pair<std::string, std::string>> extra = {}) {
     const auto& o = tenant.options();
     std::vector<std::pair<std::string, std::string>> settings;
-    switch (o.vendor) {
-      case sim::Vendor::crocodial:
-        settings = {{"user", o.user}, {"password", o.password}};
-        break;
-      case sim::Vendor::worksection:
-        settings = {{"api_key", o.api_key}};
-        break;
-      case sim::Vendor::smartflo:
-        settings = {{"email", o.user}, {"password", o.password}};
-        break;
-      case sim::Vendor::class4:
-        settings = {{"user", o.user}, {"password", o.password}};
-        break;
+    if (o.vendor == "worksection") {
+      settings = {{"api_key", o.api_key}};
+    } else if (o.vendor == "smartflo") {
+      settings = {{"email", o.user}, {"password", o.password}};
+    } else {  // crocodial, class4
+      settings = {{"user", o.user}, {"password", o.password}};
     }
     settings.insert(settings.end(), extra.begin(), extra.end());
-    const auto type = std::string(sim::vendor_name(o.vendor));
-    const auto config = source_config(type, tenant.config_url(), settings);
-    switch (o.vendor) {
-      case sim::Vendor::crocodial:
-        return crocodial::make_source(config);
-      case sim::Vendor::worksection:
-        return worksection::make_source(config);
-      case sim::Vendor::smartflo:
-        return smartflo::make_source(config);
-      case sim::Vendor::class4:
-        return class4::make_source(config);
-    }
-    return nullptr;
+    return create_source(source_config(o.vendor, tenant.config_url(), settings));
   }
 
   core::Status fetch(Source& source) {
@@ -121,7 +103,7 @@ sim::Simulator* SourcesAgainstSimulator::s_simulator = nullptr;
 TEST_F(SourcesAgainstSimulator, CrocodialListsActiveAndInactiveUsersAndTheEntities) {
   sim::TenantOptions options;
   options.inactive_percent = 30;
-  auto& tenant = add_tenant(sim::Vendor::crocodial, 40, options);
+  auto& tenant = add_tenant("crocodial", 40, options);
   tenant.set_fault({.kind = sim::FaultKind::php_warning, .times = 1});
   auto source = source_for(tenant);
   ASSERT_TRUE(fetch(*source).ok()) << messages.back();
@@ -160,7 +142,7 @@ TEST_F(SourcesAgainstSimulator, CrocodialListsActiveAndInactiveUsersAndTheEntiti
 }
 
 TEST_F(SourcesAgainstSimulator, CrocodialBadPasswordIsAnAuthError) {
-  auto& tenant = add_tenant(sim::Vendor::crocodial, 5);
+  auto& tenant = add_tenant("crocodial", 5);
   const auto& o = tenant.options();
   auto source = crocodial::make_source(
       source_config("crocodial", tenant.config_url(), {{"user", o.user}, {"password", "wrong-password"}}));
@@ -170,7 +152,7 @@ TEST_F(SourcesAgainstSimulator, CrocodialBadPasswordIsAnAuthError) {
 }
 
 TEST_F(SourcesAgainstSimulator, WorksectionSignedListing) {
-  auto& tenant = add_tenant(sim::Vendor::worksection, 25);
+  auto& tenant = add_tenant("worksection", 25);
   auto source = source_for(tenant);
   ASSERT_TRUE(fetch(*source).ok()) << messages.back();
   EXPECT_EQ(sorted(keys_of(users.records)), listed_ids(tenant));
@@ -185,7 +167,7 @@ TEST_F(SourcesAgainstSimulator, WorksectionSignedListing) {
 TEST_F(SourcesAgainstSimulator, SmartfloPagesWithOneLoginForManyRuns) {
   sim::TenantOptions options;
   options.login_lockout_after = 2;  // a third login within the window would lock the account
-  auto& tenant = add_tenant(sim::Vendor::smartflo, 45, options);
+  auto& tenant = add_tenant("smartflo", 45, options);
   auto source = source_for(tenant, {{"page_size", "10"}});
   for (int run = 0; run < 4; ++run) {
     ASSERT_TRUE(fetch(*source).ok()) << messages.back();
@@ -200,7 +182,7 @@ TEST_F(SourcesAgainstSimulator, SmartfloPagesWithOneLoginForManyRuns) {
 }
 
 TEST_F(SourcesAgainstSimulator, SmartfloExpiredTokenMidListingIsReplacedOnce) {
-  auto& tenant = add_tenant(sim::Vendor::smartflo, 30);
+  auto& tenant = add_tenant("smartflo", 30);
   auto source = source_for(tenant, {{"page_size", "10"}});
   tenant.set_fault({.kind = sim::FaultKind::expire_token, .page = 2, .times = 1});
   ASSERT_TRUE(fetch(*source).ok()) << messages.back();
@@ -209,7 +191,7 @@ TEST_F(SourcesAgainstSimulator, SmartfloExpiredTokenMidListingIsReplacedOnce) {
 }
 
 TEST_F(SourcesAgainstSimulator, SmartfloStuckCursorFailsTheRun) {
-  auto& tenant = add_tenant(sim::Vendor::smartflo, 30);
+  auto& tenant = add_tenant("smartflo", 30);
   auto source = source_for(tenant, {{"page_size", "10"}});
   tenant.set_fault({.kind = sim::FaultKind::stuck_cursor, .page = 2});
   auto status = fetch(*source);
@@ -220,7 +202,7 @@ TEST_F(SourcesAgainstSimulator, SmartfloStuckCursorFailsTheRun) {
 TEST_F(SourcesAgainstSimulator, Class4PagesAndFollowsTheServersPageCap) {
   sim::TenantOptions options;
   options.max_page_size = 7;
-  auto& tenant = add_tenant(sim::Vendor::class4, 30, options);
+  auto& tenant = add_tenant("class4", 30, options);
   auto source = source_for(tenant, {{"page_size", "10"}});
   ASSERT_TRUE(fetch(*source).ok()) << messages.back();
   EXPECT_EQ(sorted(keys_of(users.records)), listed_ids(tenant));
@@ -229,7 +211,7 @@ TEST_F(SourcesAgainstSimulator, Class4PagesAndFollowsTheServersPageCap) {
 }
 
 TEST_F(SourcesAgainstSimulator, Class4ListsOnceMoreWhenThePagesShiftOnce) {
-  auto& tenant = add_tenant(sim::Vendor::class4, 30);
+  auto& tenant = add_tenant("class4", 30);
   auto source = source_for(tenant, {{"page_size", "10"}});
   tenant.set_fault({.kind = sim::FaultKind::shift_insert, .page = 2, .times = 1});
   ASSERT_TRUE(fetch(*source).ok()) << messages.back();
@@ -240,7 +222,7 @@ TEST_F(SourcesAgainstSimulator, Class4ListsOnceMoreWhenThePagesShiftOnce) {
 
 TEST_F(SourcesAgainstSimulator, Class4FailsWhenThePagesKeepShiftingOrRepeat) {
   for (auto kind : {sim::FaultKind::shift_remove, sim::FaultKind::shift_insert, sim::FaultKind::duplicate_ids}) {
-    auto& tenant = add_tenant(sim::Vendor::class4, 30);
+    auto& tenant = add_tenant("class4", 30);
     auto source = source_for(tenant, {{"page_size", "10"}});
     tenant.set_fault({.kind = kind, .page = 2});
     auto status = fetch(*source);
@@ -251,34 +233,32 @@ TEST_F(SourcesAgainstSimulator, Class4FailsWhenThePagesKeepShiftingOrRepeat) {
 }
 
 TEST_F(SourcesAgainstSimulator, CutShortOrMalformedPagesFailTheRun) {
-  const std::pair<sim::Vendor, sim::FaultKind> cases[] = {
-      {sim::Vendor::class4, sim::FaultKind::truncate_close},
-      {sim::Vendor::smartflo, sim::FaultKind::truncate_chunked},
-      {sim::Vendor::crocodial, sim::FaultKind::malformed_json},
-      {sim::Vendor::worksection, sim::FaultKind::html_page},
-      {sim::Vendor::smartflo, sim::FaultKind::empty_body},
+  const std::pair<std::string, sim::FaultKind> cases[] = {
+      {"class4", sim::FaultKind::truncate_close},    {"smartflo", sim::FaultKind::truncate_chunked},
+      {"crocodial", sim::FaultKind::malformed_json}, {"worksection", sim::FaultKind::html_page},
+      {"smartflo", sim::FaultKind::empty_body},
   };
   for (const auto& [vendor, kind] : cases) {
     auto& tenant = add_tenant(vendor, 30);
-    auto source = source_for(tenant, vendor == sim::Vendor::smartflo || vendor == sim::Vendor::class4
+    auto source = source_for(tenant, vendor == "smartflo" || vendor == "class4"
                                          ? std::vector<std::pair<std::string, std::string>>{{"page_size", "10"}}
                                          : std::vector<std::pair<std::string, std::string>>{});
-    tenant.set_fault({.kind = kind, .page = vendor == sim::Vendor::class4 || vendor == sim::Vendor::smartflo ? 2 : 0});
+    tenant.set_fault({.kind = kind, .page = vendor == "class4" || vendor == "smartflo" ? 2 : 0});
     auto status = fetch(*source);
-    EXPECT_FALSE(status.ok()) << sim::vendor_name(vendor) << " " << sim::fault_kind_name(kind);
+    EXPECT_FALSE(status.ok()) << vendor << " " << sim::fault_kind_name(kind);
   }
 }
 
 TEST_F(SourcesAgainstSimulator, NoServedSecretInMessagesOrLogs) {
   LogCapture log;
   std::vector<std::string> secrets;
-  for (auto vendor : {sim::Vendor::crocodial, sim::Vendor::worksection, sim::Vendor::smartflo, sim::Vendor::class4}) {
+  for (const std::string vendor : {"crocodial", "worksection", "smartflo", "class4"}) {
     auto& tenant = add_tenant(vendor, 12);
     auto source = source_for(tenant);
     ASSERT_TRUE(fetch(*source).ok()) << messages.back();
     tenant.set_fault({.kind = sim::FaultKind::auth_failure});
-    if (vendor == sim::Vendor::smartflo || vendor == sim::Vendor::class4) tenant.expire_tokens();
-    EXPECT_FALSE(fetch(*source).ok()) << sim::vendor_name(vendor);
+    if (vendor == "smartflo" || vendor == "class4") tenant.expire_tokens();
+    EXPECT_FALSE(fetch(*source).ok()) << vendor;
     auto served = tenant.served_secrets();
     secrets.insert(secrets.end(), served.begin(), served.end());
   }

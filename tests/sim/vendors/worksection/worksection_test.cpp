@@ -13,7 +13,7 @@ class WorksectionTest : public SimTest {
  protected:
   void SetUp() override {
     SimTest::SetUp();
-    tenant = &add("projects", Vendor::worksection, 30);
+    tenant = &add("projects", "worksection", 30);
   }
 
   Json get(const std::string& path) {

@@ -53,7 +53,7 @@ class Class4Test : public SimTest {
  protected:
   void SetUp() override {
     SimTest::SetUp();
-    tenant = &add("switch", Vendor::class4, 65);
+    tenant = &add("switch", "class4", 65);
   }
 
   httplib::Result page(httplib::Client& c, const std::string& token, int page_number, int per_page = 20) {

@@ -11,7 +11,7 @@ class SmartfloTest : public SimTest {
  protected:
   void SetUp() override {
     SimTest::SetUp();
-    tenant = &add("tata", Vendor::smartflo, 47);
+    tenant = &add("tata", "smartflo", 47);
   }
 
   httplib::Result page(httplib::Client& c, const std::string& token, std::int64_t last_seen_id, int limit = 10) {
@@ -186,7 +186,7 @@ TEST_F(SmartfloTest, DuplicateIdsAcrossPages) {
 TEST_F(SmartfloTest, RepeatedLoginsLockTheAccount) {
   TenantOptions options;
   options.name = "locked";
-  options.vendor = Vendor::smartflo;
+  options.vendor = "smartflo";
   options.login_lockout_after = 3;
   options.login_lockout_window = std::chrono::seconds(600);
   Tenant& locked = sim.add_tenant(options);

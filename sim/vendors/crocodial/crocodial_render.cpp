@@ -4,11 +4,10 @@
 #include <array>
 #include <charconv>
 
-#include "sim/crocodial.hpp"
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
 #include "sim/json_out.hpp"
-#include "sim/vendor_api.hpp"
+#include "sim/vendors/crocodial/crocodial.hpp"
 
 namespace rosterd::sim::detail {
 namespace {

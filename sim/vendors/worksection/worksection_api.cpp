@@ -13,7 +13,7 @@
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
 #include "sim/json_out.hpp"
-#include "sim/vendor_api.hpp"
+#include "sim/vendors/worksection/worksection.hpp"
 
 namespace rosterd::sim::detail {
 namespace {
@@ -141,7 +141,7 @@ Reply handle_worksection(TenantState& state, const httplib::Request& request) {
   }
   const auto fault = state.take_fault(Endpoint::listing, 1);
   if (fault) {
-    if (auto replaced = replacing_reply(*fault, Vendor::worksection)) return *replaced;
+    if (auto replaced = replacing_reply(*fault)) return *replaced;
     state.apply_shift(*fault, false);
   }
   if (fault && (fault->kind == FaultKind::vendor_error || fault->kind == FaultKind::auth_failure)) {

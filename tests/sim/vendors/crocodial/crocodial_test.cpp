@@ -12,7 +12,7 @@ class CrocodialTest : public SimTest {
  protected:
   void SetUp() override {
     SimTest::SetUp();
-    tenant = &add("acme", Vendor::crocodial, 40);
+    tenant = &add("acme", "crocodial", 40);
     path = "/acme/goAPIv2/goUsers/goAPI.php";
   }
 
@@ -166,7 +166,7 @@ TEST_F(CrocodialTest, PasswordQuirksOfTheDispatcher) {
   // A stored password holding a stripped character can never authenticate.
   TenantOptions options;
   options.name = "semicolon";
-  options.vendor = Vendor::crocodial;
+  options.vendor = "crocodial";
   options.password = "semi;colon-pass";
   Tenant& semicolon = sim.add_tenant(options);
   auto c = client();
@@ -262,7 +262,7 @@ TEST_F(CrocodialTest, PhpWarningPrefixesTheBody) {
 TEST_F(CrocodialTest, UnusualTextIsEscapedAsPhpDoes) {
   TenantOptions options;
   options.name = "odd";
-  options.vendor = Vendor::crocodial;
+  options.vendor = "crocodial";
   options.users = 60;
   options.unusual_text = true;
   Tenant& odd = sim.add_tenant(options);

@@ -15,7 +15,7 @@
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
 #include "sim/json_out.hpp"
-#include "sim/vendor_api.hpp"
+#include "sim/vendors/class4/class4.hpp"
 
 namespace rosterd::sim::detail {
 namespace {
@@ -146,8 +146,8 @@ SimUser admin_user(const TenantOptions& options) {
 }
 
 struct Listing {
-  std::int64_t page = 0, per_page = 30;
-  bool ascending = false;  // the documented example lists newest first
+  std::int64_t page = 0, per_page = 0;  // per_page, or TenantState::default_page_size()
+  bool ascending = false;               // the documented example lists newest first
   bool duplicate = false, empty = false;
 };
 
@@ -183,7 +183,7 @@ std::string page_key(const Listing& listing) {
 }
 
 std::optional<Reply> read_listing(const TenantState& state, const httplib::Request& request, Listing& listing) {
-  listing.per_page = state.options.default_page_size > 0 ? state.options.default_page_size : 30;
+  listing.per_page = state.default_page_size();
   const auto invalid = [](std::string_view field) {
     return json_reply(
         400,
@@ -197,8 +197,7 @@ std::optional<Reply> read_listing(const TenantState& state, const httplib::Reque
       (!parse_int(request.get_param_value("per_page"), listing.per_page) || listing.per_page <= 0)) {
     return invalid("per_page");
   }
-  if (state.options.max_page_size > 0)
-    listing.per_page = std::min<std::int64_t>(listing.per_page, state.options.max_page_size);
+  listing.per_page = state.capped_page_size(listing.per_page);
   // The doc's table swaps the meanings of order_by and order_dir; take "asc" from either.
   listing.ascending = request.get_param_value("order_dir") == "asc" || request.get_param_value("order_by") == "asc";
   return std::nullopt;
@@ -258,7 +257,7 @@ Reply handle_class4_auth(TenantState& state, const httplib::Request& request) {
   }
   const auto fault = state.take_fault(Endpoint::login, 0);
   if (fault) {
-    if (auto replaced = replacing_reply(*fault, Vendor::class4)) return *replaced;
+    if (auto replaced = replacing_reply(*fault)) return *replaced;
   }
   const SimUser admin = admin_user(state.options);
   const bool known = name == admin.username || name == admin.email;
@@ -299,7 +298,7 @@ Reply handle_class4_list(TenantState& state, const httplib::Request& request) {
   if (auto invalid = read_listing(state, request, listing)) return *invalid;
   const auto fault = state.take_fault(Endpoint::listing, static_cast<int>(listing.page + 1));
   if (fault) {
-    if (auto replaced = replacing_reply(*fault, Vendor::class4)) return *replaced;
+    if (auto replaced = replacing_reply(*fault)) return *replaced;
     switch (fault->kind) {
       case FaultKind::expire_token:
         state.revoke_tokens();

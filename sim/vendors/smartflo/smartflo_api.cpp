@@ -13,7 +13,7 @@
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
 #include "sim/json_out.hpp"
-#include "sim/vendor_api.hpp"
+#include "sim/vendors/smartflo/smartflo.hpp"
 
 namespace rosterd::sim::detail {
 namespace {
@@ -22,6 +22,8 @@ constexpr std::uint64_t k_salt_agent = 0x701, k_salt_flags = 0x702, k_salt_jwt =
 // Assumed: the 401 bodies of /v1/users are undocumented (docs/vendor-facts.md 3.2).
 constexpr std::string_view k_no_token = R"({"success":false,"message":"Authorization Token not found"})";
 constexpr std::string_view k_bad_token = R"({"success":false,"message":"Token is Expired"})";
+// docs/vendor-facts.md 3.3: `success` is the string "false" here; spacing as documented.
+constexpr std::string_view k_too_many_requests = R"({ "success": "false", "message": "Too many requests." })";
 
 std::int64_t role_id(std::string_view role) {
   if (role == "Admin") return 54625;
@@ -64,7 +66,7 @@ void write_user(JsonOut& w, const TenantState& state, const SimUser& user) {
 }
 
 struct Cursor {
-  std::int64_t limit = 20;
+  std::int64_t limit = 0;  // limit, or TenantState::default_page_size()
   std::int64_t last_seen_id = 0;
 };
 
@@ -185,7 +187,7 @@ Reply smartflo_error(TenantState& state, const Fault& fault) {
   } else if (fault.error == "unauthorized") {
     reply = json_reply(401, std::string(k_bad_token));
   } else {
-    reply = json_reply(429, R"({ "success": "false", "message": "Too many requests." })");
+    reply = json_reply(429, std::string(k_too_many_requests));
   }
   if (fault.status > 0) reply.status = fault.status;
   return reply;
@@ -220,7 +222,7 @@ Reply handle_smartflo_login(TenantState& state, const httplib::Request& request)
   if (auto locked = lockout(state)) return *locked;
   const auto fault = state.take_fault(Endpoint::login, 0);
   if (fault) {
-    if (auto replaced = replacing_reply(*fault, Vendor::smartflo)) return *replaced;
+    if (auto replaced = replacing_reply(*fault, k_too_many_requests)) return *replaced;
     if (fault->kind == FaultKind::auth_failure) return login_failure(state);
     if (fault->kind == FaultKind::vendor_error) return smartflo_error(state, *fault);
   }
@@ -248,18 +250,18 @@ Reply handle_smartflo_users(TenantState& state, const httplib::Request& request)
     return json_reply(401, std::string(token.empty() ? k_no_token : k_bad_token));
   }
   Cursor cursor;
-  cursor.limit = state.options.default_page_size > 0 ? state.options.default_page_size : 20;
+  cursor.limit = state.default_page_size();
   if ((request.has_param("limit") && !parse_int(request.get_param_value("limit"), cursor.limit)) ||
       (request.has_param("last_seen_id") && !parse_int(request.get_param_value("last_seen_id"), cursor.last_seen_id)) ||
       cursor.limit <= 0) {
     return json_reply(422, R"({"success":false,"message":"The given data was invalid."})");  // assumed
   }
-  if (state.options.max_page_size > 0) cursor.limit = std::min<std::int64_t>(cursor.limit, state.options.max_page_size);
+  cursor.limit = state.capped_page_size(cursor.limit);
 
   const auto fault = state.take_fault(Endpoint::listing, page_number(state, cursor));
   PageFlags flags;
   if (fault) {
-    if (auto replaced = replacing_reply(*fault, Vendor::smartflo)) return *replaced;
+    if (auto replaced = replacing_reply(*fault, k_too_many_requests)) return *replaced;
     switch (fault->kind) {
       case FaultKind::expire_token:
         state.revoke_tokens();

@@ -5,9 +5,8 @@
 
 #include <simdjson.h>
 
-#include "sim/crocodial.hpp"
 #include "sim/faults.hpp"
-#include "sim/vendor_api.hpp"
+#include "sim/vendors/crocodial/crocodial.hpp"
 
 namespace rosterd::sim::detail {
 namespace {
@@ -201,7 +200,7 @@ Reply handle_crocodial(TenantState& state, const httplib::Request& request) {
   } else {
     fault = state.take_fault(endpoint, 1);
     if (fault) {
-      if (auto replaced = replacing_reply(*fault, Vendor::crocodial)) return *replaced;
+      if (auto replaced = replacing_reply(*fault)) return *replaced;
     }
     json = run_action(state, params, endpoint, fault);
   }
