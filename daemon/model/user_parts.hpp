@@ -25,7 +25,7 @@ struct InfoColumns {
   bool phone = false;
 
   static InfoColumns none() { return {}; }
-  static InfoColumns crocodial() { return {true, true, true}; }
+  static InfoColumns all() { return {true, true, true}; }
 };
 
 // The record without its info part.

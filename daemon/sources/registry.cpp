@@ -19,7 +19,10 @@ std::span<const SourceType> source_types() {
         {"users", "portfolios", "profiles", "campaigns", "user_stats", "agent_status"},
         {"users", "portfolios", "profiles", "campaigns"},
         {}},
-       &crocodial::make_source},
+       &crocodial::make_source,
+       1,
+       // getUserInfo supplies email, user_group and phone (phone_login).
+       model::InfoColumns::all()},
       {{"worksection", {"api_key"}, {"api_key"}, {"users"}, {"users"}, {}}, &worksection::make_source},
       // agent.status: Enabled 0, Blocked 1, Disabled 2, Busy 3, Offline 4.
       {{"smartflo",

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "model/user_parts.hpp"
 #include "sources/source.hpp"
 
 namespace rosterd::sources {
@@ -20,6 +21,9 @@ struct SourceType {
   // that was dropped before): the first run after the upgrade records the fields that
   // appear as a first fill, not as vendor changes (model/field_policy.hpp).
   int reader_version = 1;
+  // The user columns that a per-user dataset (user_stats) supplies rather than the
+  // users listing: each dataset writes only its own part of a user.
+  model::InfoColumns info_columns = model::InfoColumns::none();
 };
 
 std::span<const SourceType> source_types();

@@ -26,10 +26,7 @@ http::RetryPolicy retry_policy(const config::SourceConfig& config) {
 
 model::InfoColumns info_columns(const config::SourceConfig& config) {
   const auto* type = sources::find_source_type(config.type);
-  if (type == nullptr) return model::InfoColumns::none();
-  const auto& datasets = type->schema.datasets;
-  return std::find(datasets.begin(), datasets.end(), "user_stats") != datasets.end() ? model::InfoColumns::crocodial()
-                                                                                     : model::InfoColumns::none();
+  return type == nullptr ? model::InfoColumns::none() : type->info_columns;
 }
 
 int reader_version(const config::SourceConfig& config) {

@@ -16,7 +16,7 @@ namespace rosterd::sync {
 
 http::Options http_options(const config::SourceConfig& config);
 http::RetryPolicy retry_policy(const config::SourceConfig& config);
-// getUserInfo's columns for a source whose type has the user_stats dataset.
+// The user columns the source type's per-user dataset supplies (sources/registry.hpp).
 model::InfoColumns info_columns(const config::SourceConfig& config);
 // The reader version of the source's type.
 int reader_version(const config::SourceConfig& config);
