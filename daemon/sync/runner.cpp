@@ -10,117 +10,11 @@
 #include "core/memory.hpp"
 #include "core/secrets.hpp"
 #include "core/timestamp.hpp"
-#include "http/counting_client.hpp"
 #include "sync/change_lines.hpp"
-#include "sync/planner.hpp"
+#include "sync/datasets/table.hpp"
 
 namespace rosterd::sync {
 namespace {
-
-// Thrown inside the write transaction when a stop is requested: the transaction
-// rolls back and the run is recorded as interrupted.
-class Interrupted : public std::runtime_error {
- public:
-  Interrupted() : std::runtime_error("interrupted: rosterd is stopping; the run was rolled back") {}
-};
-
-// Called for each change written: a large run checks for a stop now and then, so
-// that shutdown never waits for a long write to finish.
-class StopCheck {
- public:
-  explicit StopCheck(std::stop_token stop) : m_stop(std::move(stop)) {}
-  void operator()() {
-    if (++m_count % 1024 == 0 && m_stop.stop_requested()) throw Interrupted();
-  }
-
- private:
-  std::stop_token m_stop;
-  std::uint64_t m_count = 0;
-};
-
-// What differs between a listing of users and a listing of named entities.
-template <class Record>
-struct Listing;
-
-template <>
-struct Listing<model::User> {
-  using Writer = store::UserWriter;
-  static Planner<model::User> planner(store::Database& db, const SourceHandle& handle, model::Dataset,
-                                      std::string spool_directory, const model::FieldPolicy& policy) {
-    const auto columns = handle.info_columns;
-    return Planner<model::User>(
-        db.load_user_index(handle.config.name), std::move(spool_directory),
-        [columns](const model::User& user) { return model::listing_hash(user, columns); },
-        [columns](const model::User& stored, model::User& incoming) {
-          model::merge_info(incoming, model::info_view(stored, columns), columns);
-        },
-        policy);
-  }
-  static Planner<model::User>::Loader loader(store::Database& db, const std::string& source, model::Dataset) {
-    std::shared_ptr<store::UserLookup> reader = db.user_lookup(source);
-    return [reader](const std::string& key) -> std::optional<model::User> {
-      auto stored = reader->find(key);
-      if (!stored) return std::nullopt;
-      return std::move(stored->user);
-    };
-  }
-  static core::Status fetch(sources::Source& source, sources::RunContext& context, model::Dataset,
-                            Planner<model::User>& sink) {
-    return source.fetch_users(context, sink);
-  }
-  static std::unique_ptr<Writer> writer(store::Database& db, const store::ChangeStamp& stamp,
-                                        const SourceHandle& handle, model::Dataset, const model::FieldPolicy& policy) {
-    return db.user_writer(stamp, handle.info_columns, policy);
-  }
-  static void write(Writer& writer, const Change<model::User>& c) {
-    switch (c.kind) {
-      case ChangeKind::added: writer.add(c.record); break;
-      case ChangeKind::updated:
-      case ChangeKind::filled: writer.update(c.record, c.prior_version, c.fields, c.filled); break;
-      case ChangeKind::removed: writer.remove(c.record, c.prior_version); break;
-      case ChangeKind::restored: writer.restore(c.record, c.prior_version); break;
-    }
-  }
-  static std::string line(std::string_view source, model::Dataset, const Change<model::User>& change) {
-    return change_line(source, change);
-  }
-};
-
-template <>
-struct Listing<model::NamedEntity> {
-  using Writer = store::EntityWriter;
-  static model::Entity entity(model::Dataset dataset) { return model::entity_of(dataset).value(); }
-  static Planner<model::NamedEntity> planner(store::Database& db, const SourceHandle& handle, model::Dataset dataset,
-                                             std::string spool_directory, const model::FieldPolicy&) {
-    return Planner<model::NamedEntity>(db.load_entity_index(entity(dataset), handle.config.name),
-                                       std::move(spool_directory));
-  }
-  static Planner<model::NamedEntity>::Loader loader(store::Database& db, const std::string& source,
-                                                    model::Dataset dataset) {
-    std::shared_ptr<store::EntityLookup> reader = db.entity_lookup(entity(dataset), source);
-    return [reader](const std::string& key) { return reader->find(key); };
-  }
-  static core::Status fetch(sources::Source& source, sources::RunContext& context, model::Dataset dataset,
-                            Planner<model::NamedEntity>& sink) {
-    return source.fetch_entities(context, dataset, sink);
-  }
-  static std::unique_ptr<Writer> writer(store::Database& db, const store::ChangeStamp& stamp, const SourceHandle&,
-                                        model::Dataset dataset, const model::FieldPolicy&) {
-    return db.entity_writer(entity(dataset), stamp);
-  }
-  static void write(Writer& writer, const Change<model::NamedEntity>& c) {
-    switch (c.kind) {
-      case ChangeKind::added: writer.add(c.record); break;
-      case ChangeKind::updated:
-      case ChangeKind::filled: writer.update(c.record, c.fields); break;
-      case ChangeKind::removed: writer.remove(c.record); break;
-      case ChangeKind::restored: writer.restore(c.record); break;
-    }
-  }
-  static std::string line(std::string_view source, model::Dataset dataset, const Change<model::NamedEntity>& change) {
-    return change_line(source, entity(dataset), change);
-  }
-};
 
 // The mass-removal guard (README, "Sync semantics"): the reason to refuse, or nullopt.
 std::optional<std::string> refusal_reason(const ListingSummary& listing, const config::SourceConfig& config,
@@ -139,23 +33,6 @@ std::optional<std::string> refusal_reason(const ListingSummary& listing, const c
                      "nothing was removed ({})",
                      removing, listing.listed_before, model::to_string(dataset), ratio * 100.0,
                      config.max_remove_ratio * 100.0, hint);
-}
-
-void count_change(ChangeKind kind, store::RunCounts& counts) {
-  switch (kind) {
-    case ChangeKind::added: ++counts.added; break;
-    case ChangeKind::updated: ++counts.updated; break;
-    case ChangeKind::removed: ++counts.removed; break;
-    case ChangeKind::restored: ++counts.restored; break;
-    case ChangeKind::filled: ++counts.filled; break;
-  }
-}
-
-// The volatile fields of the source, and whether this run is the first after an
-// upgrade that reads more of the dataset's records (reader version went up).
-model::FieldPolicy field_policy(store::Database& db, const SourceHandle& handle, model::Dataset dataset) {
-  const auto stored = db.load_reader_version(handle.config.name, model::to_string(dataset));
-  return model::make_field_policy(handle.config.volatile_fields, stored && *stored < handle.reader_version);
 }
 
 std::string later_of(const std::string& a, const std::string& b) { return a < b ? b : a; }
@@ -214,139 +91,111 @@ RunOutcome Runner::run(const SourceHandle& handle, model::Dataset dataset, const
 
 RunOutcome Runner::run_dataset(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
                                std::stop_token stop) {
-  if (model::entity_of(dataset) == model::Entity::user) {
-    return run_listing<model::User>(handle, dataset, options, stop);
-  }
-  if (model::entity_of(dataset)) return run_listing<model::NamedEntity>(handle, dataset, options, stop);
-  if (dataset == model::Dataset::user_stats) return run_user_stats(handle, options, stop);
-  if (dataset == model::Dataset::agent_status) return run_agent_status(handle, options, stop);
-  RunOutcome outcome;
-  finish_failed(outcome, handle, dataset, store::RunStatus::failed,
-                fmt::format("dataset {} is not a listing dataset", model::to_string(dataset)));
-  return outcome;
-}
-
-template <class Record>
-RunOutcome Runner::run_listing(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
-                               std::stop_token stop) {
-  using L = Listing<Record>;
   const auto started = m_clock.steady_now();
-  const std::string& name = handle.config.name;
   RunOutcome outcome;
   RunTransport transport(handle, stop, m_clock);
-  auto take_counters = [&] {
+  const auto take_counters = [&] {
     transport.count_into(outcome.counts);
     outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
   };
-
   try {
-    auto& db = m_reader;
-    begin_run(outcome, name, dataset, options);
-    const auto policy = field_policy(db, handle, dataset);
-    auto planner = L::planner(db, handle, dataset, spool_directory_of(m_reader), policy);
-    transport.progress.on_progress([&](core::Millis elapsed) {
-      store::RunCounts so_far;
-      transport.count_into(so_far);
-      so_far.fetched = planner.fetched();
-      report_progress(name, dataset, outcome, so_far, elapsed);
-    });
-    auto fetched = L::fetch(handle.source, transport.context, dataset, planner);
-    transport.progress.on_progress({});
+    const auto* type = find_dataset_type(dataset);
+    if (type == nullptr) throw std::logic_error(fmt::format("dataset {} has no strategy", model::to_string(dataset)));
+    begin_run(outcome, handle.config.name, dataset, options);
+    const auto run =
+        type->start({handle, dataset, m_reader, spool_directory_of(m_reader), outcome.started_at});
+    const bool fetched = fetch(*run, transport, outcome, handle, dataset);
     take_counters();
-    if (!fetched) {
-      outcome.counts.fetched = planner.fetched();
-      const auto& error = fetched.error();
-      if (error.kind == core::ErrorKind::cancelled) {
-        finish_failed(outcome, handle, dataset, store::RunStatus::interrupted,
-                      "interrupted: rosterd is stopping (" + error.message + "); nothing was written");
-      } else {
-        finish_failed(outcome, handle, dataset, store::RunStatus::failed, error.message);
-      }
-      return outcome;
-    }
+    if (!fetched) return outcome;
     // The pages, their parsed documents and records are freed by now: give that
     // memory back before the write phase allocates the store's page cache, so that peak
     // RSS is the larger of the two phases, not their sum (BENCHMARKS.md).
     core::release_free_memory();
-    const auto listing = planner.summary();
-    outcome.counts.fetched = listing.fetched;
-    if (auto reason = refusal_reason(listing, handle.config, dataset); reason && !options.force) {
-      // A refused run removed nothing: its counts say so; what it would have removed is in its error.
-      finish_failed(outcome, handle, dataset, store::RunStatus::refused, *reason);
-      return outcome;
-    }
-    outcome.counts.unchanged = listing.unchanged;
-
-    // Each change is counted and described as it streams past; a real run logs the
-    // first k_max_logged_changes lines after its commit (fills are only counted), a
-    // dry run prints them all.
-    std::vector<std::string> lines;
-    std::int64_t total_changes = 0;
-    auto describe = [&](const Change<Record>& change) {
-      count_change(change.kind, outcome.counts);
-      if (options.dry_run) {
-        m_dry_run_output(L::line(name, dataset, change));
-        return;
-      }
-      if (change.kind == ChangeKind::filled) return;
-      ++total_changes;
-      if (lines.size() < k_max_logged_changes) lines.push_back(L::line(name, dataset, change));
-    };
+    const auto plan = run->plan();
+    outcome.counts.fetched = plan.fetched;
+    if (!guard(plan, outcome, handle, dataset, options)) return outcome;
+    outcome.counts.unchanged = plan.unchanged;
+    ChangeReport report(handle.config.name, outcome.counts, options.dry_run ? &m_dry_run_output : nullptr, stop);
     if (options.dry_run) {
-      const auto resolved = planner.resolve(
-          L::loader(db, name, dataset), [&](Change<Record>&& change) { describe(change); },
-          [&](const Record&) { ++outcome.counts.unchanged; });
-      if (!resolved) {
-        finish_failed(outcome, handle, dataset, store::RunStatus::failed, resolved.error().message);
-        return outcome;
-      }
+      if (auto previewed = run->preview(report); !previewed) throw std::runtime_error(previewed.error().message);
     } else {
-      m_writer.run([&](store::Database& w) {
-        const auto transaction = w.begin_write();
-        const store::ChangeStamp stamp{name, outcome.run_id, commit_time(w, outcome)};
-        const auto writer = L::writer(w, stamp, handle, dataset, policy);
-        StopCheck check(stop);
-        const auto resolved = planner.resolve(
-            L::loader(w, name, dataset),
-            [&](Change<Record>&& change) {
-              check();
-              describe(change);
-              L::write(*writer, change);
-            },
-            [&](const Record& record) {
-              ++outcome.counts.unchanged;
-              writer->refresh(record);
-            });
-        if (!resolved) throw std::runtime_error(resolved.error().message);
-        take_counters();
-        w.save_reader_version(name, model::to_string(dataset), handle.reader_version);
-        w.finish_run(outcome.run_id, store::RunStatus::ok, stamp.at, outcome.counts, std::nullopt);
-        transaction->commit();
-        try {
-          w.after_run();
-        } catch (const std::exception& e) {
-          core::log().warn("{}: checkpoint after the run failed: {}", name, e.what());
-        }
-      });
+      commit(*run, plan, report, outcome, handle.config.name, take_counters);
     }
-    outcome.status = store::RunStatus::ok;
     take_counters();
-    if (!options.dry_run) report_changes(name, lines, total_changes, outcome.counts.filled);
-    const auto summary = summary_line(name, dataset, outcome.status, outcome.counts, outcome.elapsed);
-    if (options.dry_run) {
-      m_dry_run_output(summary + " (dry run: nothing written)");
-    } else {
-      core::log().info("{}", summary);
-    }
+    report_end(plan, report, outcome, handle, dataset, options.dry_run);
   } catch (const Interrupted& e) {
     take_counters();
     finish_failed(outcome, handle, dataset, store::RunStatus::interrupted, e.what());
   } catch (const std::exception& e) {
     take_counters();
-    finish_failed(outcome, handle, dataset, store::RunStatus::failed,
-                  store::describe_failure(e, m_reader.path()));
+    finish_failed(outcome, handle, dataset, store::RunStatus::failed, store::describe_failure(e, m_reader.path()));
   }
   return outcome;
+}
+
+bool Runner::fetch(DatasetRun& run, RunTransport& transport, RunOutcome& outcome, const SourceHandle& handle,
+                   model::Dataset dataset) {
+  transport.progress.on_progress([&](core::Millis elapsed) {
+    store::RunCounts so_far;
+    transport.count_into(so_far);
+    so_far.fetched = run.fetched();
+    report_progress(handle.config.name, dataset, outcome, so_far, elapsed);
+  });
+  auto fetched = run.fetch(transport.context);
+  transport.progress.on_progress({});
+  transport.count_into(outcome.counts);
+  if (fetched) return true;
+  outcome.counts.fetched = run.fetched();
+  const auto& error = fetched.error();
+  if (error.kind == core::ErrorKind::cancelled) {
+    finish_failed(outcome, handle, dataset, store::RunStatus::interrupted,
+                  "interrupted: rosterd is stopping (" + error.message + "); nothing was written");
+  } else {
+    finish_failed(outcome, handle, dataset, store::RunStatus::failed, error.message);
+  }
+  return false;
+}
+
+bool Runner::guard(const PlanResult& plan, RunOutcome& outcome, const SourceHandle& handle, model::Dataset dataset,
+                   const RunOptions& options) {
+  if (!plan.listing || options.force) return true;
+  const auto reason = refusal_reason(*plan.listing, handle.config, dataset);
+  if (!reason) return true;
+  // A refused run removed nothing: its counts say so; what it would have removed is in its error.
+  finish_failed(outcome, handle, dataset, store::RunStatus::refused, *reason);
+  return false;
+}
+
+void Runner::commit(DatasetRun& run, const PlanResult& plan, ChangeReport& report, RunOutcome& outcome,
+                    const std::string& source, const std::function<void()>& take_counters) {
+  m_writer.run([&](store::Database& w) {
+    const auto transaction = w.begin_write();
+    const store::ChangeStamp stamp{source, outcome.run_id, commit_time(w, outcome)};
+    if (auto written = run.write(w, stamp, report); !written) throw std::runtime_error(written.error().message);
+    take_counters();
+    w.finish_run(outcome.run_id, plan.status, stamp.at, outcome.counts, plan.error);
+    transaction->commit();
+    try {
+      w.after_run();
+    } catch (const std::exception& e) {
+      core::log().warn("{}: checkpoint after the run failed: {}", stamp.source, e.what());
+    }
+  });
+}
+
+void Runner::report_end(const PlanResult& plan, const ChangeReport& report, RunOutcome& outcome,
+                        const SourceHandle& handle, model::Dataset dataset, bool dry_run) {
+  const auto& name = handle.config.name;
+  outcome.status = plan.status;
+  outcome.error = plan.error;
+  if (!dry_run) report.log();
+  if (plan.error) core::log().warn("{}: {}: {}", name, model::to_string(dataset), *plan.error);
+  const auto summary = summary_line(name, dataset, outcome.status, outcome.counts, outcome.elapsed);
+  if (dry_run) {
+    m_dry_run_output(summary + " (dry run: nothing written)");
+  } else {
+    core::log().info("{}", summary);
+  }
 }
 
 void Runner::begin_run(RunOutcome& outcome, const std::string& source, model::Dataset dataset,
@@ -394,26 +243,6 @@ void Runner::report_progress(const std::string& source, model::Dataset dataset, 
     });
   } catch (const std::exception& e) {
     core::log().debug("{}: {}: progress not recorded: {}", source, model::to_string(dataset), e.what());
-  }
-}
-
-void Runner::log_line(const std::string& line, bool dry_run) {
-  if (dry_run) {
-    m_dry_run_output(line);
-  } else {
-    core::log().info("{}", line);
-  }
-}
-
-void Runner::report_changes(const std::string& source, const std::vector<std::string>& first_lines,
-                            std::int64_t total, std::int64_t filled) {
-  for (const auto& line : first_lines) core::log().info("{}", line);
-  const auto rest = total - static_cast<std::int64_t>(first_lines.size());
-  if (rest > 0) core::log().info("{}: ... and {} more changes (see the changes table)", source, rest);
-  if (filled > 0) {
-    core::log().info("{}: {} users gained data rosterd had not read before (a first fill, not vendor changes; "
-                     "changes rows with change 'filled')",
-                     source, filled);
   }
 }
 

@@ -1,9 +1,10 @@
 #pragma once
-// One run of one dataset of one source: take the source's run lock, fetch the
-// complete listing, plan the changes against the stored state, apply the
-// mass-removal guard, and write everything in one transaction together with the
-// run's final status. Any failure before the commit leaves every table but
-// sync_runs untouched.
+// One run of one dataset of one source, the same skeleton for every dataset: take
+// the source's run lock, record the run's start, fetch, plan the changes against
+// the stored state, apply the mass-removal guard, and write everything in one
+// transaction together with the run's final status. What each phase does for a
+// dataset is its DatasetRun (sync/dataset_run.hpp, sync/datasets/table.hpp). Any
+// failure before the commit leaves every table but sync_runs untouched.
 //
 // One run has one clock: its start is never earlier than the latest time the
 // database recorded, its changes and its end never earlier than its start, so a
@@ -17,16 +18,13 @@
 
 #include "config/config.hpp"
 #include "core/clock.hpp"
-#include "http/counting_client.hpp"
-#include "http/http_client.hpp"
-#include "http/retrying_client.hpp"
 #include "model/dataset.hpp"
-#include "model/user_parts.hpp"
-#include "sources/source.hpp"
 #include "store/database.hpp"
 #include "store/runs.hpp"
 #include "store/writer.hpp"
-#include "sync/run_progress.hpp"
+#include "sync/change_report.hpp"
+#include "sync/dataset_run.hpp"
+#include "sync/source_handle.hpp"
 
 namespace rosterd::sync {
 
@@ -57,46 +55,6 @@ struct RunOutcome {
   bool start_unrecorded = false;
 };
 
-// A configured source, its transport (the libcurl client, shared across runs for
-// keep-alive) and its retry policy. Each run wraps the transport as
-// retrying -> counting -> transport, so that every attempt is counted.
-struct SourceHandle {
-  sources::Source& source;
-  http::Client& transport;
-  http::RetryPolicy retry;
-  const config::SourceConfig& config;
-  // The user columns a per-user dataset (getUserInfo) owns rather than the listing.
-  model::InfoColumns info_columns = model::InfoColumns::none();
-  // The source type's reader version (sources/registry.hpp).
-  int reader_version = 1;
-};
-
-// What one run sends its requests through: progress -> retrying -> counting -> the
-// source's transport, with the run's stop token.
-struct RunTransport {
-  RunTransport(const SourceHandle& handle, std::stop_token stop, const core::Clock& clock)
-      : counting(handle.transport, counters),
-        retrying(counting, handle.retry),
-        progress(retrying, clock),
-        context{progress, std::move(stop)} {}
-  RunTransport(const RunTransport&) = delete;
-  RunTransport& operator=(const RunTransport&) = delete;
-
-  // Requests and bytes so far, into the run's counts.
-  void count_into(store::RunCounts& counts) const {
-    counts.requests = counters.requests;
-    counts.bytes = counters.bytes;
-  }
-
-  http::TransferCounters counters;
-  http::CountingClient counting;
-  http::RetryingClient retrying;
-  ProgressClient progress;
-  sources::RunContext context;
-};
-
-using LineSink = std::function<void(const std::string&)>;
-
 // Plans on `reader` (a connection of the calling thread) and writes through
 // `writer`, so that runs of different sources can proceed on several threads.
 // The two may share one Database when a single thread runs everything.
@@ -113,12 +71,16 @@ class Runner {
  private:
   RunOutcome run_dataset(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
                          std::stop_token stop);
-  template <class Record>
-  RunOutcome run_listing(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
-                         std::stop_token stop);
-  // Per-user datasets (per_user_runs.cpp).
-  RunOutcome run_user_stats(const SourceHandle& handle, const RunOptions& options, std::stop_token stop);
-  RunOutcome run_agent_status(const SourceHandle& handle, const RunOptions& options, std::stop_token stop);
+  // The phases of run_dataset. Each returns false when it ended the run (recorded).
+  bool fetch(DatasetRun& run, RunTransport& transport, RunOutcome& outcome, const SourceHandle& handle,
+             model::Dataset dataset);
+  bool guard(const PlanResult& plan, RunOutcome& outcome, const SourceHandle& handle, model::Dataset dataset,
+             const RunOptions& options);
+  // The run's one write transaction: its changes, then its sync_runs row.
+  void commit(DatasetRun& run, const PlanResult& plan, ChangeReport& report, RunOutcome& outcome,
+              const std::string& source, const std::function<void()>& take_counters);
+  void report_end(const PlanResult& plan, const ChangeReport& report, RunOutcome& outcome,
+                  const SourceHandle& handle, model::Dataset dataset, bool dry_run);
 
   // Starts the run's clock and inserts its sync_runs row ('running'); a dry run writes
   // none (run_id 0). Throws on a database failure.
@@ -130,12 +92,6 @@ class Runner {
   // for, while the writer is busy).
   void report_progress(const std::string& source, model::Dataset dataset, const RunOutcome& outcome,
                        const store::RunCounts& counts, core::Millis elapsed);
-  void log_line(const std::string& line, bool dry_run);
-  void report_changes(const std::string& source, const std::vector<std::string>& first_lines, std::int64_t total,
-                      std::int64_t filled);
-  // The end of a per-user run: its failures warned about, its summary line.
-  void report_per_user(RunOutcome& outcome, const std::string& source, model::Dataset dataset,
-                       std::optional<std::string> error, core::SteadyTime started, bool dry_run);
   void finish_failed(RunOutcome& outcome, const SourceHandle& handle, model::Dataset dataset, store::RunStatus status,
                      const std::string& error);
 
