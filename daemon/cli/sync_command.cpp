@@ -1,9 +1,8 @@
-#include <algorithm>
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "cli/app_context.hpp"
 #include "cli/commands.hpp"
@@ -35,10 +34,13 @@ std::vector<Selection> select(std::vector<std::unique_ptr<sync::ConfiguredSource
                               const SyncOptions& options) {
   for (const auto& name : options.sources) {
     const bool known = std::any_of(sources.begin(), sources.end(), [&](const auto& s) { return s->name() == name; });
-    if (!known) throw config::ConfigError({}, "--source", fmt::format("no source named '{}' in the configuration", name));
+    if (!known)
+      throw config::ConfigError({}, "--source", fmt::format("no source named '{}' in the configuration", name));
   }
   for (const auto& name : options.datasets) {
-    if (!model::parse_dataset(name)) {
+    const bool dataset_known = std::any_of(sources::source_types().begin(), sources::source_types().end(),
+                                           [&](const auto& type) { return contains(type.schema.datasets, name); });
+    if (!dataset_known) {
       throw config::ConfigError({}, "--dataset", fmt::format("unknown dataset '{}'", name));
     }
   }
@@ -93,7 +95,7 @@ int sync_command(const GlobalOptions& global, const SyncOptions& options) {
     sync::Runner runner(*db, writer);
     bool all_ok = true;
     for (const auto& [source, datasets] : selection) {
-      for (const auto dataset : datasets) {
+      for (const auto& dataset : datasets) {
         if (signals.stop_token().stop_requested()) return k_exit_failed;
         sync::RunOptions run_options;
         run_options.dry_run = options.dry_run;
@@ -104,9 +106,10 @@ int sync_command(const GlobalOptions& global, const SyncOptions& options) {
     }
     if (!options.dry_run && !writer.flush()) {
       const auto holder = store::describe_write_lock_holder(config.database);
-      print_error(fmt::format("{}: the failed runs above could not be recorded in sync_runs: the database still takes "
-                              "no writes{}",
-                              config.database, holder ? " (" + *holder + ")" : std::string()));
+      print_error(
+          fmt::format("{}: the failed runs above could not be recorded in sync_runs: the database still takes "
+                      "no writes{}",
+                      config.database, holder ? " (" + *holder + ")" : std::string()));
     }
     // A dry run may have read the file without locks (see Database::check_read).
     db->check_read();

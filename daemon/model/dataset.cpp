@@ -1,45 +1,37 @@
 #include "model/dataset.hpp"
 
+#include <algorithm>
+
 namespace rosterd::model {
 
 std::string_view to_string(Entity entity) noexcept {
   switch (entity) {
-    case Entity::user: return "user";
-    case Entity::portfolio: return "portfolio";
-    case Entity::profile: return "profile";
-    case Entity::campaign: return "campaign";
+    case Entity::user:
+      return "user";
+    case Entity::portfolio:
+      return "portfolio";
+    case Entity::profile:
+      return "profile";
+    case Entity::campaign:
+      return "campaign";
   }
   return "?";
 }
 
-std::string_view to_string(Dataset dataset) noexcept {
-  switch (dataset) {
-    case Dataset::users: return "users";
-    case Dataset::portfolios: return "portfolios";
-    case Dataset::profiles: return "profiles";
-    case Dataset::campaigns: return "campaigns";
-    case Dataset::user_stats: return "user_stats";
-    case Dataset::agent_status: return "agent_status";
+std::optional<Dataset> parse_dataset(std::string_view name) {
+  const auto word = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; };
+  if (name.empty() || name.front() < 'a' || name.front() > 'z' || !std::all_of(name.begin(), name.end(), word)) {
+    return std::nullopt;
   }
-  return "?";
+  return Dataset(std::string(name));
 }
 
-std::optional<Dataset> parse_dataset(std::string_view name) noexcept {
-  for (auto d : {Dataset::users, Dataset::portfolios, Dataset::profiles, Dataset::campaigns, Dataset::user_stats,
-                 Dataset::agent_status}) {
-    if (to_string(d) == name) return d;
-  }
+std::optional<Entity> entity_of(const Dataset& dataset) noexcept {
+  if (dataset == Dataset::users) return Entity::user;
+  if (dataset == Dataset::portfolios) return Entity::portfolio;
+  if (dataset == Dataset::profiles) return Entity::profile;
+  if (dataset == Dataset::campaigns) return Entity::campaign;
   return std::nullopt;
-}
-
-std::optional<Entity> entity_of(Dataset dataset) noexcept {
-  switch (dataset) {
-    case Dataset::users: return Entity::user;
-    case Dataset::portfolios: return Entity::portfolio;
-    case Dataset::profiles: return Entity::profile;
-    case Dataset::campaigns: return Entity::campaign;
-    default: return std::nullopt;
-  }
 }
 
 }  // namespace rosterd::model

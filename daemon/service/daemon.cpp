@@ -46,7 +46,7 @@ std::string join(const std::vector<std::string>& names, std::size_t at_most = st
 
 }  // namespace
 
-core::Millis interval_for(const config::SourceConfig& source, model::Dataset dataset) {
+core::Millis interval_for(const config::SourceConfig& source, const model::Dataset& dataset) {
   // Live agent state is polled far more often than the directory.
   if (dataset == model::Dataset::agent_status) {
     return std::max<core::Millis>(std::chrono::seconds{1},
@@ -124,7 +124,7 @@ void Daemon::schedule_sources(const std::vector<std::string>& names) {
         m_scheduler.remove(key);
       }
     }
-    for (const auto dataset : datasets) {
+    for (const auto& dataset : datasets) {
       m_scheduler.upsert({name, dataset}, interval_for(source.config(), dataset), now);
     }
   }

@@ -40,7 +40,7 @@ struct DaemonOptions {
 };
 
 // How often a dataset of a source runs.
-core::Millis interval_for(const config::SourceConfig& source, model::Dataset dataset);
+core::Millis interval_for(const config::SourceConfig& source, const model::Dataset& dataset);
 
 class Daemon {
  public:

@@ -21,7 +21,7 @@ class YieldingSource final : public sources::Source {
   core::Status fetch_users(sources::RunContext& context, sources::UserSink& sink) override {
     return m_inner.fetch_users(context, sink);
   }
-  core::Status fetch_entities(sources::RunContext& context, model::Dataset dataset,
+  core::Status fetch_entities(sources::RunContext& context, const model::Dataset& dataset,
                               sources::EntitySink& sink) override {
     return m_inner.fetch_entities(context, dataset, sink);
   }

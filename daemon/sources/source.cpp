@@ -4,7 +4,7 @@
 
 namespace rosterd::sources {
 
-core::Status Source::fetch_entities(RunContext&, model::Dataset dataset, EntitySink&) {
+core::Status Source::fetch_entities(RunContext&, const model::Dataset& dataset, EntitySink&) {
   return core::Error{core::ErrorKind::config,
                      fmt::format("{}: dataset '{}' is not available for this source type", name(), model::to_string(dataset))};
 }

@@ -71,7 +71,7 @@ class Source {
 
   // The complete listing of portfolios, profiles or campaigns. The default says
   // the vendor has no such dataset.
-  virtual core::Status fetch_entities(RunContext& context, model::Dataset dataset, EntitySink& sink);
+  virtual core::Status fetch_entities(RunContext& context, const model::Dataset& dataset, EntitySink& sink);
 
   // Per-user datasets (CrocoDial user_stats and agent_status): one call per user,
   // a bounded number in flight and a request-rate cap. A failure that concerns

@@ -40,13 +40,14 @@ std::string name_fields(const std::vector<model::FieldChange>& fields) {
 }
 
 std::string line(std::string_view source, std::string_view entity, const std::string& key,
-                 const std::optional<std::string>& label, ChangeKind kind, const std::vector<model::FieldChange>& fields,
-                 const std::vector<model::FieldChange>& filled) {
-  auto text = fmt::format("{}: {} {}{} {}", source, entity, core::plain_or_quoted(key),
-                          model::label_part(label ? std::optional<std::string>(clip(*label)) : std::nullopt),
-                          to_string(kind));
+                 const std::optional<std::string>& label, ChangeKind kind,
+                 const std::vector<model::FieldChange>& fields, const std::vector<model::FieldChange>& filled) {
+  auto text =
+      fmt::format("{}: {} {}{} {}", source, entity, core::plain_or_quoted(key),
+                  model::label_part(label ? std::optional<std::string>(clip(*label)) : std::nullopt), to_string(kind));
   if (!fields.empty()) text += ": " + describe_fields(fields);
-  if (!filled.empty()) text += fmt::format("{}{}", kind == ChangeKind::filled ? ": " : "; filled: ", name_fields(filled));
+  if (!filled.empty())
+    text += fmt::format("{}{}", kind == ChangeKind::filled ? ": " : "; filled: ", name_fields(filled));
   return text;
 }
 
@@ -60,11 +61,16 @@ std::string human_size(std::int64_t bytes) {
 
 std::string_view to_string(ChangeKind kind) noexcept {
   switch (kind) {
-    case ChangeKind::added: return "added";
-    case ChangeKind::updated: return "updated";
-    case ChangeKind::removed: return "removed";
-    case ChangeKind::restored: return "restored";
-    case ChangeKind::filled: return "filled";
+    case ChangeKind::added:
+      return "added";
+    case ChangeKind::updated:
+      return "updated";
+    case ChangeKind::removed:
+      return "removed";
+    case ChangeKind::restored:
+      return "restored";
+    case ChangeKind::filled:
+      return "filled";
   }
   return "?";
 }
@@ -83,7 +89,8 @@ std::string summary_line(std::string_view source, model::Dataset dataset, store:
                          const store::RunCounts& c, core::Millis elapsed) {
   const auto filled = c.filled > 0 ? fmt::format(", filled {}", c.filled) : std::string();
   return fmt::format(
-      "{}: {}: {} in {:.2f}s: fetched {}, added {}, updated {}, removed {}, restored {}, unchanged {}{} ({} requests, {})",
+      "{}: {}: {} in {:.2f}s: fetched {}, added {}, updated {}, removed {}, restored {}, unchanged {}{} ({} requests, "
+      "{})",
       source, model::to_string(dataset), store::to_string(status), static_cast<double>(elapsed.count()) / 1000.0,
       c.fetched, c.added, c.updated, c.removed, c.restored, c.unchanged, filled, c.requests, human_size(c.bytes));
 }

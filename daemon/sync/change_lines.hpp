@@ -1,7 +1,8 @@
 #pragma once
 // The text of change and summary lines:
 //   acme-dialer: user 2222 (Jhon.Exp) updated: email "a@x.com" -> "b@x.com", active 1 -> 0
-//   acme-dialer: users: ok in 0.42s: fetched 165, added 3, updated 2, removed 1, restored 0, unchanged 159 (2 requests, 48.1 KB)
+//   acme-dialer: users: ok in 0.42s: fetched 165, added 3, updated 2, removed 1, restored 0, unchanged 159 (2
+//   requests, 48.1 KB)
 // Vendor text is JSON-quoted, so a name with a newline or quote cannot forge a line.
 
 #include <string>

@@ -11,11 +11,21 @@ ChangeReport::ChangeReport(std::string_view source, store::RunCounts& counts, co
 void ChangeReport::count(ChangeKind kind) {
   check_stop();
   switch (kind) {
-    case ChangeKind::added: ++m_counts.added; break;
-    case ChangeKind::updated: ++m_counts.updated; break;
-    case ChangeKind::removed: ++m_counts.removed; break;
-    case ChangeKind::restored: ++m_counts.restored; break;
-    case ChangeKind::filled: ++m_counts.filled; break;
+    case ChangeKind::added:
+      ++m_counts.added;
+      break;
+    case ChangeKind::updated:
+      ++m_counts.updated;
+      break;
+    case ChangeKind::removed:
+      ++m_counts.removed;
+      break;
+    case ChangeKind::restored:
+      ++m_counts.restored;
+      break;
+    case ChangeKind::filled:
+      ++m_counts.filled;
+      break;
   }
 }
 
@@ -28,9 +38,10 @@ void ChangeReport::log() const {
   const auto rest = m_total - static_cast<std::int64_t>(m_lines.size());
   if (rest > 0) core::log().info("{}: ... and {} more changes (see the changes table)", m_source, rest);
   if (m_counts.filled > 0) {
-    core::log().info("{}: {} users gained data rosterd had not read before (a first fill, not vendor changes; "
-                     "changes rows with change 'filled')",
-                     m_source, m_counts.filled);
+    core::log().info(
+        "{}: {} users gained data rosterd had not read before (a first fill, not vendor changes; "
+        "changes rows with change 'filled')",
+        m_source, m_counts.filled);
   }
   for (const auto& line : m_state_lines) core::log().debug("{}", line);
 }

@@ -33,8 +33,7 @@ class Interrupted : public std::runtime_error {
 class ChangeReport {
  public:
   // `dry_run_output` is null for a real run; otherwise it receives every line.
-  ChangeReport(std::string_view source, store::RunCounts& counts, const LineSink* dry_run_output,
-               std::stop_token stop);
+  ChangeReport(std::string_view source, store::RunCounts& counts, const LineSink* dry_run_output, std::stop_token stop);
 
   // A change of a record's history. `line()` is called only when the line is kept.
   template <class Line>

@@ -30,7 +30,8 @@ class ConfiguredSource {
   [[nodiscard]] const std::string& name() const { return m_config.name; }
   [[nodiscard]] sources::Source& source() { return *m_source; }
   [[nodiscard]] SourceHandle handle() {
-    return {*m_source, *m_transport, retry_policy(m_config), m_config, info_columns(m_config), reader_version(m_config)};
+    return {*m_source, *m_transport,           retry_policy(m_config),
+            m_config,  info_columns(m_config), reader_version(m_config)};
   }
   // The configured datasets, in the order written.
   [[nodiscard]] std::vector<model::Dataset> datasets() const;

@@ -5,12 +5,12 @@
 // (README, "Sync semantics"). After the fetch, resolve() replays the spooled records against the
 // stored state and emits the changes one by one, then the removals.
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "model/canonical.hpp"
 #include "model/field_policy.hpp"
@@ -21,8 +21,12 @@
 
 namespace rosterd::sync {
 
-inline const std::string& record_key(const model::User& user) { return user.external_id; }
-inline const std::string& record_key(const model::NamedEntity& entity) { return entity.key; }
+inline const std::string& record_key(const model::User& user) {
+  return user.external_id;
+}
+inline const std::string& record_key(const model::NamedEntity& entity) {
+  return entity.key;
+}
 
 template <class Record>
 class Planner final : public sources::Sink<Record> {

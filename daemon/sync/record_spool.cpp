@@ -61,7 +61,8 @@ void SpoolFile::flush() {
 
 void SpoolFile::rewind() {
   flush();
-  if (::lseek(m_fd, 0, SEEK_SET) < 0) throw std::system_error(errno, std::generic_category(), "rewinding the spool file");
+  if (::lseek(m_fd, 0, SEEK_SET) < 0)
+    throw std::system_error(errno, std::generic_category(), "rewinding the spool file");
 }
 
 std::size_t SpoolFile::read_some(char* into, std::size_t capacity) {

@@ -1,10 +1,10 @@
 #include "sync/runner.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "core/log.hpp"
 #include "core/memory.hpp"
@@ -18,7 +18,7 @@ namespace {
 
 // The mass-removal guard (README, "Sync semantics"): the reason to refuse, or nullopt.
 std::optional<std::string> refusal_reason(const ListingSummary& listing, const config::SourceConfig& config,
-                                          model::Dataset dataset) {
+                                          const model::Dataset& dataset) {
   const auto removing = listing.removals;
   if (removing == 0 || listing.listed_before == 0) return std::nullopt;
   const auto hint = fmt::format("if this is right, run `rosterd sync --source {} --dataset {} --force`", config.name,
@@ -29,13 +29,15 @@ std::optional<std::string> refusal_reason(const ListingSummary& listing, const c
   }
   const double ratio = static_cast<double>(removing) / static_cast<double>(listing.listed_before);
   if (ratio <= config.max_remove_ratio) return std::nullopt;
-  return fmt::format("the run would remove {} of {} {} ({:.0f}%, above max_remove_ratio {:.0f}%); "
-                     "nothing was removed ({})",
-                     removing, listing.listed_before, model::to_string(dataset), ratio * 100.0,
-                     config.max_remove_ratio * 100.0, hint);
+  return fmt::format(
+      "the run would remove {} of {} {} ({:.0f}%, above max_remove_ratio {:.0f}%); "
+      "nothing was removed ({})",
+      removing, listing.listed_before, model::to_string(dataset), ratio * 100.0, config.max_remove_ratio * 100.0, hint);
 }
 
-std::string later_of(const std::string& a, const std::string& b) { return a < b ? b : a; }
+std::string later_of(const std::string& a, const std::string& b) {
+  return a < b ? b : a;
+}
 
 // Spool files go beside the database: same filesystem, same free space.
 std::string spool_directory_of(const store::Database& db) {
@@ -45,16 +47,18 @@ std::string spool_directory_of(const store::Database& db) {
 
 }  // namespace
 
-Runner::Runner(store::Database& reader, store::Writer& writer, const core::Clock& clock)
+Runner::Runner(store::Database& reader, store::Writer& writer, const core::Clock& clock,
+               std::span<const DatasetType> datasets)
     : m_reader(reader),
       m_writer(writer),
       m_clock(clock),
+      m_datasets(datasets),
       m_dry_run_output([](const std::string& line) {
         std::fwrite(line.data(), 1, line.size(), stdout);
         std::fputc('\n', stdout);
       }) {}
 
-RunOutcome Runner::run(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
+RunOutcome Runner::run(const SourceHandle& handle, const model::Dataset& dataset, const RunOptions& options,
                        std::stop_token stop) {
   if (options.dry_run) return run_dataset(handle, dataset, options, stop);
   const auto& name = handle.config.name;
@@ -89,7 +93,7 @@ RunOutcome Runner::run(const SourceHandle& handle, model::Dataset dataset, const
   return run_dataset(handle, dataset, options, stop);
 }
 
-RunOutcome Runner::run_dataset(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
+RunOutcome Runner::run_dataset(const SourceHandle& handle, const model::Dataset& dataset, const RunOptions& options,
                                std::stop_token stop) {
   const auto started = m_clock.steady_now();
   RunOutcome outcome;
@@ -99,11 +103,10 @@ RunOutcome Runner::run_dataset(const SourceHandle& handle, model::Dataset datase
     outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
   };
   try {
-    const auto* type = find_dataset_type(dataset);
+    const auto* type = find_dataset_type(m_datasets, dataset);
     if (type == nullptr) throw std::logic_error(fmt::format("dataset {} has no strategy", model::to_string(dataset)));
     begin_run(outcome, handle.config.name, dataset, options);
-    const auto run =
-        type->start({handle, dataset, m_reader, spool_directory_of(m_reader), outcome.started_at});
+    const auto run = type->start({handle, dataset, m_reader, spool_directory_of(m_reader), outcome.started_at});
     const bool fetched = fetch(*run, transport, outcome, handle, dataset);
     take_counters();
     if (!fetched) return outcome;
@@ -134,7 +137,7 @@ RunOutcome Runner::run_dataset(const SourceHandle& handle, model::Dataset datase
 }
 
 bool Runner::fetch(DatasetRun& run, RunTransport& transport, RunOutcome& outcome, const SourceHandle& handle,
-                   model::Dataset dataset) {
+                   const model::Dataset& dataset) {
   transport.progress.on_progress([&](core::Millis elapsed) {
     store::RunCounts so_far;
     transport.count_into(so_far);
@@ -156,8 +159,8 @@ bool Runner::fetch(DatasetRun& run, RunTransport& transport, RunOutcome& outcome
   return false;
 }
 
-bool Runner::guard(const PlanResult& plan, RunOutcome& outcome, const SourceHandle& handle, model::Dataset dataset,
-                   const RunOptions& options) {
+bool Runner::guard(const PlanResult& plan, RunOutcome& outcome, const SourceHandle& handle,
+                   const model::Dataset& dataset, const RunOptions& options) {
   if (!plan.listing || options.force) return true;
   const auto reason = refusal_reason(*plan.listing, handle.config, dataset);
   if (!reason) return true;
@@ -184,7 +187,7 @@ void Runner::commit(DatasetRun& run, const PlanResult& plan, ChangeReport& repor
 }
 
 void Runner::report_end(const PlanResult& plan, const ChangeReport& report, RunOutcome& outcome,
-                        const SourceHandle& handle, model::Dataset dataset, bool dry_run) {
+                        const SourceHandle& handle, const model::Dataset& dataset, bool dry_run) {
   const auto& name = handle.config.name;
   outcome.status = plan.status;
   outcome.error = plan.error;
@@ -198,7 +201,7 @@ void Runner::report_end(const PlanResult& plan, const ChangeReport& report, RunO
   }
 }
 
-void Runner::begin_run(RunOutcome& outcome, const std::string& source, model::Dataset dataset,
+void Runner::begin_run(RunOutcome& outcome, const std::string& source, const model::Dataset& dataset,
                        const RunOptions& options) {
   const auto now = core::format_timestamp(m_clock.now());
   if (options.dry_run) {
@@ -214,9 +217,10 @@ void Runner::begin_run(RunOutcome& outcome, const std::string& source, model::Da
     if (outcome.started_at != now) {
       const auto behind = core::parse_timestamp(outcome.started_at).value_or(m_clock.now()) - m_clock.now();
       if (behind > std::chrono::seconds{1}) {
-        core::log().warn("{}: {}: the system clock ({}) is behind the latest time this database recorded ({}); "
-                         "the run's times are held at that time so that history stays in order",
-                         source, model::to_string(dataset), now, outcome.started_at);
+        core::log().warn(
+            "{}: {}: the system clock ({}) is behind the latest time this database recorded ({}); "
+            "the run's times are held at that time so that history stays in order",
+            source, model::to_string(dataset), now, outcome.started_at);
       }
     }
     outcome.run_id = w.begin_run(source, model::to_string(dataset), outcome.started_at);
@@ -231,22 +235,21 @@ std::string Runner::commit_time(store::Database& db, const RunOutcome& outcome) 
   return at;
 }
 
-void Runner::report_progress(const std::string& source, model::Dataset dataset, const RunOutcome& outcome,
+void Runner::report_progress(const std::string& source, const model::Dataset& dataset, const RunOutcome& outcome,
                              const store::RunCounts& counts, core::Millis elapsed) {
   core::log().info("{}: {}: still running after {}s: {} requests, {} records, {} so far", source,
                    model::to_string(dataset), elapsed.count() / 1000, counts.requests, counts.fetched,
                    human_size(counts.bytes));
   if (outcome.run_id == 0) return;
   try {
-    m_writer.try_run([&](store::Database& w) {
-      w.with_short_wait([&] { w.record_progress(outcome.run_id, counts); });
-    });
+    m_writer.try_run(
+        [&](store::Database& w) { w.with_short_wait([&] { w.record_progress(outcome.run_id, counts); }); });
   } catch (const std::exception& e) {
     core::log().debug("{}: {}: progress not recorded: {}", source, model::to_string(dataset), e.what());
   }
 }
 
-void Runner::finish_failed(RunOutcome& outcome, const SourceHandle& handle, model::Dataset dataset,
+void Runner::finish_failed(RunOutcome& outcome, const SourceHandle& handle, const model::Dataset& dataset,
                            store::RunStatus status, const std::string& error) {
   outcome.status = status;
   outcome.error = core::secrets().redact(error);
@@ -261,19 +264,17 @@ void Runner::finish_failed(RunOutcome& outcome, const SourceHandle& handle, mode
     if (!outcome.start_unrecorded) return;
     // The database took no write (another program holds its write lock): the failure
     // reaches sync_runs, and `rosterd status`, as soon as it takes writes again.
-    m_writer.defer([source = name, dataset, started = outcome.started_at, finished, error = *outcome.error](
-                       store::Database& w) {
-      w.record_failed_run(source, model::to_string(dataset), started, finished, error);
-    });
+    m_writer.defer(
+        [source = name, dataset, started = outcome.started_at, finished, error = *outcome.error](store::Database& w) {
+          w.record_failed_run(source, model::to_string(dataset), started, finished, error);
+        });
     return;
   }
   try {
-    m_writer.run([&](store::Database& w) {
-      w.finish_run(outcome.run_id, status, finished, outcome.counts, outcome.error);
-    });
+    m_writer.run(
+        [&](store::Database& w) { w.finish_run(outcome.run_id, status, finished, outcome.counts, outcome.error); });
   } catch (const std::exception& e) {
-    core::log().error("{}: could not record the run's failure: {}", name,
-                      store::describe_failure(e, m_reader.path()));
+    core::log().error("{}: could not record the run's failure: {}", name, store::describe_failure(e, m_reader.path()));
   }
 }
 

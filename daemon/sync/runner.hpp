@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <stop_token>
 #include <string>
 
@@ -24,6 +25,7 @@
 #include "store/writer.hpp"
 #include "sync/change_report.hpp"
 #include "sync/dataset_run.hpp"
+#include "sync/datasets/table.hpp"
 #include "sync/source_handle.hpp"
 
 namespace rosterd::sync {
@@ -60,44 +62,48 @@ struct RunOutcome {
 // The two may share one Database when a single thread runs everything.
 class Runner {
  public:
-  Runner(store::Database& reader, store::Writer& writer, const core::Clock& clock = core::system_clock());
+  // `datasets`: the dataset table (sync/datasets/table.hpp); tests add their own rows.
+  Runner(store::Database& reader, store::Writer& writer, const core::Clock& clock = core::system_clock(),
+         std::span<const DatasetType> datasets = dataset_types());
 
   // Where a dry run prints its change lines (all of them); stdout by default.
   void set_dry_run_output(LineSink sink) { m_dry_run_output = std::move(sink); }
 
-  RunOutcome run(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
+  RunOutcome run(const SourceHandle& handle, const model::Dataset& dataset, const RunOptions& options,
                  std::stop_token stop = {});
 
  private:
-  RunOutcome run_dataset(const SourceHandle& handle, model::Dataset dataset, const RunOptions& options,
+  RunOutcome run_dataset(const SourceHandle& handle, const model::Dataset& dataset, const RunOptions& options,
                          std::stop_token stop);
   // The phases of run_dataset. Each returns false when it ended the run (recorded).
   bool fetch(DatasetRun& run, RunTransport& transport, RunOutcome& outcome, const SourceHandle& handle,
-             model::Dataset dataset);
-  bool guard(const PlanResult& plan, RunOutcome& outcome, const SourceHandle& handle, model::Dataset dataset,
+             const model::Dataset& dataset);
+  bool guard(const PlanResult& plan, RunOutcome& outcome, const SourceHandle& handle, const model::Dataset& dataset,
              const RunOptions& options);
   // The run's one write transaction: its changes, then its sync_runs row.
   void commit(DatasetRun& run, const PlanResult& plan, ChangeReport& report, RunOutcome& outcome,
               const std::string& source, const std::function<void()>& take_counters);
-  void report_end(const PlanResult& plan, const ChangeReport& report, RunOutcome& outcome,
-                  const SourceHandle& handle, model::Dataset dataset, bool dry_run);
+  void report_end(const PlanResult& plan, const ChangeReport& report, RunOutcome& outcome, const SourceHandle& handle,
+                  const model::Dataset& dataset, bool dry_run);
 
   // Starts the run's clock and inserts its sync_runs row ('running'); a dry run writes
   // none (run_id 0). Throws on a database failure.
-  void begin_run(RunOutcome& outcome, const std::string& source, model::Dataset dataset, const RunOptions& options);
+  void begin_run(RunOutcome& outcome, const std::string& source, const model::Dataset& dataset,
+                 const RunOptions& options);
   // The time a run's changes are stamped with, on the write connection inside its
   // transaction: now, but never before the run's start or the latest recorded time.
   std::string commit_time(store::Database& db, const RunOutcome& outcome);
   // Logs how far a run got and records it in its sync_runs row (skipped, not waited
   // for, while the writer is busy).
-  void report_progress(const std::string& source, model::Dataset dataset, const RunOutcome& outcome,
+  void report_progress(const std::string& source, const model::Dataset& dataset, const RunOutcome& outcome,
                        const store::RunCounts& counts, core::Millis elapsed);
-  void finish_failed(RunOutcome& outcome, const SourceHandle& handle, model::Dataset dataset, store::RunStatus status,
-                     const std::string& error);
+  void finish_failed(RunOutcome& outcome, const SourceHandle& handle, const model::Dataset& dataset,
+                     store::RunStatus status, const std::string& error);
 
   store::Database& m_reader;
   store::Writer& m_writer;
   const core::Clock& m_clock;
+  std::span<const DatasetType> m_datasets;
   LineSink m_dry_run_output;
 };
 

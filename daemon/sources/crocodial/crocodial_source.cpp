@@ -88,17 +88,11 @@ class CrocodialSource final : public Source {
     }
   }
 
-  core::Status fetch_entities(RunContext& context, model::Dataset dataset, EntitySink& sink) override {
-    switch (dataset) {
-      case model::Dataset::portfolios:
-        return fetch_named(context, "getAllPortfolios", &parse_portfolios, sink);
-      case model::Dataset::profiles:
-        return fetch_named(context, "getAllProfiles", &parse_profiles, sink);
-      case model::Dataset::campaigns:
-        return fetch_campaigns(context, sink);
-      default:
-        return Source::fetch_entities(context, dataset, sink);
-    }
+  core::Status fetch_entities(RunContext& context, const model::Dataset& dataset, EntitySink& sink) override {
+    if (dataset == model::Dataset::portfolios) return fetch_named(context, "getAllPortfolios", &parse_portfolios, sink);
+    if (dataset == model::Dataset::profiles) return fetch_named(context, "getAllProfiles", &parse_profiles, sink);
+    if (dataset == model::Dataset::campaigns) return fetch_campaigns(context, sink);
+    return Source::fetch_entities(context, dataset, sink);
   }
 
   core::Status fetch_user_info(RunContext& context, std::span<const UserRef> users,

@@ -27,9 +27,12 @@ std::string describe(const Step& step) {
 
 ChangeKind kind_of(const Step& step) {
   switch (step.kind) {
-    case Step::Kind::opened: return ChangeKind::added;
-    case Step::Kind::switched: return ChangeKind::updated;
-    case Step::Kind::closed: break;
+    case Step::Kind::opened:
+      return ChangeKind::added;
+    case Step::Kind::switched:
+      return ChangeKind::updated;
+    case Step::Kind::closed:
+      break;
   }
   return ChangeKind::removed;
 }

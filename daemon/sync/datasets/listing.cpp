@@ -43,11 +43,19 @@ struct Listing<model::User> {
   }
   static void write(Writer& writer, const Change<model::User>& c) {
     switch (c.kind) {
-      case ChangeKind::added: writer.add(c.record); break;
+      case ChangeKind::added:
+        writer.add(c.record);
+        break;
       case ChangeKind::updated:
-      case ChangeKind::filled: writer.update(c.record, c.prior_version, c.fields, c.filled); break;
-      case ChangeKind::removed: writer.remove(c.record, c.prior_version); break;
-      case ChangeKind::restored: writer.restore(c.record, c.prior_version); break;
+      case ChangeKind::filled:
+        writer.update(c.record, c.prior_version, c.fields, c.filled);
+        break;
+      case ChangeKind::removed:
+        writer.remove(c.record, c.prior_version);
+        break;
+      case ChangeKind::restored:
+        writer.restore(c.record, c.prior_version);
+        break;
     }
   }
   static std::string line(const DatasetInputs& in, const Change<model::User>& change) {
@@ -68,8 +76,7 @@ struct Listing<model::NamedEntity> {
     std::shared_ptr<store::EntityLookup> reader = db.entity_lookup(entity(in), in.handle.config.name);
     return [reader](const std::string& key) { return reader->find(key); };
   }
-  static core::Status fetch(const DatasetInputs& in, sources::RunContext& context,
-                            Planner<model::NamedEntity>& sink) {
+  static core::Status fetch(const DatasetInputs& in, sources::RunContext& context, Planner<model::NamedEntity>& sink) {
     return in.handle.source.fetch_entities(context, in.dataset, sink);
   }
   static std::unique_ptr<Writer> writer(store::Database& db, const store::ChangeStamp& stamp, const DatasetInputs& in,
@@ -78,11 +85,19 @@ struct Listing<model::NamedEntity> {
   }
   static void write(Writer& writer, const Change<model::NamedEntity>& c) {
     switch (c.kind) {
-      case ChangeKind::added: writer.add(c.record); break;
+      case ChangeKind::added:
+        writer.add(c.record);
+        break;
       case ChangeKind::updated:
-      case ChangeKind::filled: writer.update(c.record, c.fields); break;
-      case ChangeKind::removed: writer.remove(c.record); break;
-      case ChangeKind::restored: writer.restore(c.record); break;
+      case ChangeKind::filled:
+        writer.update(c.record, c.fields);
+        break;
+      case ChangeKind::removed:
+        writer.remove(c.record);
+        break;
+      case ChangeKind::restored:
+        writer.restore(c.record);
+        break;
     }
   }
   static std::string line(const DatasetInputs& in, const Change<model::NamedEntity>& change) {

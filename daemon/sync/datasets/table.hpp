@@ -16,7 +16,7 @@ struct DatasetType {
 };
 
 std::span<const DatasetType> dataset_types();
-// nullptr for a dataset without a row.
-const DatasetType* find_dataset_type(model::Dataset dataset);
+// The row of `dataset` in `types`; nullptr when it has none.
+const DatasetType* find_dataset_type(std::span<const DatasetType> types, const model::Dataset& dataset);
 
 }  // namespace rosterd::sync
