@@ -47,16 +47,18 @@ Setting read_setting(const ParseContext& context, const Field& field, Secrecy se
 }
 
 // Shorter intervals are allowed (a test tenant, a vendor without limits) but are
-// likely to be throttled or to starve the account's other integrations.
+// likely to be throttled or to starve the account's other integrations: Smartflo
+// counts every request of an account, from every integration, against one limit
+// (docs/vendor-facts.md 3.3). The warning names no vendor: config/ knows none.
 constexpr std::chrono::seconds k_advised_min_interval{30};
 
 void warn_if_short_interval(const ParseContext& context, const Field& field, std::chrono::milliseconds interval) {
   if (interval >= k_advised_min_interval) return;
   context.warnings->push_back(format_located(
       field.location, field.key_path,
-      fmt::format("{} is below 30s: accepted, but vendors rate-limit their APIs (Smartflo counts every request of "
-                  "the account against one limit) and may throttle the source with HTTP 429; use 30s or more unless "
-                  "the vendor allows more",
+      fmt::format("{} is below 30s: accepted, but vendors rate-limit their APIs (some count every request of the "
+                  "account against one limit) and may throttle the source with HTTP 429; use 30s or more unless the "
+                  "vendor allows more",
                   core::format_duration(interval))));
 }
 

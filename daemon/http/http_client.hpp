@@ -42,7 +42,7 @@ struct Request {
 
 // Spare capacity a Response body from libcurl keeps after its bytes: simdjson reads
 // up to SIMDJSON_PADDING (64) bytes past a document's end, and parses a body with
-// that much allocated after it where it lies, without copying it (json_support.hpp).
+// that much allocated after it where it lies, without copying it (sources/json_document.hpp).
 inline constexpr std::size_t k_body_padding = 64;
 
 struct Response {

@@ -52,7 +52,7 @@ void check_warnings(const std::vector<std::string>& warnings) {
 
 void walk_keys(simdjson::dom::element element, const std::string& json) {
   // Each result is bound to a local: a range-for over a temporary simdjson_result
-  // dangles (json_support.cpp had the same bug).
+  // dangles (write_canonical in sources/json_record.cpp had the same bug).
   simdjson::dom::object object;
   simdjson::dom::array array;
   if (element.get(object) == simdjson::SUCCESS) {
