@@ -16,7 +16,9 @@ bool given(const SourceConfig& source, const Way& way) {
 }
 
 // "token", "email + password"
-std::string keys_of(const Way& way, std::string_view separator) { return fmt::format("{}", fmt::join(way, separator)); }
+std::string keys_of(const Way& way, std::string_view separator) {
+  return fmt::format("{}", fmt::join(way, separator));
+}
 
 std::string ways_of(const std::vector<Way>& ways, std::string_view key_separator, std::string_view way_separator) {
   std::vector<std::string> texts;

@@ -325,7 +325,8 @@ SourceConfig parse_source(const ParseContext& context, const YAML::Node& node, s
   bool read_in_full = true;
   for (const Field& field : fields) {
     if (contains(k_identity_keys, field.key)) continue;
-    read_in_full = checked(context, [&] { read_source_key(context, field, type, source, has_datasets); }) && read_in_full;
+    read_in_full =
+        checked(context, [&] { read_source_key(context, field, type, source, has_datasets); }) && read_in_full;
   }
   // What the source lacks is judged only when every key that could supply it was read:
   // a mistyped `pasword` is reported as such, not also as a missing password.

@@ -78,7 +78,9 @@ const SourceType* find_source_type(std::span<const SourceType> types, std::strin
   return nullptr;
 }
 
-const SourceType* find_source_type(std::string_view type) { return find_source_type(source_types(), type); }
+const SourceType* find_source_type(std::string_view type) {
+  return find_source_type(source_types(), type);
+}
 
 std::vector<config::SourceTypeSchema> source_schemas(std::span<const SourceType> types) {
   std::vector<config::SourceTypeSchema> out;
@@ -86,7 +88,9 @@ std::vector<config::SourceTypeSchema> source_schemas(std::span<const SourceType>
   return out;
 }
 
-std::vector<config::SourceTypeSchema> source_schemas() { return source_schemas(source_types()); }
+std::vector<config::SourceTypeSchema> source_schemas() {
+  return source_schemas(source_types());
+}
 
 std::unique_ptr<Source> create_source(const config::SourceConfig& config) {
   const auto* type = find_source_type(config.type);

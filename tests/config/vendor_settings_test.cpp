@@ -91,9 +91,10 @@ TEST_F(VendorSettingsTest, ACredentialIsNeverQuoted) {
                                                 .values = {whole_number_setting("page_size", 1, 10)},
                                                 .credentials = {}}};
   try {
-    (void)parse_config("database: db\nsources:\n  - {name: a, type: pager, url: 'https://a.example',\n"
-                       "     page_size: s3cr3t}\n",
-                       config_path(), types, m_env);
+    (void)parse_config(
+        "database: db\nsources:\n  - {name: a, type: pager, url: 'https://a.example',\n"
+        "     page_size: s3cr3t}\n",
+        config_path(), types, m_env);
     FAIL() << "no error";
   } catch (const ConfigError& error) {
     EXPECT_EQ(std::string{error.what()}, at(4, "sources[0].page_size: the value is not a whole number"));
@@ -129,11 +130,13 @@ TEST_F(VendorSettingsTest, CredentialsAreCheckedAgainstTheWaysTheTypeAuthenticat
 TEST_F(VendorSettingsTest, WhatASourceLacksIsNotJudgedWhenAKeyThatCouldSupplyItHadAProblem) {
   const std::string head = "database: db\nsources:\n";
   // The mistyped key is the problem, not a missing api_key.
-  EXPECT_EQ(problems_of(head + "  - name: a\n    type: keyed\n    url: https://a.example\n    apikey: k\n"),
-            std::vector<std::string>{at(6, "sources[0].apikey: unknown key for type keyed (did you mean \"api_key\"?)")});
+  EXPECT_EQ(
+      problems_of(head + "  - name: a\n    type: keyed\n    url: https://a.example\n    apikey: k\n"),
+      std::vector<std::string>{at(6, "sources[0].apikey: unknown key for type keyed (did you mean \"api_key\"?)")});
   // A credential whose reference cannot be read is not also missing.
   EXPECT_EQ(problems_of(head + "  - name: a\n    type: keyed\n    url: https://a.example\n"
-                               "    api_key: ${env:NOT_SET}\n").size(),
+                               "    api_key: ${env:NOT_SET}\n")
+                .size(),
             1u);
   // Nor is one whose default had a problem, and that problem is listed once.
   EXPECT_EQ(problems_of("database: db\ndefaults:\n  api_key: ${env:NOT_SET}\nsources:\n"

@@ -2,6 +2,8 @@
 // kind and range and every type's credentials are in the schema rows, so that a file
 // is validated by config::parse_config alone, before any source object exists.
 
+#include "sources/registry.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,7 +11,6 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "sources/registry.hpp"
 
 namespace rosterd::sources {
 namespace {
@@ -35,7 +36,9 @@ std::vector<std::string> problems_of(const std::string& yaml) {
   return {};
 }
 
-std::string at(int line, const std::string& rest) { return k_path + ":" + std::to_string(line) + ": " + rest; }
+std::string at(int line, const std::string& rest) {
+  return k_path + ":" + std::to_string(line) + ": " + rest;
+}
 
 TEST(SourceTypeRegistry, EverySettingWithAKindAndEveryCredentialIsAKeyOfItsType) {
   for (const auto& type : source_types()) {
@@ -70,10 +73,14 @@ TEST(SourceTypeRegistry, CrocodialPerUserLimitsAndAgentStatusIntervalAreChecked)
       {"concurrency: 0", "sources[0].concurrency: \"0\" is out of range (1..64)"},
       {"concurrency: 65", "sources[0].concurrency: \"65\" is out of range (1..64)"},
       {"concurrency: two", "sources[0].concurrency: \"two\" is not a whole number"},
-      {"max_requests_per_second: 0", "sources[0].max_requests_per_second: \"0\" is out of range (more than 0, at most 1000)"},
-      {"max_requests_per_second: -1", "sources[0].max_requests_per_second: \"-1\" is out of range (more than 0, at most 1000)"},
-      {"max_requests_per_second: 1001", "sources[0].max_requests_per_second: \"1001\" is out of range (more than 0, at most 1000)"},
-      {"agent_status_interval: soon", "sources[0].agent_status_interval: \"soon\" is not a duration (use 30s, 5m, 1h or seconds)"},
+      {"max_requests_per_second: 0",
+       "sources[0].max_requests_per_second: \"0\" is out of range (more than 0, at most 1000)"},
+      {"max_requests_per_second: -1",
+       "sources[0].max_requests_per_second: \"-1\" is out of range (more than 0, at most 1000)"},
+      {"max_requests_per_second: 1001",
+       "sources[0].max_requests_per_second: \"1001\" is out of range (more than 0, at most 1000)"},
+      {"agent_status_interval: soon",
+       "sources[0].agent_status_interval: \"soon\" is not a duration (use 30s, 5m, 1h or seconds)"},
   };
   for (const auto& [line, problem] : bad) {
     EXPECT_EQ(problems_of(with_source("crocodial", {"user: u", "password: p", line})),
