@@ -4,14 +4,11 @@
 
 #include "core/log.hpp"
 #include "core/secrets.hpp"
-#include "sources/registry.hpp"
 
 namespace rosterd::cli {
 
-config::Config load_configuration(const GlobalOptions& global) {
-  const auto path = config::resolve_config_path(global.config_path);
-  const auto schemas = sources::source_schemas();
-  auto config = config::load_config(path, schemas);
+config::Config load_configuration(const GlobalOptions& global, const app::Root& root) {
+  auto config = root.load_config(config::resolve_config_path(global.config_path));
   auto level = config.log_level;
   if (global.log_level) level = core::parse_log_level(*global.log_level).value_or(level);
   core::init_logging(level);
@@ -19,14 +16,15 @@ config::Config load_configuration(const GlobalOptions& global) {
   return config;
 }
 
-std::unique_ptr<store::Database> open_database_for_reading(const GlobalOptions& global, const std::optional<std::string>& database) {
+std::unique_ptr<store::Database> open_database_for_reading(const GlobalOptions& global, const app::Root& root,
+                                                           const std::optional<std::string>& database) {
   if (database) {
     core::init_logging(global.log_level ? core::parse_log_level(*global.log_level).value_or(core::LogLevel::info)
                                         : core::LogLevel::info);
-    return store::open(*database, store::OpenMode::read_only);
+    return root.open_store(*database, app::StoreAccess::read_only);
   }
-  const auto config = load_configuration(global);
-  return store::open(config.database, store::OpenMode::read_only);
+  const auto config = load_configuration(global, root);
+  return root.open_store(config.database, app::StoreAccess::read_only);
 }
 
 void print_error(std::string_view message) {

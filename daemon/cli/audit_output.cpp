@@ -69,10 +69,10 @@ void write_user_members(core::JsonWriter& out, const model::User& user) {
   }
 }
 
-int run_report(const GlobalOptions& global, const std::optional<std::string>& database,
+int run_report(const GlobalOptions& global, const app::Root& root, const std::optional<std::string>& database,
                const std::function<int(store::Database&)>& report) {
   try {
-    auto db = open_database_for_reading(global, database);
+    auto db = open_database_for_reading(global, root, database);
     const int status = report(*db);
     db->check_read();
     return status;

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "app/root.hpp"
 #include "cli/commands.hpp"
 #include "core/clock.hpp"
 #include "core/display_text.hpp"
@@ -51,7 +52,7 @@ void write_user_members(core::JsonWriter& out, const model::User& user);
 // Opens the database for reading (open_database_for_reading) and runs `report` on
 // it. Errors become messages on stderr and an exit status: configuration 2,
 // database (cannot open, not a rosterd database, unreadable rows) 1.
-int run_report(const GlobalOptions& global, const std::optional<std::string>& database,
+int run_report(const GlobalOptions& global, const app::Root& root, const std::optional<std::string>& database,
                const std::function<int(store::Database&)>& report);
 
 }  // namespace rosterd::cli

@@ -64,7 +64,7 @@ std::string moment_shown(const std::string& given, const std::string& moment, st
   return fmt::format("{} ({}{})", plain_or_quoted(given), note, moment);
 }
 
-int changes_command(const GlobalOptions& global, const ChangesOptions& options) {
+int changes_command(const GlobalOptions& global, const app::Root& root, const ChangesOptions& options) {
   const auto now = core::system_clock().now();
   store::ChangeFilter filter;
   const std::string since = options.since.value_or(std::string{k_default_since});
@@ -95,7 +95,7 @@ int changes_command(const GlobalOptions& global, const ChangesOptions& options) 
   // One row more than shown tells whether the limit cut the list.
   filter.limit = options.limit > 0 ? options.limit + 1 : 0;
 
-  return run_report(global, options.database, [&](store::Database& db) {
+  return run_report(global, root, options.database, [&](store::Database& db) {
     auto rows = db.recent_changes(filter);
     const bool cut = options.limit > 0 && static_cast<std::int64_t>(rows.size()) > options.limit;
     if (cut) rows.resize(static_cast<std::size_t>(options.limit));
@@ -117,7 +117,7 @@ int changes_command(const GlobalOptions& global, const ChangesOptions& options) 
 
 }  // namespace
 
-Command add_changes_command(CLI::App& parent, const GlobalOptions& global) {
+Command add_changes_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root) {
   auto options = std::make_shared<ChangesOptions>();
   auto* app = parent.add_subcommand("changes", "Show the audit log of changes, newest first");
   app->add_option("--since", options->since, "From this long ago (24h, 7d) or this timestamp (default 24h)");
@@ -130,7 +130,7 @@ Command add_changes_command(CLI::App& parent, const GlobalOptions& global) {
       ->check(count_validator());
   app->add_flag("--json", options->json, "Print a JSON array instead of text");
   app->add_option("--database", options->database, "Read this database instead of the configuration's");
-  return {app, [&global, options] { return changes_command(global, *options); }};
+  return {app, [&global, &root, options] { return changes_command(global, root, *options); }};
 }
 
 }  // namespace rosterd::cli

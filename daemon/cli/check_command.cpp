@@ -1,3 +1,7 @@
+// `rosterd check`: the configuration validated (config::load_config checks every key,
+// value, range and credential against the source types' schemas; no source is built),
+// and the sources listed; with --connect, each source built and asked to authenticate.
+
 #include <cstdio>
 
 #include <CLI/CLI.hpp>
@@ -5,13 +9,13 @@
 
 #include <fmt/format.h>
 
+#include "app/root.hpp"
 #include "cli/app_context.hpp"
 #include "cli/commands.hpp"
 #include "core/duration.hpp"
 #include "core/secrets.hpp"
 #include "http/retrying_client.hpp"
 #include "service/signals.hpp"
-#include "sync/configured_source.hpp"
 
 namespace rosterd::cli {
 namespace {
@@ -22,47 +26,13 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
-// Every source, with the problems of every source's vendor settings reported together
-// (sync::build_sources stops at the first).
-std::vector<std::unique_ptr<sync::ConfiguredSource>> build_each_source(const config::Config& config) {
-  std::vector<std::unique_ptr<sync::ConfiguredSource>> sources;
-  std::vector<config::ConfigProblem> problems;
-  for (const auto& source : config.sources) {
-    try {
-      sources.push_back(std::make_unique<sync::ConfiguredSource>(source));
-    } catch (const config::ConfigError& e) {
-      problems.insert(problems.end(), e.problems().begin(), e.problems().end());
-    }
-  }
-  if (!problems.empty()) throw config::ConfigError(std::move(problems));
-  return sources;
-}
-
-int check_command(const GlobalOptions& global, bool connect) {
-  service::SignalWatcher signals;
-  config::Config config;
-  std::vector<std::unique_ptr<sync::ConfiguredSource>> sources;
-  try {
-    config = load_configuration(global);
-    sources = build_each_source(config);
-  } catch (const config::ConfigError& e) {
-    print_error(e.what());
-    return k_exit_usage;
-  }
-
-  std::printf("%s: ok (%zu sources, database %s)\n", config.path.c_str(), sources.size(), config.database.c_str());
-  for (const auto& s : sources) {
-    const auto& c = s->config();
-    std::printf("  %-20s %-12s %-45s every %-6s %s\n", c.name.c_str(), c.type.c_str(), core::redact_url(c.url).c_str(),
-                core::format_duration(c.interval).c_str(), joined(c.datasets).c_str());
-  }
-  if (!connect) return k_exit_ok;
-
+// Authenticates against each source; the number that failed.
+int connect_each(const std::vector<std::unique_ptr<app::ConfiguredSource>>& sources, std::stop_token stop) {
   int failures = 0;
   for (const auto& s : sources) {
     auto handle = s->handle();
     http::RetryingClient http(handle.transport, handle.retry);
-    sources::RunContext context{http, signals.stop_token()};
+    sources::RunContext context{http, stop};
     const auto status = s->source().check_connection(context);
     if (status) {
       std::printf("  %-20s connect ok\n", s->name().c_str());
@@ -72,16 +42,44 @@ int check_command(const GlobalOptions& global, bool connect) {
                   core::secrets().redact(status.error().message).c_str());
     }
   }
-  return failures == 0 ? k_exit_ok : k_exit_failed;
+  return failures;
+}
+
+int check_command(const GlobalOptions& global, const app::Root& root, bool connect) {
+  service::SignalWatcher signals;
+  config::Config config;
+  try {
+    config = load_configuration(global, root);
+  } catch (const config::ConfigError& e) {
+    print_error(e.what());
+    return k_exit_usage;
+  }
+
+  std::printf("%s: ok (%zu sources, database %s)\n", config.path.c_str(), config.sources.size(),
+              config.database.c_str());
+  for (const auto& c : config.sources) {
+    std::printf("  %-20s %-12s %-45s every %-6s %s\n", c.name.c_str(), c.type.c_str(), core::redact_url(c.url).c_str(),
+                core::format_duration(c.interval).c_str(), joined(c.datasets).c_str());
+  }
+  if (!connect) return k_exit_ok;
+
+  std::vector<std::unique_ptr<app::ConfiguredSource>> sources;
+  try {
+    sources = root.build_sources(config);
+  } catch (const config::ConfigError& e) {  // a factory's own check; the loader's come first
+    print_error(e.what());
+    return k_exit_usage;
+  }
+  return connect_each(sources, signals.stop_token()) == 0 ? k_exit_ok : k_exit_failed;
 }
 
 }  // namespace
 
-Command add_check_command(CLI::App& parent, const GlobalOptions& global) {
+Command add_check_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root) {
   auto connect = std::make_shared<bool>(false);
   auto* app = parent.add_subcommand("check", "Validate the configuration");
   app->add_flag("--connect", *connect, "Also authenticate against each source");
-  return {app, [&global, connect] { return check_command(global, *connect); }};
+  return {app, [&global, &root, connect] { return check_command(global, root, *connect); }};
 }
 
 }  // namespace rosterd::cli

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/root.hpp"
 #include "cli/commands.hpp"
 #include "cli/usage_errors.hpp"
 #include "core/memory.hpp"
@@ -32,15 +33,16 @@ int main(int argc, char** argv) {
 
   GlobalOptions global;
   add_global_options(app, global);
+  const app::Root root;  // the built-in source types
   const std::vector<Command> commands{
-      add_run_command(app, global),
-      add_sync_command(app, global),
-      add_check_command(app, global),
-      add_demo_command(app, global),
-      add_history_command(app, global),
-      add_changes_command(app, global),
-      add_users_command(app, global),
-      add_status_command(app, global),
+      add_run_command(app, global, root),
+      add_sync_command(app, global, root),
+      add_check_command(app, global, root),
+      add_demo_command(app, global, root),
+      add_history_command(app, global, root),
+      add_changes_command(app, global, root),
+      add_users_command(app, global, root),
+      add_status_command(app, global, root),
       add_help_command(app),
   };
   // Each subcommand's help lists the global options too.

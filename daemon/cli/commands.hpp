@@ -1,7 +1,8 @@
 #pragma once
 // The subcommands. Each file `<name>_command.cpp` defines add_<name>_command(),
 // which declares its options on a new CLI11 subcommand and returns the action
-// to run when that subcommand was chosen. cli.cpp lists them all.
+// to run when that subcommand was chosen. cli.cpp lists them all, and gives each
+// the composition root (app/root.hpp) it builds what it needs with.
 
 #include <functional>
 #include <optional>
@@ -10,6 +11,9 @@
 
 namespace CLI {
 class App;
+}
+namespace rosterd::app {
+class Root;
 }
 
 namespace rosterd::cli {
@@ -28,14 +32,14 @@ struct Command {
   std::function<int()> run;  // called after parsing, when `app` was chosen
 };
 
-Command add_run_command(CLI::App& parent, const GlobalOptions& global);
-Command add_sync_command(CLI::App& parent, const GlobalOptions& global);
-Command add_check_command(CLI::App& parent, const GlobalOptions& global);
-Command add_demo_command(CLI::App& parent, const GlobalOptions& global);
-Command add_history_command(CLI::App& parent, const GlobalOptions& global);
-Command add_changes_command(CLI::App& parent, const GlobalOptions& global);
-Command add_users_command(CLI::App& parent, const GlobalOptions& global);
-Command add_status_command(CLI::App& parent, const GlobalOptions& global);
+Command add_run_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
+Command add_sync_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
+Command add_check_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
+Command add_demo_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
+Command add_history_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
+Command add_changes_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
+Command add_users_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
+Command add_status_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
 // `rosterd help [COMMAND]`: the help of `parent` or of one of its commands.
 Command add_help_command(CLI::App& parent);
 
@@ -46,6 +50,6 @@ struct SyncOptions {
   bool dry_run = false;
   bool force = false;
 };
-int sync_command(const GlobalOptions& global, const SyncOptions& options);
+int sync_command(const GlobalOptions& global, const app::Root& root, const SyncOptions& options);
 
 }  // namespace rosterd::cli

@@ -163,7 +163,7 @@ struct DemoOptions {
 };
 
 // The three rounds, from a database file created for them; returns the exit status.
-int run_rounds(const GlobalOptions& global, const std::string& database, DemoTenants& tenants,
+int run_rounds(const GlobalOptions& global, const app::Root& root, const std::string& database, DemoTenants& tenants,
                const std::string& config_path, int port) {
   std::printf(
       "rosterd demo: the bundled vendor simulator on 127.0.0.1:%d serves four made-up tenants, one of each\n"
@@ -181,7 +181,7 @@ int run_rounds(const GlobalOptions& global, const std::string& database, DemoTen
   heading("Round 1: the first sync; every record is new, so here are the counts rather than a line each");
   // Warnings and errors only, unless --log-level says otherwise.
   demo_global.log_level = global.log_level.value_or("warn");
-  int status = sync_command(demo_global, {});
+  int status = sync_command(demo_global, root, {});
   const auto first = latest_runs_in(database);
   std::printf("%s", added_per_source(first, labels).c_str());
   totals.push_back(change_totals(first) + " (the first sync)");
@@ -189,19 +189,19 @@ int run_rounds(const GlobalOptions& global, const std::string& database, DemoTen
 
   heading("Round 2: the vendors renamed, deactivated, removed and added users, and changed an e-mail address");
   const auto changed = change_some_users(tenants);
-  status = std::max(status, sync_command(demo_global, {}));
+  status = std::max(status, sync_command(demo_global, root, {}));
   totals.push_back(change_totals(latest_runs_in(database)));
 
   heading("Round 3: the removed Smartflo user is back");
   tenants.smartflo.restore_user(changed.removed);
-  status = std::max(status, sync_command(demo_global, {}));
+  status = std::max(status, sync_command(demo_global, root, {}));
   totals.push_back(change_totals(latest_runs_in(database)));
 
   print_recap(database, totals, changed);
   return status;
 }
 
-int demo_command(const GlobalOptions& global, const DemoOptions& options) {
+int demo_command(const GlobalOptions& global, const app::Root& root, const DemoOptions& options) {
   if (options.keep) {
     print_error(
         "demo: --keep is gone: the demo no longer reuses a database, it always creates a new one. Give it a new "
@@ -246,7 +246,7 @@ int demo_command(const GlobalOptions& global, const DemoOptions& options) {
   core::set_log_stream(core::LogStream::standard_output);
   std::fflush(stdout);
   try {
-    return run_rounds(global, database, tenants, config_path, simulator.port());
+    return run_rounds(global, root, database, tenants, config_path, simulator.port());
   } catch (const std::exception& e) {  // reading the runs back: store::StoreError
     print_error(fmt::format("demo: {}: {}", database, e.what()));
     return k_exit_failed;
@@ -255,7 +255,7 @@ int demo_command(const GlobalOptions& global, const DemoOptions& options) {
 
 }  // namespace
 
-Command add_demo_command(CLI::App& parent, const GlobalOptions& global) {
+Command add_demo_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root) {
   auto options = std::make_shared<DemoOptions>();
   auto* app = parent.add_subcommand(
       "demo",
@@ -263,7 +263,7 @@ Command add_demo_command(CLI::App& parent, const GlobalOptions& global) {
   app->add_option("--database", options->database,
                   "The new database file for the demo (default ./rosterd-demo.db); an existing file is refused");
   app->add_flag("--keep", options->keep)->group("");  // hidden: explains that it is gone
-  return {app, [&global, options] { return demo_command(global, *options); }};
+  return {app, [&global, &root, options] { return demo_command(global, root, *options); }};
 }
 
 }  // namespace rosterd::cli

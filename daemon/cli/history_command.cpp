@@ -92,8 +92,8 @@ std::string history_json(const store::UserRef& ref, const std::vector<store::Ver
   return terminal_safe(out.str()) + "\n";
 }
 
-int history_command(const GlobalOptions& global, const HistoryOptions& options) {
-  return run_report(global, options.database, [&](store::Database& db) {
+int history_command(const GlobalOptions& global, const app::Root& root, const HistoryOptions& options) {
+  return run_report(global, root, options.database, [&](store::Database& db) {
     const auto found = db.find_users(options.key, options.source, parse_match(options.match));
     if (found.empty()) {
       print_error(fmt::format("no user with the id, username or email {}{}", json_quoted(options.key),
@@ -111,7 +111,7 @@ int history_command(const GlobalOptions& global, const HistoryOptions& options) 
 
 }  // namespace
 
-Command add_history_command(CLI::App& parent, const GlobalOptions& global) {
+Command add_history_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root) {
   auto options = std::make_shared<HistoryOptions>();
   auto* app = parent.add_subcommand("history", "Show every version and field change of one user");
   app->add_option("USER", options->key, "External id, username or email (email case-insensitive)")->required();
@@ -120,7 +120,7 @@ Command add_history_command(CLI::App& parent, const GlobalOptions& global) {
       ->check(one_of({"any", "id", "username", "email"}));
   app->add_flag("--json", options->json, "Print JSON instead of text");
   app->add_option("--database", options->database, "Read this database instead of the configuration's");
-  return {app, [&global, options] { return history_command(global, *options); }};
+  return {app, [&global, &root, options] { return history_command(global, root, *options); }};
 }
 
 }  // namespace rosterd::cli

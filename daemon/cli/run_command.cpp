@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/root.hpp"
 #include "cli/app_context.hpp"
 #include "cli/commands.hpp"
 #include "config/config.hpp"
@@ -16,7 +17,7 @@
 namespace rosterd::cli {
 namespace {
 
-int run_command(const GlobalOptions& global) {
+int run_command(const GlobalOptions& global, const app::Root& root) {
   std::atomic<service::Daemon*> daemon{nullptr};
   // Before any other thread starts: SIGINT/SIGTERM stop, SIGHUP reloads.
   service::SignalWatcher signals([&daemon] {
@@ -30,7 +31,7 @@ int run_command(const GlobalOptions& global) {
   service::SystemdNotifier notifier;
   std::unique_ptr<service::Daemon> instance;
   try {
-    instance = std::make_unique<service::Daemon>(options, notifier);
+    instance = std::make_unique<service::Daemon>(options, root, notifier);
   } catch (const config::ConfigError& e) {
     print_error(e.what());
     return k_exit_usage;
@@ -46,10 +47,10 @@ int run_command(const GlobalOptions& global) {
 
 }  // namespace
 
-Command add_run_command(CLI::App& parent, const GlobalOptions& global) {
+Command add_run_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root) {
   auto* app = parent.add_subcommand(
       "run", "Run the daemon: sync every source on its schedule until SIGTERM or SIGINT; SIGHUP reloads the configuration");
-  return {app, [&global] { return run_command(global); }};
+  return {app, [&global, &root] { return run_command(global, root); }};
 }
 
 }  // namespace rosterd::cli

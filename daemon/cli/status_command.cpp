@@ -56,11 +56,11 @@ std::vector<store::DatasetStatus> load_states(store::Database& db) {
 // Only --database: the database alone, unless --config names a file too. Otherwise
 // the configuration names the database; one that does not exist yet has no runs,
 // so every configured pair shows as never run.
-StatusInput read_input(const GlobalOptions& global, const StatusOptions& options) {
+StatusInput read_input(const GlobalOptions& global, const app::Root& root, const StatusOptions& options) {
   StatusInput input;
-  if (!options.database || global.config_path) input.config = load_configuration(global);
+  if (!options.database || global.config_path) input.config = load_configuration(global, root);
   if (options.database) {
-    auto db = open_database_for_reading(global, options.database);
+    auto db = open_database_for_reading(global, root, options.database);
     input.database_path = db->path();
     input.states = load_states(*db);
     return input;
@@ -70,7 +70,7 @@ StatusInput read_input(const GlobalOptions& global, const StatusOptions& options
   // or one this user may not enter is an error: `rosterd run` could not start.
   if (!store::database_exists(input.database_path)) return input;
   // open_database_for_reading() would load the configuration a second time.
-  const auto db = store::open(input.database_path, store::OpenMode::read_only);
+  const auto db = root.open_store(input.database_path, app::StoreAccess::read_only);
   input.states = load_states(*db);
   return input;
 }
@@ -342,10 +342,10 @@ bool foreign_writer_reported(const std::string& database) {
   return true;
 }
 
-int status_command(const GlobalOptions& global, const StatusOptions& options) {
+int status_command(const GlobalOptions& global, const app::Root& root, const StatusOptions& options) {
   StatusInput input;
   try {
-    input = read_input(global, options);
+    input = read_input(global, root, options);
   } catch (const config::ConfigError& e) {
     print_error(e.what());
     return k_exit_usage;
@@ -368,13 +368,13 @@ int status_command(const GlobalOptions& global, const StatusOptions& options) {
 
 }  // namespace
 
-Command add_status_command(CLI::App& parent, const GlobalOptions& global) {
+Command add_status_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root) {
   auto options = std::make_shared<StatusOptions>();
   auto* app = parent.add_subcommand("status", "Show each source's last run, outcome and next due time");
   app->add_flag("--json", options->json, "Print a JSON array (keys documented in README.md)");
   app->add_option("--database", options->database,
                   "Read this database; without --config, show only what the database knows");
-  return {app, [&global, options] { return status_command(global, *options); }};
+  return {app, [&global, &root, options] { return status_command(global, root, *options); }};
 }
 
 }  // namespace rosterd::cli

@@ -4,23 +4,22 @@
 #include <algorithm>
 #include <memory>
 
+#include "app/root.hpp"
 #include "cli/app_context.hpp"
 #include "cli/commands.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/timestamp.hpp"
 #include "service/signals.hpp"
-#include "sources/registry.hpp"
 #include "store/database.hpp"
 #include "store/runs.hpp"
-#include "sync/configured_source.hpp"
 #include "sync/runner.hpp"
 
 namespace rosterd::cli {
 namespace {
 
 struct Selection {
-  sync::ConfiguredSource* source;
+  app::ConfiguredSource* source;
   std::vector<model::Dataset> datasets;
 };
 
@@ -30,7 +29,7 @@ bool contains(const std::vector<std::string>& names, std::string_view name) {
 
 // The (source, datasets) pairs to run. Throws config::ConfigError for a name that
 // matches nothing.
-std::vector<Selection> select(std::vector<std::unique_ptr<sync::ConfiguredSource>>& sources,
+std::vector<Selection> select(const app::Root& root, std::vector<std::unique_ptr<app::ConfiguredSource>>& sources,
                               const SyncOptions& options) {
   for (const auto& name : options.sources) {
     const bool known = std::any_of(sources.begin(), sources.end(), [&](const auto& s) { return s->name() == name; });
@@ -38,7 +37,7 @@ std::vector<Selection> select(std::vector<std::unique_ptr<sync::ConfiguredSource
       throw config::ConfigError({}, "--source", fmt::format("no source named '{}' in the configuration", name));
   }
   for (const auto& name : options.datasets) {
-    const bool dataset_known = std::any_of(sources::source_types().begin(), sources::source_types().end(),
+    const bool dataset_known = std::any_of(root.types().begin(), root.types().end(),
                                            [&](const auto& type) { return contains(type.schema.datasets, name); });
     if (!dataset_known) {
       throw config::ConfigError({}, "--dataset", fmt::format("unknown dataset '{}'", name));
@@ -53,7 +52,7 @@ std::vector<Selection> select(std::vector<std::unique_ptr<sync::ConfiguredSource
     } else {
       // An explicitly named dataset runs wherever the source type supports it, even
       // if the source's configuration does not list it.
-      const auto& supported = sources::find_source_type(source->config().type)->schema.datasets;
+      const auto& supported = source->type().schema.datasets;
       for (const auto& name : options.datasets) {
         if (contains(supported, name)) selection.datasets.push_back(*model::parse_dataset(name));
       }
@@ -66,22 +65,23 @@ std::vector<Selection> select(std::vector<std::unique_ptr<sync::ConfiguredSource
 
 }  // namespace
 
-int sync_command(const GlobalOptions& global, const SyncOptions& options) {
+int sync_command(const GlobalOptions& global, const app::Root& root, const SyncOptions& options) {
   service::SignalWatcher signals;  // before any thread: SIGINT/SIGTERM end the run cleanly
   config::Config config;
-  std::vector<std::unique_ptr<sync::ConfiguredSource>> sources;
+  std::vector<std::unique_ptr<app::ConfiguredSource>> sources;
   std::vector<Selection> selection;
   try {
-    config = load_configuration(global);
-    sources = sync::build_sources(config);
-    selection = select(sources, options);
+    config = load_configuration(global, root);
+    sources = root.build_sources(config);
+    selection = select(root, sources, options);
   } catch (const config::ConfigError& e) {
     print_error(e.what());
     return k_exit_usage;
   }
 
   try {
-    const auto db = options.dry_run ? store::open_for_dry_run(config.database) : store::open(config.database);
+    const auto db =
+        root.open_store(config.database, options.dry_run ? app::StoreAccess::dry_run : app::StoreAccess::read_write);
     store::Writer writer(*db);
     if (!options.dry_run) {
       // Before the first run's start, when the database takes writes.
@@ -92,7 +92,7 @@ int sync_command(const GlobalOptions& global, const SyncOptions& options) {
         }
       });
     }
-    sync::Runner runner(*db, writer);
+    auto runner = root.runner(*db, writer);
     bool all_ok = true;
     for (const auto& [source, datasets] : selection) {
       for (const auto& dataset : datasets) {
@@ -120,7 +120,7 @@ int sync_command(const GlobalOptions& global, const SyncOptions& options) {
   }
 }
 
-Command add_sync_command(CLI::App& parent, const GlobalOptions& global) {
+Command add_sync_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root) {
   auto options = std::make_shared<SyncOptions>();
   auto* app = parent.add_subcommand("sync", "Sync every (or the named) source once, then exit");
   app->add_option("--source", options->sources, "Only this source (repeatable)");
@@ -128,7 +128,7 @@ Command add_sync_command(CLI::App& parent, const GlobalOptions& global) {
                   "Only this dataset: users, portfolios, profiles, campaigns (repeatable)");
   app->add_flag("--dry-run", options->dry_run, "Print the changes a run would make; write nothing");
   app->add_flag("--force", options->force, "Apply a run the mass-removal guard would refuse");
-  return {app, [&global, options] { return sync_command(global, *options); }};
+  return {app, [&global, &root, options] { return sync_command(global, root, *options); }};
 }
 
 }  // namespace rosterd::cli

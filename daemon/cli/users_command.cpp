@@ -129,7 +129,7 @@ std::optional<std::string> before_history(store::Database& db, const store::Pres
                      *filter.as_of, first->source, first->dataset, first->started_at, first->started_at);
 }
 
-int users_command(const GlobalOptions& global, const UsersOptions& options) {
+int users_command(const GlobalOptions& global, const app::Root& root, const UsersOptions& options) {
   store::PresenceFilter filter;
   filter.source = options.source;
   filter.include_removed = options.all;
@@ -141,7 +141,7 @@ int users_command(const GlobalOptions& global, const UsersOptions& options) {
       return k_exit_usage;
     }
   }
-  return run_report(global, options.database, [&](store::Database& db) {
+  return run_report(global, root, options.database, [&](store::Database& db) {
     if (filter.as_of) {
       if (const auto problem = before_history(db, filter)) {
         print_error(*problem);
@@ -162,7 +162,7 @@ int users_command(const GlobalOptions& global, const UsersOptions& options) {
 
 }  // namespace
 
-Command add_users_command(CLI::App& parent, const GlobalOptions& global) {
+Command add_users_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root) {
   auto options = std::make_shared<UsersOptions>();
   auto* app = parent.add_subcommand("users", "List the users present now or at a past moment");
   app->add_option("--source", options->source, "Only users of this source");
@@ -172,7 +172,7 @@ Command add_users_command(CLI::App& parent, const GlobalOptions& global) {
   app->add_option("--format", options->format, "table (default), csv or json")
       ->check(one_of({"table", "csv", "json"}));
   app->add_option("--database", options->database, "Read this database instead of the configuration's");
-  return {app, [&global, options] { return users_command(global, *options); }};
+  return {app, [&global, &root, options] { return users_command(global, root, *options); }};
 }
 
 }  // namespace rosterd::cli

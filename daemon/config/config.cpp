@@ -17,11 +17,6 @@ namespace {
 // A configuration larger than this is not one (or is /dev/zero).
 constexpr std::size_t k_max_config_bytes = 4u << 20;
 
-// Quotes a setting's value in an error unless it is a credential.
-std::string shown(const Setting& setting) {
-  return setting.secret ? std::string{"the value"} : fmt::format("\"{}\"", setting.value);
-}
-
 }  // namespace
 
 std::string format_located(const Location& location, std::string_view key, std::string_view problem) {
@@ -90,57 +85,6 @@ ConfigError::ConfigError(std::vector<ConfigProblem> problems) : ConfigError(Reda
 ConfigError::ConfigError(Redacted, std::vector<ConfigProblem> problems)
     : std::runtime_error(core::secrets().redact(problems_text(problems, k_max_listed))),
       m_problems(std::move(problems)) {}
-
-const Setting* SourceConfig::setting(std::string_view key) const {
-  const auto it = settings.find(key);
-  return it == settings.end() ? nullptr : &it->second;
-}
-
-const Setting& SourceConfig::require(std::string_view key) const {
-  const Setting* found = setting(key);
-  if (found == nullptr) {
-    throw ConfigError(location, fmt::format("{}.{}", key_path, key), fmt::format("is required for type {}", type));
-  }
-  if (found->value.empty()) throw ConfigError(found->location, found->key_path, "is empty");
-  return *found;
-}
-
-long long SourceConfig::setting_int(std::string_view key, long long fallback, long long min, long long max) const {
-  const Setting* found = setting(key);
-  if (found == nullptr) return fallback;
-  const auto value = parse_integer(found->value);
-  if (!value)
-    throw ConfigError(found->location, found->key_path, fmt::format("{} is not a whole number", shown(*found)));
-  if (*value < min || *value > max) {
-    throw ConfigError(found->location, found->key_path,
-                      fmt::format("{} is out of range ({}..{})", shown(*found), min, max));
-  }
-  return *value;
-}
-
-std::chrono::milliseconds SourceConfig::setting_duration(std::string_view key,
-                                                         std::chrono::milliseconds fallback) const {
-  const Setting* found = setting(key);
-  if (found == nullptr) return fallback;
-  const auto value = core::parse_duration(found->value);
-  if (!value) {
-    throw ConfigError(found->location, found->key_path,
-                      fmt::format("{} is not a duration (use 30s, 5m, 1h or seconds)", shown(*found)));
-  }
-  return *value;
-}
-
-double SourceConfig::setting_number(std::string_view key, double fallback, double min, double max) const {
-  const Setting* found = setting(key);
-  if (found == nullptr) return fallback;
-  const auto value = parse_number(found->value);
-  if (!value) throw ConfigError(found->location, found->key_path, fmt::format("{} is not a number", shown(*found)));
-  if (*value < min || *value > max) {
-    throw ConfigError(found->location, found->key_path,
-                      fmt::format("{} is out of range ({}..{})", shown(*found), min, max));
-  }
-  return *value;
-}
 
 const SourceConfig* Config::find_source(std::string_view name) const {
   for (const auto& source : sources) {

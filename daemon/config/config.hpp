@@ -68,8 +68,29 @@ struct Setting {
   bool secret = false;   // a credential: registered for redaction, never logged
 };
 
+// What a vendor setting's value must be. Text is anything; the others are checked
+// when the file is loaded, at the setting's own line.
+enum class ValueKind { text, whole_number, number, duration };
+// Whether a number's lower bound is itself allowed (a rate must be more than 0).
+enum class LowerBound { inclusive, exclusive };
+
+struct SettingSpec {
+  std::string key;
+  ValueKind kind = ValueKind::text;
+  // For whole_number and number: the value lies within [min, max] (min excluded when
+  // `lower` says so). Durations take any value core::parse_duration reads, 0 included.
+  double min = 0;
+  double max = 0;
+  LowerBound lower = LowerBound::inclusive;
+};
+
+SettingSpec whole_number_setting(std::string key, long long min, long long max);
+SettingSpec number_setting(std::string key, double min, double max, LowerBound lower = LowerBound::inclusive);
+SettingSpec duration_setting(std::string key);
+
 // What a source type accepts; supplied by the source registry so that config/
-// does not know the vendors.
+// does not know the vendors. Everything the loader checks about a source's vendor
+// settings is declared here: no source object is needed to validate a file.
 struct SourceTypeSchema {
   std::string type;
   std::vector<std::string> keys;         // vendor-specific keys (user, password, page_size, ...)
@@ -79,6 +100,12 @@ struct SourceTypeSchema {
   // Presence attributes (change whenever an agent logs in): kept current in `users`,
   // never a version or a change. A source's `volatile_fields` adds and removes.
   std::vector<std::string> volatile_fields = {};
+  // The kind and range of those of `keys` that are not free text.
+  std::vector<SettingSpec> values = {};
+  // The ways a source of the type authenticates, each the keys given together (a token;
+  // a user and a password). A source gives exactly one of them, each of its keys not
+  // empty. None listed: the type needs no credentials.
+  std::vector<std::vector<std::string>> credentials = {};
 };
 
 struct SourceConfig {
@@ -104,14 +131,23 @@ struct SourceConfig {
   [[nodiscard]] const Setting& require(std::string_view key) const;
   // The typed getters return `fallback` when the key is absent and throw ConfigError at
   // the setting's own location when it is invalid, never quoting a secret setting's value.
+  // A loaded configuration has had every setting its schema declares checked
+  // (SourceTypeSchema::values): sources read them with the getters without a range.
+  [[nodiscard]] long long setting_int(std::string_view key, long long fallback) const;
   // Integer within [min, max].
   [[nodiscard]] long long setting_int(std::string_view key, long long fallback, long long min, long long max) const;
   // Duration text as core::parse_duration reads it; 0 is allowed (a vendor pause may be zero).
   [[nodiscard]] std::chrono::milliseconds setting_duration(std::string_view key,
                                                            std::chrono::milliseconds fallback) const;
+  // Finite number.
+  [[nodiscard]] double setting_number(std::string_view key, double fallback) const;
   // Finite number within [min, max].
   [[nodiscard]] double setting_number(std::string_view key, double fallback, double min, double max) const;
 };
+
+// Throws ConfigError at the setting's location when its value is not of the spec's
+// kind or lies outside its range, quoting the value unless it is a credential.
+void check_setting(const SettingSpec& spec, const Setting& setting);
 
 struct Config {
   std::string path;      // the file it was read from (absolute)

@@ -133,6 +133,20 @@ ConfigError yaml_syntax_error(const ParseContext& context, std::string_view yaml
   return ConfigError(Location{context.file, line}, "", fmt::format("invalid YAML: {}{}", error.msg, column));
 }
 
+// A default that every source takes (an empty `defaults.token`, say) is one problem, not
+// one per source.
+std::vector<ConfigProblem> without_repeats(std::vector<ConfigProblem> problems) {
+  std::vector<ConfigProblem> out;
+  for (auto& problem : problems) {
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const ConfigProblem& other) {
+      return other.location.line == problem.location.line && other.location.file == problem.location.file &&
+             other.key == problem.key && other.problem == problem.problem;
+    });
+    if (!seen) out.push_back(std::move(problem));
+  }
+  return out;
+}
+
 }  // namespace
 
 Config parse_config_text(std::string_view yaml, const std::string& path, std::span<const SourceTypeSchema> types,
@@ -151,7 +165,7 @@ Config parse_config_text(std::string_view yaml, const std::string& path, std::sp
     // In file order; problems of the whole file (line 0: a missing `database`) first.
     std::stable_sort(problems.begin(), problems.end(),
                      [](const ConfigProblem& a, const ConfigProblem& b) { return a.location.line < b.location.line; });
-    throw ConfigError(std::move(problems));
+    throw ConfigError(without_repeats(std::move(problems)));
   }
   config.warnings = std::move(warnings);
   return config;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "config/credentials.hpp"
 #include "config/file_access.hpp"
 #include "config/suggest.hpp"
 #include "config/values.hpp"
@@ -44,6 +45,14 @@ Setting read_setting(const ParseContext& context, const Field& field, Secrecy se
   Text text = string_value(context, field, secrecy);
   if (secrecy == Secrecy::secret) warn_if_literal_secret(context, text);
   return Setting{std::move(text.value), field.location, field.key_path, secrecy == Secrecy::secret};
+}
+
+// The kind and range `type` declares for `key`; null for free text.
+const SettingSpec* spec_of(const SourceTypeSchema& type, std::string_view key) {
+  for (const auto& spec : type.values) {
+    if (spec.key == key) return &spec;
+  }
+  return nullptr;
 }
 
 // Shorter intervals are allowed (a test tenant, a vendor without limits) but are
@@ -245,7 +254,12 @@ void read_default(const ParseContext& context, const Field& entry, std::span<con
   if (!accepted) fail(entry, fmt::format("no source type accepts this key{}", did_you_mean(entry.key, known)));
   const bool secret =
       std::any_of(types.begin(), types.end(), [&](const auto& t) { return contains(t.secret_keys, entry.key); });
-  defaults.settings.emplace(entry.key, read_setting(context, entry, secret ? Secrecy::secret : Secrecy::plain));
+  Setting setting = read_setting(context, entry, secret ? Secrecy::secret : Secrecy::plain);
+  // A default is checked once, where it is written: against every type that takes the key.
+  for (const auto& type : types) {
+    if (const auto* spec = spec_of(type, entry.key)) check_setting(*spec, setting);
+  }
+  defaults.settings.emplace(entry.key, std::move(setting));
 }
 
 // One key of a source other than name, type and url. `type` is null when the type is
@@ -266,7 +280,9 @@ void read_source_key(const ParseContext& context, const Field& field, const Sour
     source.volatile_fields = volatile_fields(context, field, *type);
   } else if (contains(type->keys, field.key)) {
     const Secrecy secrecy = contains(type->secret_keys, field.key) ? Secrecy::secret : Secrecy::plain;
-    source.settings.insert_or_assign(field.key, read_setting(context, field, secrecy));
+    Setting setting = read_setting(context, field, secrecy);
+    if (const auto* spec = spec_of(*type, field.key)) check_setting(*spec, setting);
+    source.settings.insert_or_assign(field.key, std::move(setting));
   } else {
     unknown_source_key(field, *type);
   }
@@ -281,7 +297,9 @@ Defaults parse_defaults(const ParseContext& context, const Field* field, std::sp
   for (const auto& type : types) known.insert(known.end(), type.keys.begin(), type.keys.end());
 
   for (const Field& entry : map_fields(context, field->value, field->key_path, field->location)) {
-    checked(context, [&] { read_default(context, entry, types, known, defaults); });
+    if (!checked(context, [&] { read_default(context, entry, types, known, defaults); })) {
+      defaults.unread.push_back(entry.key);
+    }
   }
   return defaults;
 }
@@ -306,10 +324,18 @@ SourceConfig parse_source(const ParseContext& context, const YAML::Node& node, s
   }
 
   bool has_datasets = false;
+  bool read_in_full = true;
   for (const Field& field : fields) {
     if (contains(k_identity_keys, field.key)) continue;
-    checked(context, [&] { read_source_key(context, field, type, source, has_datasets); });
+    read_in_full =
+        checked(context, [&] { read_source_key(context, field, type, source, has_datasets); }) && read_in_full;
   }
+  // What the source lacks is judged only when every key that could supply it was read:
+  // a mistyped `pasword` is reported as such, not also as a missing password.
+  const bool defaults_read = std::none_of(defaults.unread.begin(), defaults.unread.end(), [&](const std::string& key) {
+    return type != nullptr && contains(type->keys, key);
+  });
+  if (type != nullptr && read_in_full && defaults_read) check_credentials(context, *type, source);
 
   if (type != nullptr && !has_datasets) {
     checked(context, [&] {

@@ -14,6 +14,7 @@ struct Defaults {
   SourceConfig common;                                   // built-in values overlaid with the common keys
   std::vector<Text> datasets;                            // empty when not given
   std::map<std::string, Setting, std::less<>> settings;  // vendor keys, secret if any type says so
+  std::vector<std::string> unread;                       // keys whose value had a problem
 };
 
 // `field` is null when the file has no `defaults:`.

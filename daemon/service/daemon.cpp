@@ -15,7 +15,6 @@
 #include "service/config_diff.hpp"
 #include "service/open_files.hpp"
 #include "service/yielding_source.hpp"
-#include "sources/registry.hpp"
 #include "store/runs.hpp"
 #include "store/status.hpp"
 #include "sync/runner.hpp"
@@ -30,8 +29,8 @@ constexpr std::size_t k_status_runs_named = 5;
 // the measured pace (about 13 s per million users) with a wide margin.
 constexpr std::int64_t k_migration_timeout_usec = 30LL * 60 * 1'000'000;
 
-config::Config load(const DaemonOptions& options) {
-  auto config = config::load_config(options.config_path, sources::source_schemas());
+config::Config load(const DaemonOptions& options, const SourceFactory& factory) {
+  auto config = factory.load_config(options.config_path);
   core::set_log_level(options.log_level.value_or(config.log_level));
   for (const auto& warning : config.warnings) core::log().warn("{}", warning);
   return config;
@@ -42,6 +41,15 @@ std::string join(const std::vector<std::string>& names, std::size_t at_most = st
   for (std::size_t i = 0; i < names.size() && i < at_most; ++i) out += (out.empty() ? "" : ", ") + names[i];
   if (names.size() > at_most) out += fmt::format(" and {} more", names.size() - at_most);
   return out.empty() ? "none" : out;
+}
+
+// The configured datasets, in the order written.
+std::vector<model::Dataset> datasets_of(const config::SourceConfig& source) {
+  std::vector<model::Dataset> out;
+  for (const auto& name : source.datasets) {
+    if (auto dataset = model::parse_dataset(name)) out.push_back(*dataset);
+  }
+  return out;
 }
 
 }  // namespace
@@ -55,16 +63,18 @@ core::Millis interval_for(const config::SourceConfig& source, const model::Datas
   return source.interval;
 }
 
-Daemon::Daemon(DaemonOptions options, Notifier& notifier, const core::Clock& clock)
-    : m_options(std::move(options)), m_notifier(notifier), m_clock(clock), m_config(load(m_options)) {
+Daemon::Daemon(DaemonOptions options, const SourceFactory& sources, Notifier& notifier, const core::Clock& clock)
+    : m_options(std::move(options)),
+      m_factory(sources),
+      m_notifier(notifier),
+      m_clock(clock),
+      m_config(load(m_options, m_factory)) {
   if (const auto files = raise_open_file_limit(); !files) {
     core::log().warn("could not raise the open file limit (RLIMIT_NOFILE) to its hard limit");
   } else if (files->now != files->before) {
     core::log().debug("open file limit raised from {} to {}", files->before, files->now);
   }
-  for (const auto& source : m_config.sources) {
-    m_sources.emplace(source.name, std::make_shared<sync::ConfiguredSource>(source));
-  }
+  for (const auto& source : m_config.sources) m_sources.emplace(source.name, m_factory.build_source(source));
   // Before anything touches the database: a second daemon would sync every source twice
   // and overwrite this one's schedule rows.
   m_daemon_lock = store::lock_daemon(m_config.database);
@@ -116,8 +126,8 @@ void Daemon::request_reload() {
 void Daemon::schedule_sources(const std::vector<std::string>& names) {
   const auto now = m_clock.steady_now();
   for (const auto& name : names) {
-    const auto& source = *m_sources.at(name);
-    const auto datasets = source.datasets();
+    const auto& source = m_sources.at(name)->config;
+    const auto datasets = datasets_of(source);
     for (auto it = m_scheduler.jobs().begin(); it != m_scheduler.jobs().end();) {
       const auto key = (it++)->first;
       if (key.source == name && std::find(datasets.begin(), datasets.end(), key.dataset) == datasets.end()) {
@@ -125,7 +135,7 @@ void Daemon::schedule_sources(const std::vector<std::string>& names) {
       }
     }
     for (const auto& dataset : datasets) {
-      m_scheduler.upsert({name, dataset}, interval_for(source.config(), dataset), now);
+      m_scheduler.upsert({name, dataset}, interval_for(source, dataset), now);
     }
   }
 }
@@ -202,7 +212,7 @@ void Daemon::start_job(const JobKey& key, std::stop_token stop) {
   }
 }
 
-Daemon::RunEnd Daemon::execute(const JobKey& key, sync::ConfiguredSource& source, std::stop_token stop,
+Daemon::RunEnd Daemon::execute(const JobKey& key, const sync::SourceHandle& configured, std::stop_token stop,
                                core::SteadyTime& started) noexcept {
   try {
     SlotLease lease(*m_slots, stop);
@@ -213,13 +223,12 @@ Daemon::RunEnd Daemon::execute(const JobKey& key, sync::ConfiguredSource& source
     lease.on_yield([&reader, owner = std::this_thread::get_id()] {
       if (std::this_thread::get_id() == owner) ReaderPool::release_cache(*reader);
     });
-    const auto configured = source.handle();
     http::YieldingClient transport(configured.transport, lease);
     YieldingSource vendor(configured.source, lease);
     const sync::SourceHandle handle{vendor,          transport,
                                     configured.retry, configured.config,
                                     configured.info_columns, configured.reader_version};
-    sync::Runner runner(*reader, *m_writer, m_clock);
+    sync::Runner runner(*reader, *m_writer, m_clock, m_factory.datasets());
     sync::RunOptions options;
     options.lock_wait = sync::LockWait::skip_if_busy;
     const auto outcome = runner.run(handle, key.dataset, options, stop);
@@ -281,11 +290,11 @@ void Daemon::reload() {
   SourceMap rebuilt;
   ConfigDiff diff;
   try {
-    next = load(m_options);
+    next = load(m_options, m_factory);
     diff = diff_sources(m_config, next);
     for (const auto* names : {&diff.added, &diff.changed}) {
       for (const auto& name : *names) {
-        rebuilt.emplace(name, std::make_shared<sync::ConfiguredSource>(*next.find_source(name)));
+        rebuilt.emplace(name, m_factory.build_source(*next.find_source(name)));
       }
     }
   } catch (const config::ConfigError& e) {

@@ -28,9 +28,10 @@
 #include "service/run_slots.hpp"
 #include "service/run_threads.hpp"
 #include "service/scheduler.hpp"
+#include "service/source_factory.hpp"
 #include "store/database.hpp"
 #include "store/writer.hpp"
-#include "sync/configured_source.hpp"
+#include "sync/runner.hpp"
 
 namespace rosterd::service {
 
@@ -44,10 +45,12 @@ core::Millis interval_for(const config::SourceConfig& source, const model::Datas
 
 class Daemon {
  public:
-  // Loads the configuration, takes the database's daemon lock, opens (and
-  // migrates) the database and builds the sources. Throws config::ConfigError, or
+  // Loads the configuration and builds the sources through `sources` (which does so
+  // again on every reload and must outlive the daemon), takes the database's daemon
+  // lock and opens (and migrates) the database. Throws config::ConfigError, or
   // store::StoreError (also when another `rosterd run` holds the database).
-  Daemon(DaemonOptions options, Notifier& notifier, const core::Clock& clock = core::system_clock());
+  Daemon(DaemonOptions options, const SourceFactory& sources, Notifier& notifier,
+         const core::Clock& clock = core::system_clock());
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
@@ -66,7 +69,8 @@ class Daemon {
     bool deferred = false;  // not run: another process runs the source
     core::SteadyTime started;
   };
-  using SourceMap = std::map<std::string, std::shared_ptr<sync::ConfiguredSource>, std::less<>>;
+  // A run holds its source's handle, which keeps the source alive through a reload.
+  using SourceMap = std::map<std::string, std::shared_ptr<const sync::SourceHandle>, std::less<>>;
 
   void schedule_sources(const std::vector<std::string>& names);
   void dispatch(std::stop_token stop);
@@ -78,7 +82,7 @@ class Daemon {
   };
   // One run, on its own thread; in `started` when it took its first slot (left as is
   // when it never did). Never throws.
-  RunEnd execute(const JobKey& key, sync::ConfiguredSource& source, std::stop_token stop,
+  RunEnd execute(const JobKey& key, const sync::SourceHandle& configured, std::stop_token stop,
                  core::SteadyTime& started) noexcept;
   void handle_completions();
   void reload();
@@ -89,6 +93,7 @@ class Daemon {
   void drain();
 
   DaemonOptions m_options;
+  const SourceFactory& m_factory;
   Notifier& m_notifier;
   const core::Clock& m_clock;
 

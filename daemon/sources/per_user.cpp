@@ -102,16 +102,15 @@ bool RateLimiter::acquire(std::stop_token stop) {
   return m_timer.sleep_until(slot, stop) && !stop.stop_requested();
 }
 
+std::vector<config::SettingSpec> per_user_settings() {
+  return {config::whole_number_setting("concurrency", 1, 64),
+          config::number_setting("max_requests_per_second", 0, 1000, config::LowerBound::exclusive)};
+}
+
 PerUserLimits per_user_limits(const config::SourceConfig& config) {
   PerUserLimits limits;
-  limits.concurrency = static_cast<int>(config.setting_int("concurrency", limits.concurrency, 1, 64));
-  limits.max_requests_per_second =
-      config.setting_number("max_requests_per_second", limits.max_requests_per_second, 0, 1000);
-  if (limits.max_requests_per_second <= 0) {
-    const auto* setting = config.setting("max_requests_per_second");
-    throw config::ConfigError(setting->location, setting->key_path,
-                              fmt::format("{} is out of range (more than 0, at most 1000)", setting->value));
-  }
+  limits.concurrency = static_cast<int>(config.setting_int("concurrency", limits.concurrency));
+  limits.max_requests_per_second = config.setting_number("max_requests_per_second", limits.max_requests_per_second);
   return limits;
 }
 

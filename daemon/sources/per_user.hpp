@@ -57,7 +57,9 @@ struct PerUserLimits {
 };
 
 // The source settings `concurrency` (1..64, default 4) and `max_requests_per_second`
-// (more than 0, at most 1000, default 10). Throws config::ConfigError naming the setting.
+// (more than 0, at most 1000, default 10), as the schema declares them
+// (per_user_settings(), checked by config::load_config).
+std::vector<config::SettingSpec> per_user_settings();
 PerUserLimits per_user_limits(const config::SourceConfig& config);
 
 // What a call is told.

@@ -2,10 +2,22 @@
 
 #include "sources/class4/class4_source.hpp"
 #include "sources/crocodial/crocodial_source.hpp"
+#include "sources/per_user.hpp"
 #include "sources/smartflo/smartflo_source.hpp"
+#include "sources/source_settings.hpp"
 #include "sources/worksection/worksection_source.hpp"
 
 namespace rosterd::sources {
+namespace {
+
+std::vector<config::SettingSpec> crocodial_values() {
+  auto values = per_user_settings();
+  // Read by the daemon's scheduler (service/daemon.cpp), not by the source.
+  values.push_back(config::duration_setting("agent_status_interval"));
+  return values;
+}
+
+}  // namespace
 
 std::span<const SourceType> source_types() {
   // The volatile fields are the presence data of each vendor's users listing (its API
@@ -13,49 +25,71 @@ std::span<const SourceType> source_types() {
   static const SourceType types[] = {
       // user_stats and agent_status cost one request per user: not synced by default. Live
       // agent state has a table of its own (agent_status), not attributes.
-      {{"crocodial",
-        {"user", "password", "concurrency", "max_requests_per_second", "agent_status_interval"},
-        {"password"},
-        {"users", "portfolios", "profiles", "campaigns", "user_stats", "agent_status"},
-        {"users", "portfolios", "profiles", "campaigns"},
-        {}},
-       &crocodial::make_source,
-       1,
+      {.schema = {.type = "crocodial",
+                  .keys = {"user", "password", "concurrency", "max_requests_per_second", "agent_status_interval"},
+                  .secret_keys = {"password"},
+                  .datasets = {"users", "portfolios", "profiles", "campaigns", "user_stats", "agent_status"},
+                  .default_datasets = {"users", "portfolios", "profiles", "campaigns"},
+                  .volatile_fields = {},
+                  .values = crocodial_values(),
+                  .credentials = {{"user", "password"}}},
+       .create = &crocodial::make_source,
+       .reader_version = 1,
        // getUserInfo supplies email, user_group and phone (phone_login).
-       model::InfoColumns::all()},
-      {{"worksection", {"api_key"}, {"api_key"}, {"users"}, {"users"}, {}}, &worksection::make_source},
+       .info_columns = model::InfoColumns::all()},
+      {.schema = {.type = "worksection",
+                  .keys = {"api_key"},
+                  .secret_keys = {"api_key"},
+                  .datasets = {"users"},
+                  .default_datasets = {"users"},
+                  .volatile_fields = {},
+                  .values = {},
+                  .credentials = {{"api_key"}}},
+       .create = &worksection::make_source},
       // agent.status: Enabled 0, Blocked 1, Disabled 2, Busy 3, Offline 4.
-      {{"smartflo",
-        {"token", "email", "password", "page_size"},
-        {"token", "password"},
-        {"users"},
-        {"users"},
-        {"agent.status"}},
-       &smartflo::make_source},
+      {.schema = {.type = "smartflo",
+                  .keys = {"token", "email", "password", "page_size"},
+                  .secret_keys = {"token", "password"},
+                  .datasets = {"users"},
+                  .default_datasets = {"users"},
+                  .volatile_fields = {"agent.status"},
+                  .values = {page_size_setting()},
+                  .credentials = {{"token"}, {"email", "password"}}},
+       .create = &smartflo::make_source},
       // DNL users: last_login_time, login_ip and last_seen move at each login; is_online
       // (1 online, 2 offline, 3 away) with the agent's state.
-      {{"class4",
-        {"token", "user", "password", "page_size"},
-        {"token", "password"},
-        {"users"},
-        {"users"},
-        {"is_online", "last_login_time", "last_seen", "login_ip"}},
-       &class4::make_source},
+      {.schema = {.type = "class4",
+                  .keys = {"token", "user", "password", "page_size"},
+                  .secret_keys = {"token", "password"},
+                  .datasets = {"users"},
+                  .default_datasets = {"users"},
+                  .volatile_fields = {"is_online", "last_login_time", "last_seen", "login_ip"},
+                  .values = {page_size_setting()},
+                  .credentials = {{"token"}, {"user", "password"}}},
+       .create = &class4::make_source},
   };
   return types;
 }
 
-const SourceType* find_source_type(std::string_view type) {
-  for (const auto& t : source_types()) {
+const SourceType* find_source_type(std::span<const SourceType> types, std::string_view type) {
+  for (const auto& t : types) {
     if (t.schema.type == type) return &t;
   }
   return nullptr;
 }
 
-std::vector<config::SourceTypeSchema> source_schemas() {
+const SourceType* find_source_type(std::string_view type) {
+  return find_source_type(source_types(), type);
+}
+
+std::vector<config::SourceTypeSchema> source_schemas(std::span<const SourceType> types) {
   std::vector<config::SourceTypeSchema> out;
-  for (const auto& t : source_types()) out.push_back(t.schema);
+  for (const auto& t : types) out.push_back(t.schema);
   return out;
+}
+
+std::vector<config::SourceTypeSchema> source_schemas() {
+  return source_schemas(source_types());
 }
 
 std::unique_ptr<Source> create_source(const config::SourceConfig& config) {

@@ -14,8 +14,10 @@
 namespace rosterd::sources {
 
 struct SourceType {
+  // Everything config::load_config checks about a source of the type: its keys, their
+  // kinds and ranges, its credentials, its datasets.
   config::SourceTypeSchema schema;
-  // Validates the vendor settings (throws config::ConfigError naming the key).
+  // Reads the vendor settings, which the schema declares and the loader has checked.
   std::unique_ptr<Source> (*create)(const config::SourceConfig& config);
   // Goes up when a release reads more of the vendor's records (a new column, a field
   // that was dropped before): the first run after the upgrade records the fields that
@@ -26,13 +28,18 @@ struct SourceType {
   model::InfoColumns info_columns = model::InfoColumns::none();
 };
 
+// The built-in types, one row per vendor.
 std::span<const SourceType> source_types();
+
+// The row of `type` in `types` (the built-in ones when not given); null when none.
+const SourceType* find_source_type(std::span<const SourceType> types, std::string_view type);
 const SourceType* find_source_type(std::string_view type);
 
-// The schemas, for config::load_config.
+// The schemas of `types` (the built-in ones when not given), for config::load_config.
+std::vector<config::SourceTypeSchema> source_schemas(std::span<const SourceType> types);
 std::vector<config::SourceTypeSchema> source_schemas();
 
-// Throws config::ConfigError.
+// A source of one of the built-in types. Throws config::ConfigError.
 std::unique_ptr<Source> create_source(const config::SourceConfig& config);
 
 }  // namespace rosterd::sources

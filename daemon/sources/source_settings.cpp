@@ -6,8 +6,12 @@
 
 namespace rosterd::sources {
 
+config::SettingSpec page_size_setting() {
+  return config::whole_number_setting("page_size", 1, k_max_page_size);
+}
+
 int page_size(const config::SourceConfig& config) {
-  return static_cast<int>(config.setting_int("page_size", k_default_page_size, 1, k_max_page_size));
+  return static_cast<int>(config.setting_int("page_size", k_default_page_size));
 }
 
 std::string required_setting(const config::SourceConfig& config, std::string_view key) {

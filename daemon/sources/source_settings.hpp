@@ -1,7 +1,9 @@
 #pragma once
-// Vendor settings that several source types read the same way. Each function
-// validates what it reads and throws config::ConfigError naming the setting (or
-// the source, for a key that is missing).
+// Vendor settings that several source types read the same way, and the schema
+// entries (config::SettingSpec) that declare their kinds and ranges: config::load_config
+// checks those, so the readers here take a value as the loader left it. A missing
+// credential still throws config::ConfigError naming the source (a SourceConfig built
+// in code has not been through the loader).
 
 #include <optional>
 #include <string>
@@ -16,6 +18,7 @@ inline constexpr long long k_default_page_size = 100;
 inline constexpr long long k_max_page_size = 1000;
 
 // page_size: 1..1000, default 100.
+config::SettingSpec page_size_setting();
 int page_size(const config::SourceConfig& config);
 
 // A required, non-empty setting. A credential is registered with core::secrets()

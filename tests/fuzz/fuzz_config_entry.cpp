@@ -2,7 +2,6 @@
 // and what it accepts is a configuration the rest of rosterd can rely on.
 
 #include <algorithm>
-#include <chrono>
 #include <optional>
 #include <set>
 
@@ -17,14 +16,40 @@ namespace {
 // change of the real one does not silently change what was fuzzed.
 const std::vector<config::SourceTypeSchema>& schema_table() {
   static const std::vector<config::SourceTypeSchema> types = {
-      {"crocodial",
-       {"user", "password", "concurrency", "max_requests_per_second", "agent_status_interval"},
-       {"password"},
-       {"users", "portfolios", "profiles", "campaigns", "user_stats", "agent_status"},
-       {"users", "portfolios", "profiles", "campaigns"}},
-      {"worksection", {"api_key"}, {"api_key"}, {"users"}, {"users"}},
-      {"smartflo", {"token", "email", "password", "page_size"}, {"token", "password"}, {"users"}, {"users"}},
-      {"class4", {"token", "user", "password", "page_size"}, {"token", "password"}, {"users"}, {"users"}},
+      {.type = "crocodial",
+       .keys = {"user", "password", "concurrency", "max_requests_per_second", "agent_status_interval"},
+       .secret_keys = {"password"},
+       .datasets = {"users", "portfolios", "profiles", "campaigns", "user_stats", "agent_status"},
+       .default_datasets = {"users", "portfolios", "profiles", "campaigns"},
+       .volatile_fields = {},
+       .values = {config::whole_number_setting("concurrency", 1, 64),
+                  config::number_setting("max_requests_per_second", 0, 1000, config::LowerBound::exclusive),
+                  config::duration_setting("agent_status_interval")},
+       .credentials = {{"user", "password"}}},
+      {.type = "worksection",
+       .keys = {"api_key"},
+       .secret_keys = {"api_key"},
+       .datasets = {"users"},
+       .default_datasets = {"users"},
+       .volatile_fields = {},
+       .values = {},
+       .credentials = {{"api_key"}}},
+      {.type = "smartflo",
+       .keys = {"token", "email", "password", "page_size"},
+       .secret_keys = {"token", "password"},
+       .datasets = {"users"},
+       .default_datasets = {"users"},
+       .volatile_fields = {},
+       .values = {config::whole_number_setting("page_size", 1, 1000)},
+       .credentials = {{"token"}, {"email", "password"}}},
+      {.type = "class4",
+       .keys = {"token", "user", "password", "page_size"},
+       .secret_keys = {"token", "password"},
+       .datasets = {"users"},
+       .default_datasets = {"users"},
+       .volatile_fields = {},
+       .values = {config::whole_number_setting("page_size", 1, 1000)},
+       .credentials = {{"token"}, {"user", "password"}}},
   };
   return types;
 }
@@ -73,13 +98,28 @@ void check_accepted(const config::Config& config) {
         fail("key " + key + " accepted for type " + source.type);
       }
     }
-    // What the sources read later: a typed getter may refuse only with ConfigError.
-    try {
-      (void)source.setting_int("page_size", 100, 1, 10'000);
-      (void)source.setting_number("max_requests_per_second", 10, 0.1, 1000);
-      (void)source.setting_duration("agent_status_interval", std::chrono::seconds{30});
-    } catch (const config::ConfigError&) {
+    // What the sources read later without a range: the loader checked every declared value.
+    for (const auto& spec : schema->values) {
+      const auto* setting = source.setting(spec.key);
+      if (setting == nullptr) continue;
+      try {
+        config::check_setting(spec, *setting);
+      } catch (const config::ConfigError&) {
+        fail("value of " + spec.key + " accepted outside its kind or range for type " + source.type);
+      }
     }
+    // Exactly one way to authenticate, every key of it set.
+    std::size_t ways = 0;
+    for (const auto& way : schema->credentials) {
+      const auto set = std::count_if(way.begin(), way.end(), [&](const std::string& key) {
+        const auto* setting = source.setting(key);
+        return setting != nullptr && !setting->value.empty();
+      });
+      if (set == 0) continue;
+      if (static_cast<std::size_t>(set) != way.size()) fail("a way to authenticate accepted in part: " + source.type);
+      ++ways;
+    }
+    if (ways != 1) fail("accepted with " + std::to_string(ways) + " ways to authenticate: " + source.type);
   }
 }
 

@@ -341,14 +341,5 @@ TEST(Class4MakeSource, NeedsExactlyOneKindOfCredential) {
   EXPECT_EQ(empty_token->key(), "sources[0].token");
 }
 
-TEST(Class4MakeSource, PageSizeMustBeWithinOneToAThousand) {
-  for (const char* bad : {"0", "1001", "1e3"}) {
-    const auto error = config_error(make_source, static_config(bad));
-    ASSERT_TRUE(error) << bad;
-    EXPECT_EQ(error->key(), "sources[0].page_size") << bad;
-  }
-  EXPECT_FALSE(config_error(make_source, static_config("1000")));
-}
-
 }  // namespace
 }  // namespace rosterd::sources::class4

@@ -20,7 +20,6 @@ namespace rosterd::sources::crocodial {
 namespace {
 
 using namespace std::chrono_literals;
-using sources::testing::config_error;
 using sources::testing::expect_no_secret;
 using sources::testing::LogCapture;
 using sources::testing::read_fixture;
@@ -323,19 +322,6 @@ TEST_F(CrocodialPerUserTest, LogsPhpWarningsOnceAndNoSecretAnywhere) {
     for (const auto& [key, value] : result.info.attributes) texts.push_back(key + "=" + value);
   }
   expect_no_secret(texts, k_served_secrets);
-}
-
-TEST_F(CrocodialPerUserTest, RejectsOutOfRangeLimits) {
-  for (const auto& [key, value] :
-       std::vector<std::pair<std::string, std::string>>{{"concurrency", "0"},
-                                                        {"concurrency", "65"},
-                                                        {"max_requests_per_second", "0"},
-                                                        {"max_requests_per_second", "1001"}}) {
-    auto error =
-        config_error(make_source, source_config("crocodial", k_url, {{"user", "u"}, {"password", "p"}, {key, value}}));
-    ASSERT_TRUE(error) << key << "=" << value;
-    EXPECT_EQ(error->key(), "sources[0]." + key);
-  }
 }
 
 TEST(CrocodialRegistry, OffersThePerUserDatasetsButDoesNotSyncThemByDefault) {

@@ -368,16 +368,5 @@ TEST(SmartfloMakeSource, NeedsExactlyOneKindOfCredential) {
   EXPECT_EQ(no_email->key(), "sources[0].email");
 }
 
-TEST(SmartfloMakeSource, PageSizeMustBeWithinOneToAThousand) {
-  const auto make = [](const config::SourceConfig& config) { return make_source(config); };
-  for (const char* bad : {"0", "1001", "-5", "ten"}) {
-    const auto error = config_error(make, static_config(bad));
-    ASSERT_TRUE(error) << bad;
-    EXPECT_EQ(error->key(), "sources[0].page_size") << bad;
-    EXPECT_EQ(error->location().line, 11) << bad;
-  }
-  for (const char* good : {"1", "1000"}) EXPECT_FALSE(config_error(make, static_config(good))) << good;
-}
-
 }  // namespace
 }  // namespace rosterd::sources::smartflo

@@ -25,8 +25,8 @@
 
 namespace rosterd::sources::class4 {
 
-// Throws config::ConfigError for missing credentials, token together with
-// user/password, or a page_size out of range.
+// Throws config::ConfigError for missing credentials, or token together with
+// user/password. page_size is taken as the loader checked it (registry.cpp).
 std::unique_ptr<Source> make_source(const config::SourceConfig& config);
 
 }  // namespace rosterd::sources::class4

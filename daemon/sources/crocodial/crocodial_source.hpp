@@ -29,8 +29,8 @@
 
 namespace rosterd::sources::crocodial {
 
-// Throws config::ConfigError when user or password is missing or empty, or a
-// per-user limit is out of range.
+// Throws config::ConfigError when user or password is missing or empty. The per-user
+// limits are taken as the loader checked them (registry.cpp).
 std::unique_ptr<Source> make_source(const config::SourceConfig& config);
 // The same with the rate cap's clock and waits going through `timer` (tests); the
 // timer must outlive the source.

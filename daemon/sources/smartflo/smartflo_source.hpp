@@ -24,8 +24,8 @@
 
 namespace rosterd::sources::smartflo {
 
-// Throws config::ConfigError for missing credentials, token together with
-// email/password, or a page_size out of range.
+// Throws config::ConfigError for missing credentials, or token together with
+// email/password. page_size is taken as the loader checked it (registry.cpp).
 std::unique_ptr<Source> make_source(const config::SourceConfig& config);
 
 // Same, with the clock that times the cached login token (tests).

@@ -1,10 +1,10 @@
-#include "sync/configured_source.hpp"
+#include "app/configured_source.hpp"
 
 #include <algorithm>
 
-#include "sources/registry.hpp"
+#include "http/curl_client.hpp"
 
-namespace rosterd::sync {
+namespace rosterd::app {
 
 http::Options http_options(const config::SourceConfig& config) {
   http::Options options;
@@ -24,20 +24,15 @@ http::RetryPolicy retry_policy(const config::SourceConfig& config) {
   return policy;
 }
 
-model::InfoColumns info_columns(const config::SourceConfig& config) {
-  const auto* type = sources::find_source_type(config.type);
-  return type == nullptr ? model::InfoColumns::none() : type->info_columns;
-}
-
-int reader_version(const config::SourceConfig& config) {
-  const auto* type = sources::find_source_type(config.type);
-  return type == nullptr ? 1 : type->reader_version;
-}
-
-ConfiguredSource::ConfiguredSource(config::SourceConfig config)
+ConfiguredSource::ConfiguredSource(config::SourceConfig config, const sources::SourceType& type)
     : m_config(std::move(config)),
+      m_type(&type),
       m_transport(std::make_unique<http::CurlClient>(http_options(m_config))),
-      m_source(sources::create_source(m_config)) {}
+      m_source(type.create(m_config)) {}
+
+sync::SourceHandle ConfiguredSource::handle() {
+  return {*m_source, *m_transport, retry_policy(m_config), m_config, m_type->info_columns, m_type->reader_version};
+}
 
 std::vector<model::Dataset> ConfiguredSource::datasets() const {
   std::vector<model::Dataset> out;
@@ -47,10 +42,4 @@ std::vector<model::Dataset> ConfiguredSource::datasets() const {
   return out;
 }
 
-std::vector<std::unique_ptr<ConfiguredSource>> build_sources(const config::Config& config) {
-  std::vector<std::unique_ptr<ConfiguredSource>> out;
-  for (const auto& source : config.sources) out.push_back(std::make_unique<ConfiguredSource>(source));
-  return out;
-}
-
-}  // namespace rosterd::sync
+}  // namespace rosterd::app
