@@ -22,7 +22,7 @@ set(ROSTERD_SYSUSERS_DIR "lib/sysusers.d" CACHE STRING
 set(ROSTERD_TMPFILES_DIR "lib/tmpfiles.d" CACHE STRING
   "Where the tmpfiles.d file is installed (relative to the prefix, or absolute)")
 
-# tests/service checks this rendering (systemd-analyze security and verify).
+# tests/systemd checks this rendering (systemd-analyze security and verify).
 foreach(dir SYSUSERS TMPFILES)
   set(full ${ROSTERD_${dir}_DIR})
   if(NOT IS_ABSOLUTE "${full}")

@@ -103,9 +103,13 @@ RunOutcome Runner::run_dataset(const SourceHandle& handle, const model::Dataset&
     outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
   };
   try {
-    const auto* type = find_dataset_type(m_datasets, dataset);
-    if (type == nullptr) throw std::logic_error(fmt::format("dataset {} has no strategy", model::to_string(dataset)));
     begin_run(outcome, handle.config.name, dataset, options);
+    const auto* type = find_dataset_type(m_datasets, dataset);
+    if (type == nullptr) {
+      finish_failed(outcome, handle, dataset, store::RunStatus::failed,
+                    fmt::format("dataset {} has no strategy (no row in the dataset table)", model::to_string(dataset)));
+      return outcome;
+    }
     const auto run = type->start({handle, dataset, m_reader, spool_directory_of(m_reader), outcome.started_at});
     const bool fetched = fetch(*run, transport, outcome, handle, dataset);
     take_counters();
