@@ -4,7 +4,7 @@
 #   P/lib/sysusers.d/rosterd.conf           the rosterd user and group
 #   P/lib/tmpfiles.d/rosterd.conf           /etc/rosterd/credentials, which the unit loads
 #   P/share/doc/rosterd/                    the documents, laid out as in the source tree so that
-#                                           their links work: README.md, BENCHMARKS.md,
+#                                           their links work: README.md, BENCHMARKS.md, ARCHITECTURE.md,
 #                                           docs/schema.md, docs/reliability.md, docs/vendor-facts.md,
 #                                           config/rosterd.example.yaml,
 #                                           sim/README.md (the simulator `rosterd demo` runs) and
@@ -37,7 +37,7 @@ install(TARGETS rosterd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${PROJECT_BINARY_DIR}/systemd/rosterd.service DESTINATION ${ROSTERD_SYSTEMD_UNIT_DIR})
 install(FILES systemd/rosterd.sysusers DESTINATION ${ROSTERD_SYSUSERS_DIR} RENAME rosterd.conf)
 install(FILES systemd/rosterd.tmpfiles DESTINATION ${ROSTERD_TMPFILES_DIR} RENAME rosterd.conf)
-install(FILES README.md BENCHMARKS.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES README.md BENCHMARKS.md ARCHITECTURE.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES docs/schema.md docs/reliability.md docs/vendor-facts.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 install(FILES config/rosterd.example.yaml DESTINATION ${CMAKE_INSTALL_DOCDIR}/config)
 install(FILES sim/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/sim)

@@ -37,6 +37,7 @@ $p/lib/sysusers.d/rosterd.conf
 $p/lib/tmpfiles.d/rosterd.conf
 $p/share/doc/rosterd/README.md
 $p/share/doc/rosterd/BENCHMARKS.md
+$p/share/doc/rosterd/ARCHITECTURE.md
 $p/share/doc/rosterd/docs/schema.md
 $p/share/doc/rosterd/docs/reliability.md
 $p/share/doc/rosterd/docs/vendor-facts.md
