@@ -99,8 +99,8 @@ TEST_F(AuditE2e, HistoryShowsEveryVersionAndFieldChangeOfOneUser) {
                             text_or_null(c["field"]), text_or_null(c["old_value"]), text_or_null(c["new_value"])});
   }
   EXPECT_EQ(json_changes, rows("SELECT id, change, coalesce(field, '<null>'), coalesce(old_value, '<null>'), "
-                               "coalesce(new_value, '<null>') FROM changes WHERE entity_key = '" +
-                               id + "' ORDER BY id"));
+                               "coalesce(new_value, '<null>') FROM " +
+                               k_changes_with_states + " WHERE entity_key = '" + id + "' ORDER BY id"));
 }
 
 TEST_F(AuditE2e, HistoryNeverGuessesBetweenSeveralUsers) {
@@ -205,7 +205,9 @@ TEST_F(AuditE2e, ChangesListsTheAuditLogNewestFirstAndPrintsVendorTextSafely) {
     from_json.push_back(std::move(row));
   }
   EXPECT_EQ(from_json, rows("SELECT id, changed_at, source, entity, entity_key, change, coalesce(field, '<null>'), "
-                            "coalesce(old_value, '<null>'), coalesce(new_value, '<null>') FROM changes "
+                            "coalesce(old_value, '<null>'), coalesce(new_value, '<null>') FROM " +
+                            k_changes_with_states +
+                            " "
                             "ORDER BY changed_at DESC, id DESC"))
       << "every row, values exactly as stored";
 }

@@ -3,6 +3,7 @@
 // them however many. These tests parse the dry run's lines and compare them with the
 // rows the real run wrote, for every vendor type and every kind of change.
 
+#include <SQLiteCpp/Database.h>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -10,8 +11,6 @@
 #include <optional>
 #include <set>
 #include <tuple>
-
-#include <SQLiteCpp/Database.h>
 
 #include "audit_support.hpp"
 #include "harness.hpp"
@@ -209,12 +208,12 @@ class DryRunE2e : public E2eTest {
         "SELECT c.run_id, c.source, c.entity, c.entity_key, c.change, coalesce(c.field, '<null>'), "
         "coalesce(c.old_value, '<null>'), coalesce(c.new_value, '<null>'), "
         "CASE c.entity WHEN 'user' THEN (SELECT username FROM user_versions v WHERE v.source = c.source AND "
-        "  v.external_id = c.entity_key AND v.run_id = c.run_id) "
+        "  v.external_id = c.entity_key AND v.version = c.version) "
         "WHEN 'portfolio' THEN (SELECT name FROM portfolios WHERE source = c.source AND code = c.entity_key) "
         "WHEN 'profile' THEN (SELECT name FROM profiles WHERE source = c.source AND profile_id = c.entity_key) "
         "ELSE (SELECT name FROM campaigns WHERE source = c.source AND campaign_id = c.entity_key) END "
-        "FROM changes c WHERE c.run_id > " +
-        std::to_string(run_id) + " ORDER BY c.id");
+        "FROM " +
+        k_changes_with_states + " AS c WHERE c.run_id > " + std::to_string(run_id) + " ORDER BY c.id");
     std::vector<ChangeRecord> out;
     std::string group;
     for (const auto& r : changes) {
@@ -233,8 +232,8 @@ class DryRunE2e : public E2eTest {
   // The snapshot the latest removal before `run` recorded.
   std::string removal_snapshot(const std::string& source, const std::string& entity, const std::string& key,
                                const std::string& run) {
-    return value("SELECT old_value FROM changes WHERE source = '" + source + "' AND entity = '" + entity +
-                 "' AND entity_key = '" + key + "' AND change = 'removed' AND run_id < " + run +
+    return value("SELECT old_value FROM " + k_changes_with_states + " WHERE source = '" + source + "' AND entity = '" +
+                 entity + "' AND entity_key = '" + key + "' AND change = 'removed' AND run_id < " + run +
                  " ORDER BY id DESC LIMIT 1");
   }
   std::int64_t last_run() { return count("SELECT coalesce(max(id), 0) FROM sync_runs"); }

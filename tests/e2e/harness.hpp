@@ -3,18 +3,17 @@
 // config file and a database in a temporary directory, and the real `rosterd`
 // binary run as a child process.
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <chrono>
-#include <functional>
-#include <optional>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "../store/temp_db.hpp"
 #include "sim/simulator.hpp"
@@ -52,7 +51,8 @@ struct ProcessResult {
 // destruction if still alive.
 class RosterdProcess {
  public:
-  explicit RosterdProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& extra_env = {});
+  explicit RosterdProcess(const std::vector<std::string>& args,
+                          const std::map<std::string, std::string>& extra_env = {});
   ~RosterdProcess();
   RosterdProcess(const RosterdProcess&) = delete;
   RosterdProcess& operator=(const RosterdProcess&) = delete;
@@ -76,7 +76,8 @@ class RosterdProcess {
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
 // Runs the rosterd binary with `args`, waits at most `timeout`.
-ProcessResult run_rosterd(const std::vector<std::string>& args, std::chrono::seconds timeout = std::chrono::seconds{120},
+ProcessResult run_rosterd(const std::vector<std::string>& args,
+                          std::chrono::seconds timeout = std::chrono::seconds{120},
                           const std::map<std::string, std::string>& extra_env = {});
 
 // One source block of a rosterd config for a simulator tenant.
@@ -87,7 +88,7 @@ struct SourceBlock {
 
   const sim::Tenant* tenant;
   std::map<std::string, std::string> extra;  // more keys, verbatim YAML values
-  bool use_token;  // smartflo/class4: the static token instead of a login
+  bool use_token;                            // smartflo/class4: the static token instead of a login
 };
 
 class E2eTest : public ::testing::Test {
@@ -136,8 +137,8 @@ std::string first_difference(const std::string& a, const std::string& b);
 std::vector<std::string> lines_with(const std::string& text, const std::string& needle);
 
 // Expected values, computed from the simulator independently of rosterd's code.
-std::string lower(std::string text);                 // ASCII lower-casing
-std::string or_null(const std::string& text);        // "" -> "<null>"
+std::string lower(std::string text);           // ASCII lower-casing
+std::string or_null(const std::string& text);  // "" -> "<null>"
 // Worksection's phone per user id: `phone`, else phone3, phone2, phone4 (README, "Vendors"),
 // read from what the simulator actually serves ("<null>" when none).
 std::map<std::string, std::string> worksection_phones(const sim::Tenant& tenant);
@@ -146,5 +147,21 @@ std::map<std::string, std::string> worksection_phones(const sim::Tenant& tenant)
 // NULL as "<null>". Worksection needs `phones` (worksection_phones()).
 std::vector<std::string> expected_columns(const std::string& vendor, const sim::SimUser& u,
                                           const std::map<std::string, std::string>& phones = {});
+
+// `changes` with each user's whole-record state read from the version the row names, as
+// the old_value (removed) or new_value (added, restored) that `rosterd changes` and
+// `rosterd history` show: a table expression, `"SELECT ... FROM " + k_changes_with_states`.
+inline const std::string k_changes_with_states =
+    "(SELECT c.id, c.run_id, c.changed_at, c.source, c.entity, c.entity_key, c.change, c.field, "
+    "CASE WHEN c.entity = 'user' AND c.field IS NULL AND c.change = 'removed' THEN json_object('username', "
+    "v.username, 'full_name', v.full_name, 'email', v.email, 'phone', v.phone, 'extension', v.extension, 'role', "
+    "v.role, 'user_group', v.user_group, 'active', v.active, 'attributes', json(v.attributes), 'portfolios', "
+    "json(v.portfolios)) ELSE c.old_value END AS old_value, "
+    "CASE WHEN c.entity = 'user' AND c.field IS NULL AND c.change IN ('added', 'restored') THEN json_object("
+    "'username', v.username, 'full_name', v.full_name, 'email', v.email, 'phone', v.phone, 'extension', "
+    "v.extension, 'role', v.role, 'user_group', v.user_group, 'active', v.active, 'attributes', "
+    "json(v.attributes), 'portfolios', json(v.portfolios)) ELSE c.new_value END AS new_value, c.version "
+    "FROM changes AS c LEFT JOIN user_versions AS v ON c.entity = 'user' AND v.source = c.source AND "
+    "v.external_id = c.entity_key AND v.version = c.version)";
 
 }  // namespace rosterd::testing

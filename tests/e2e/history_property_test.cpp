@@ -4,7 +4,9 @@
 //  (a) `rosterd users --as-of <round time>` is exactly that round's vendor listing,
 //      normalized as computed independently from the simulator's users;
 //  (b) no user ever has more than one open version, and versions chain without gaps;
-//  (c) replaying `changes` from empty reproduces the `users` table exactly.
+//  (c) replaying `changes` from empty, reading each whole-record state (added,
+//      restored, removed) from the user version the row names, reproduces the `users`
+//      table exactly.
 // The changes are random (history_changes.hpp), except that a coverage schedule makes
 // every kind of change happen in every run, so that the coverage check at the end can
 // neither fail nor pass by luck.
@@ -92,6 +94,15 @@ std::map<std::string, std::string> history_attributes(const std::string& source,
 std::string column_json(const std::string& field, const std::string& stored) {
   if (stored == "<null>") return "null";
   return canonical_json(field == "active" || field == "portfolios" ? stored : json_literal(stored));
+}
+
+// The user rows of `changes` matching `where`, in the order written: id, changed_at,
+// source, entity_key, change, field, old_value, new_value ('<null>' for NULL), each
+// whole-record state (added, restored, removed) read from the version the row names.
+std::string user_change_rows(const std::string& where) {
+  return "SELECT id, changed_at, source, entity_key, change, coalesce(field, '<null>'), coalesce(old_value, "
+         "'<null>'), coalesce(new_value, '<null>') FROM " +
+         k_changes_with_states + " WHERE entity = 'user' AND " + where + " ORDER BY id";
 }
 
 class HistoryProperty : public E2eTest {
@@ -233,8 +244,7 @@ class HistoryProperty : public E2eTest {
                                 "user_versions v ON v.source = u.source AND v.external_id = u.external_id AND "
                                 "v.valid_to IS NULL")) {
       EXPECT_EQ(history_attributes(row[0], row[2]), history_attributes(row[0], row[3]))
-          << "(b) the open version holds the users row's attributes but its volatile ones: " << row[0] << "/"
-          << row[1];
+          << "(b) the open version holds the users row's attributes but its volatile ones: " << row[0] << "/" << row[1];
       EXPECT_EQ(history_attributes(row[0], row[3]), attribute_map(row[3])) << "history holds no volatile field";
     }
   }
@@ -243,9 +253,7 @@ class HistoryProperty : public E2eTest {
   void check_replay() {
     std::map<std::pair<std::string, std::string>, Replayed> replay;
     std::string problems;
-    for (const auto& c : rows("SELECT id, changed_at, source, entity_key, change, coalesce(field, '<null>'), "
-                              "coalesce(old_value, '<null>'), coalesce(new_value, '<null>') FROM changes "
-                              "WHERE entity = 'user' ORDER BY id")) {
+    for (const auto& c : rows(user_change_rows("TRUE"))) {
       const std::pair key{c[2], c[3]};
       const auto& kind = c[4];
       auto found = replay.find(key);
@@ -342,13 +350,12 @@ class HistoryProperty : public E2eTest {
       // Restores, told apart by whether the user came back as it left.
       std::map<std::string, Replayed> left;  // entity_key -> the state it was removed in
       int plain = 0, changed = 0;
-      for (const auto& c : rows("SELECT entity_key, change, coalesce(old_value, ''), coalesce(new_value, '') FROM "
-                                "changes WHERE entity = 'user' AND source = '" +
-                                s.name() + "' AND change IN ('removed', 'restored') ORDER BY id")) {
-        if (c[1] == "removed") {
-          left[c[0]] = from_snapshot(c[2]);
-        } else if (const auto was = left.find(c[0]); was != left.end()) {
-          const auto back = from_snapshot(c[3]);
+      for (const auto& c :
+           rows(user_change_rows("source = '" + s.name() + "' AND change IN ('removed', 'restored')"))) {
+        if (c[4] == "removed") {
+          left[c[3]] = from_snapshot(c[6]);
+        } else if (const auto was = left.find(c[3]); was != left.end()) {
+          const auto back = from_snapshot(c[7]);
           (back.columns == was->second.columns && back.attributes == was->second.attributes ? plain : changed) += 1;
         }
       }

@@ -114,7 +114,7 @@ TEST_F(HistoryTruthE2e, FieldsAnUpgradedReaderStartsReadingAreAFirstFill) {
   const auto with_email = count("SELECT count(*) FROM users WHERE email IS NOT NULL");
   ASSERT_GT(with_email, 1);
   write_sql("UPDATE dataset_readers SET reader_version = 0");
-  write_sql("UPDATE users SET email = NULL, content_hash = 0");
+  write_sql("UPDATE user_state SET content_hash = 0");
   write_sql("UPDATE user_versions SET email = NULL");
   const auto changed = sw.users().front();
   ASSERT_FALSE(changed.email.empty()) << "the simulator's first user has an e-mail address";

@@ -1,10 +1,10 @@
 // End-to-end: the real rosterd binary, the simulator over HTTP on 127.0.0.1, a
 // real SQLite file. These tests prove the sync semantics of README, "Sync semantics".
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <set>
-
-#include <simdjson.h>
 
 #include "core/hash.hpp"
 #include "harness.hpp"
@@ -110,13 +110,14 @@ TEST_F(SyncE2e, ARoundOfChangesWritesExactlyTheExpectedRowsAndLines) {
   ASSERT_EQ(result.exit_code, 0) << result.all();
   const auto run = std::to_string(last_run_id());
 
-  const auto changes = rows("SELECT entity_key, change, coalesce(field, '<whole>'), coalesce(old_value, '<null>'), "
-                            "coalesce(new_value, '<null>') FROM changes WHERE run_id = " + run +
-                            " ORDER BY CAST(entity_key AS INTEGER), field");
+  const auto changes = rows(
+      "SELECT entity_key, change, coalesce(field, '<whole>'), coalesce(old_value, '<null>'), "
+      "coalesce(new_value, '<null>') FROM " +
+      k_changes_with_states + " WHERE run_id = " + run + " ORDER BY CAST(entity_key AS INTEGER), field");
   const auto id = [](std::int64_t v) { return std::to_string(v); };
   const auto snapshot_of = [&](std::int64_t user, const char* column) {
-    return value(std::string("SELECT ") + column + " FROM changes WHERE run_id = " + run + " AND entity_key = '" +
-                 id(user) + "'");
+    return value(std::string("SELECT ") + column + " FROM " + k_changes_with_states + " WHERE run_id = " + run +
+                 " AND entity_key = '" + id(user) + "'");
   };
   std::vector<std::vector<std::string>> expected{
       {id(renamed), "updated", "username", users[2].username, "renamed.user"},
@@ -126,7 +127,8 @@ TEST_F(SyncE2e, ARoundOfChangesWritesExactlyTheExpectedRowsAndLines) {
       {id(comes_back), "restored", "<whole>", "<null>", snapshot_of(comes_back, "new_value")},
       {id(added), "added", "<whole>", "<null>", snapshot_of(added, "new_value")},
   };
-  std::sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) { return std::stoll(a[0]) < std::stoll(b[0]); });
+  std::sort(expected.begin(), expected.end(),
+            [](const auto& a, const auto& b) { return std::stoll(a[0]) < std::stoll(b[0]); });
   EXPECT_EQ(changes, expected);
   EXPECT_EQ(count("SELECT count(*) FROM changes"), changes_before + 6) << "nothing else";
   EXPECT_NE(snapshot_of(removed, "old_value").find(users[5].username), std::string::npos);
@@ -135,8 +137,8 @@ TEST_F(SyncE2e, ARoundOfChangesWritesExactlyTheExpectedRowsAndLines) {
   const auto versions = rows("SELECT external_id, version, op FROM user_versions WHERE run_id = " + run +
                              " ORDER BY CAST(external_id AS INTEGER)");
   std::vector<std::vector<std::string>> expected_versions{
-      {id(renamed), "2", "updated"},  {id(re_mailed), "2", "updated"}, {id(deactivated), "2", "updated"},
-      {id(removed), "2", "removed"},  {id(comes_back), "3", "restored"}, {id(added), "1", "added"},
+      {id(renamed), "2", "updated"}, {id(re_mailed), "2", "updated"},   {id(deactivated), "2", "updated"},
+      {id(removed), "2", "removed"}, {id(comes_back), "3", "restored"}, {id(added), "1", "added"},
   };
   std::sort(expected_versions.begin(), expected_versions.end(),
             [](const auto& a, const auto& b) { return std::stoll(a[0]) < std::stoll(b[0]); });
@@ -145,8 +147,8 @@ TEST_F(SyncE2e, ARoundOfChangesWritesExactlyTheExpectedRowsAndLines) {
   EXPECT_EQ(count("SELECT count(*) FROM (SELECT source, external_id FROM user_versions WHERE valid_to IS NULL "
                   "GROUP BY 1, 2 HAVING count(*) > 1)"),
             0);
-  EXPECT_EQ(count("SELECT count(*) FROM user_versions WHERE valid_to IS NULL"),
-            count("SELECT count(*) FROM users")) << "one open version per user";
+  EXPECT_EQ(count("SELECT count(*) FROM user_versions WHERE valid_to IS NULL"), count("SELECT count(*) FROM users"))
+      << "one open version per user";
   EXPECT_EQ(value("SELECT removed_at IS NOT NULL FROM users WHERE external_id = '" + id(removed) + "'"), "1");
   EXPECT_EQ(value("SELECT active FROM current_users WHERE external_id = '" + id(deactivated) + "'"), "0");
 
@@ -222,8 +224,7 @@ TEST_P(FailedRunE2e, AFailureOnPageThreeChangesNothingButSyncRuns) {
   tenant.clear_faults();
   const auto recovered = sync();
   ASSERT_EQ(recovered.exit_code, 0) << recovered.all();
-  EXPECT_EQ(value("SELECT added || ',' || updated || ',' || removed FROM sync_runs ORDER BY id DESC LIMIT 1"),
-            "1,1,1");
+  EXPECT_EQ(value("SELECT added || ',' || updated || ',' || removed FROM sync_runs ORDER BY id DESC LIMIT 1"), "1,1,1");
 }
 
 INSTANTIATE_TEST_SUITE_P(PagedVendors, FailedRunE2e, ::testing::Values("smartflo", "class4"),

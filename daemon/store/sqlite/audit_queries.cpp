@@ -5,15 +5,34 @@
 
 #include <utility>
 
+#include "model/canonical.hpp"
 #include "model/json_codec.hpp"
 #include "store/sqlite/sql_values.hpp"
 
 namespace rosterd::store::sqlite {
 namespace {
 
-
 // Ids are text; numeric ones (nearly all) sort as numbers this way.
 constexpr const char* k_id_order = "length(external_id), external_id";
+
+// The changes columns read_change() expects, with the label (a user's username in the
+// version its run wrote, else the current name of the portfolio, profile or campaign)
+// and, for a user, that version's columns: a whole-record change's state.
+constexpr const char* k_change_select = R"(
+SELECT c.id, c.run_id, c.changed_at, c.source, c.entity, c.entity_key, c.change, c.field, c.old_value, c.new_value,
+       CASE c.entity
+         WHEN 'user' THEN v.username
+         WHEN 'portfolio' THEN (SELECT name FROM portfolios WHERE source = c.source AND code = c.entity_key)
+         WHEN 'profile' THEN (SELECT name FROM profiles WHERE source = c.source AND profile_id = c.entity_key)
+         WHEN 'campaign' THEN (SELECT name FROM campaigns WHERE source = c.source AND campaign_id = c.entity_key)
+       END,
+       v.username, v.full_name, v.email, v.phone, v.extension, v.role, v.user_group, v.active, v.attributes,
+       v.portfolios
+FROM changes AS c
+LEFT JOIN user_versions AS v
+  ON c.entity = 'user' AND v.source = c.source AND v.external_id = c.entity_key AND v.version = c.version
+)";
+constexpr int k_change_version_columns = 11;  // the first of the version's columns
 
 ChangeRow read_change(SQLite::Statement& row) {
   ChangeRow c;
@@ -28,23 +47,16 @@ ChangeRow read_change(SQLite::Statement& row) {
   c.old_value = optional_text(row.getColumn(8));
   c.new_value = optional_text(row.getColumn(9));
   c.label = optional_text(row.getColumn(10));
+  // A user's whole-record change names the version holding the record: its snapshot.
+  const bool whole_user = c.entity == "user" && !c.field && c.change != "filled";
+  if (whole_user && !row.getColumn(k_change_version_columns + 8).isNull()) {
+    const auto user = read_user_columns(row, k_change_version_columns, c.entity_key);
+    auto snapshot = model::snapshot_json(user, row.getColumn(k_change_version_columns + 8).getString(),
+                                         optional_text(row.getColumn(k_change_version_columns + 9)));
+    (c.change == "removed" ? c.old_value : c.new_value) = std::move(snapshot);
+  }
   return c;
 }
-
-// The changes columns read_change() expects, with the label: a user's username from
-// the version written by the same run (each run writes at most one version per
-// user), else the current name of the portfolio, profile or campaign.
-constexpr const char* k_change_select = R"(
-SELECT c.id, c.run_id, c.changed_at, c.source, c.entity, c.entity_key, c.change, c.field, c.old_value, c.new_value,
-       CASE c.entity
-         WHEN 'user' THEN (SELECT v.username FROM user_versions AS v
-                           WHERE v.source = c.source AND v.external_id = c.entity_key AND v.run_id = c.run_id)
-         WHEN 'portfolio' THEN (SELECT name FROM portfolios WHERE source = c.source AND code = c.entity_key)
-         WHEN 'profile' THEN (SELECT name FROM profiles WHERE source = c.source AND profile_id = c.entity_key)
-         WHEN 'campaign' THEN (SELECT name FROM campaigns WHERE source = c.source AND campaign_id = c.entity_key)
-       END
-FROM changes AS c
-)";
 
 std::string match_condition(UserMatch match, const char* id_column) {
   const auto by_id = fmt::format("{} = :key", id_column);

@@ -11,6 +11,7 @@
 #include <cctype>
 
 #include "core/log.hpp"
+#include "store/sqlite/migration_progress.hpp"
 #include "store/sqlite/migrations.hpp"
 
 namespace rosterd::store::sqlite {
@@ -29,8 +30,10 @@ void migrate(SQLite::Database& db, const std::string& path, const Connection::Be
   if (current > 0 && current < latest_schema_version() && before_migrating) {
     before_migrating(current, latest_schema_version());
   }
+  MigrationProgress progress(db, path);
   for (const auto& migration : migrations()) {
     if (migration.number <= current) continue;
+    progress.begin(migration.number);
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
     db.exec(migration.sql);
     db.exec(fmt::format("PRAGMA user_version = {}", migration.number));

@@ -33,15 +33,16 @@ RecordIndex load_index(SQLite::Statement& select, std::string_view source) {
 }  // namespace
 
 RecordIndex load_user_index(SQLite::Database& db, std::string_view source) {
-  SQLite::Statement select(
-      db, "SELECT external_id, content_hash, version, removed_at IS NOT NULL FROM users WHERE source = ?");
+  // user_state alone: narrow rows, so the whole index loads fast.
+  SQLite::Statement select(db, "SELECT external_id, content_hash, version, removed FROM user_state WHERE source = ?");
   return load_index(select, source);
 }
 
 std::vector<ListedUser> load_listed_users(SQLite::Database& db, std::string_view source) {
   SQLite::Statement select(db,
-                           "SELECT external_id, username, active FROM users WHERE source = ? AND removed_at IS NULL "
-                           "ORDER BY external_id");
+                           "SELECT s.external_id, v.username, v.active FROM user_state AS s JOIN user_versions AS v "
+                           "ON v.source = s.source AND v.external_id = s.external_id AND v.version = s.version "
+                           "WHERE s.source = ? AND s.removed = 0 ORDER BY s.external_id");
   select.bind(1, std::string(source));
   std::vector<ListedUser> out;
   while (select.executeStep()) {
@@ -56,7 +57,7 @@ std::vector<ListedUser> load_listed_users(SQLite::Database& db, std::string_view
 
 std::unordered_map<std::string, std::optional<std::int64_t>> load_info_hashes(SQLite::Database& db,
                                                                               std::string_view source) {
-  SQLite::Statement select(db, "SELECT external_id, info_hash FROM users WHERE source = ? AND removed_at IS NULL");
+  SQLite::Statement select(db, "SELECT external_id, info_hash FROM user_state WHERE source = ? AND removed = 0");
   select.bind(1, std::string(source));
   std::unordered_map<std::string, std::optional<std::int64_t>> out;
   while (select.executeStep()) {

@@ -3,6 +3,9 @@
 // entities (portfolios, profiles, campaigns). All writers work inside the run's
 // transaction, which the caller owns.
 
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -10,9 +13,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
 
 #include "model/dataset.hpp"
 #include "model/diff.hpp"
@@ -36,7 +36,6 @@ std::unordered_map<std::string, std::optional<std::int64_t>> load_info_hashes(SQ
                                                                               std::string_view source);
 RecordIndex load_entity_index(SQLite::Database& db, model::Entity entity, std::string_view source);
 
-
 class UserReader {
  public:
   UserReader(SQLite::Database& db, std::string source);
@@ -57,19 +56,25 @@ class EntityReader {
   SQLite::Statement m_select;
 };
 
-
 class ChangeLogWriter {
  public:
   ChangeLogWriter(SQLite::Database& db, model::Entity entity, ChangeStamp stamp);
-  // A whole-record change: field NULL, the record's snapshot JSON as value.
+  // A whole-record change of a portfolio, profile or campaign: field NULL, the
+  // record's snapshot JSON as value.
   void record(const char* change, const std::string& key, const std::optional<std::string>& old_value,
               const std::optional<std::string>& new_value);
-  void fields(const char* change, const std::string& key, std::span<const model::FieldChange> fields);
+  // A whole-record change of a user: field NULL, the state in user version `version`;
+  // `new_value` only for a fill (the filled fields).
+  void record(const char* change, const std::string& key, std::int64_t version,
+              const std::optional<std::string>& new_value = std::nullopt);
+  // One row per field; `version` for a user's (the version the run wrote).
+  void fields(const char* change, const std::string& key, std::span<const model::FieldChange> fields,
+              std::optional<std::int64_t> version = std::nullopt);
 
  private:
   // Binds the columns every row of one change shares; `change` and `key` must
   // outlive the step.
-  void bind_row(const char* change, const std::string& key);
+  void bind_row(const char* change, const std::string& key, std::optional<std::int64_t> version);
 
   std::string m_entity;
   ChangeStamp m_stamp;
@@ -80,7 +85,8 @@ class UserWriter {
  public:
   // `columns`: the normalized columns getUserInfo owns for this source; the
   // stored content_hash covers the rest (model/user_parts.hpp). `policy`: the
-  // volatile attributes, which `users` keeps current and history never stores.
+  // volatile attributes, which `users` keeps current (user_state.live_attributes)
+  // and history never stores.
   UserWriter(SQLite::Database& db, ChangeStamp stamp, model::InfoColumns columns = model::InfoColumns::none(),
              model::FieldPolicy policy = {});
 
@@ -103,21 +109,22 @@ class UserWriter {
  private:
   struct Rendered;
   void write_version(const UserColumns& columns, std::int64_t version, const char* op);
-  void close_version(const std::string& external_id);
+  void close_version(const std::string& external_id, std::int64_t version);
   void write_portfolios(const model::User& user, bool replace);
-  void update_row(const UserColumns& columns, std::int64_t version, std::int64_t hash, bool removed);
-  std::int64_t hash_of(const Rendered& rendered, std::string_view snapshot) const;
+  void next_version(const Rendered& rendered, std::int64_t prior_version, std::int64_t hash, const char* op);
+  std::int64_t hash_of(const Rendered& rendered) const;
 
   ChangeStamp m_stamp;
   model::InfoColumns m_columns;
   model::FieldPolicy m_policy;
   ChangeLogWriter m_changes;
-  SQLite::Statement m_insert_user;
-  SQLite::Statement m_update_user;
+  SQLite::Statement m_insert_state;
+  SQLite::Statement m_update_state;
   SQLite::Statement m_close_version;
   SQLite::Statement m_insert_version;
   SQLite::Statement m_delete_portfolios;
   SQLite::Statement m_insert_portfolio;
+  SQLite::Statement m_open_attributes;
   SQLite::Statement m_refresh;
   SQLite::Statement m_set_info_hash;
 };

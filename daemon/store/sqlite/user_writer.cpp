@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "model/canonical.hpp"
+#include "model/json_codec.hpp"
 #include "store/sqlite/records.hpp"
 #include "store/sqlite/sql_values.hpp"
 #include "store/store_error.hpp"
@@ -16,14 +17,19 @@ std::string placeholders(int count) {
 
 }  // namespace
 
-// A user's columns rendered once for every statement of one write: as `users` stores
-// them (everything), and as history stores them (without volatile attributes; the
-// same rendering when the user has none).
+// A user's columns rendered once for every statement of one write: as history stores
+// them (without volatile attributes), and the volatile attributes apart (user_state's
+// live_attributes), which `users` shows spliced into the version's.
 struct UserWriter::Rendered {
   Rendered(const model::User& user, const model::FieldPolicy& policy) : current(user) {
     if (model::has_volatile_attributes(user, policy)) {
       m_stripped.emplace(model::without_volatile(user, policy));
       m_history.emplace(*m_stripped);
+      model::Attributes live;
+      for (const auto& [key, value] : user.attributes) {
+        if (policy.is_volatile(key)) live.emplace(key, value);
+      }
+      live_attributes = model::attributes_json(live);
     }
   }
   Rendered(const Rendered&) = delete;
@@ -33,6 +39,7 @@ struct UserWriter::Rendered {
   [[nodiscard]] bool history_is_current() const { return !m_history; }
 
   UserColumns current;
+  std::optional<std::string> live_attributes;  // NULL when the user has no volatile attribute
 
  private:
   std::optional<model::User> m_stripped;  // before m_history, which refers to it
@@ -44,26 +51,25 @@ UserWriter::UserWriter(SQLite::Database& db, ChangeStamp stamp, model::InfoColum
       m_columns(columns),
       m_policy(std::move(policy)),
       m_changes(db, model::Entity::user, stamp),
-      m_insert_user(db, fmt::format("INSERT INTO users (source, external_id, {}, version, content_hash, first_seen_at, "
-                                    "updated_at) VALUES (?, ?, {}, ?, ?, ?, ?)",
-                                    k_user_columns, placeholders(k_user_column_count))),
-      m_update_user(db,
-                    "UPDATE users SET username = ?, full_name = ?, email = ?, phone = ?, extension = ?, role = ?, "
-                    "user_group = ?, active = ?, attributes = ?, portfolios = ?, version = ?, content_hash = ?, "
-                    "updated_at = ?, removed_at = ? WHERE source = ? AND external_id = ?"),
-      m_close_version(
-          db, "UPDATE user_versions SET valid_to = ? WHERE source = ? AND external_id = ? AND valid_to IS NULL"),
+      m_insert_state(db,
+                     "INSERT INTO user_state (source, external_id, version, removed, content_hash, live_attributes) "
+                     "VALUES (?, ?, 1, 0, ?, ?)"),
+      m_update_state(db,
+                     "UPDATE user_state SET version = ?, removed = ?, content_hash = ?, live_attributes = ? "
+                     "WHERE source = ? AND external_id = ?"),
+      m_close_version(db,
+                      "UPDATE user_versions SET valid_to = ? "
+                      "WHERE source = ? AND external_id = ? AND version = ? AND valid_to IS NULL"),
       m_insert_version(db,
                        fmt::format("INSERT INTO user_versions (source, external_id, version, valid_from, run_id, op, "
                                    "{}) VALUES (?, ?, ?, ?, ?, ?, {})",
                                    k_user_columns, placeholders(k_user_column_count))),
       m_delete_portfolios(db, "DELETE FROM user_portfolios WHERE source = ? AND external_id = ?"),
       m_insert_portfolio(db, "INSERT INTO user_portfolios (source, external_id, portfolio) VALUES (?, ?, ?)"),
-      m_refresh(db,
-                "UPDATE users SET username = ?, full_name = ?, email = ?, phone = ?, extension = ?, role = ?, "
-                "user_group = ?, active = ?, attributes = ?, portfolios = ?, content_hash = ? "
-                "WHERE source = ? AND external_id = ?"),
-      m_set_info_hash(db, "UPDATE users SET info_hash = ? WHERE source = ? AND external_id = ?") {}
+      m_open_attributes(
+          db, "SELECT attributes FROM user_versions WHERE source = ? AND external_id = ? AND valid_to IS NULL"),
+      m_refresh(db, "UPDATE user_state SET content_hash = ?, live_attributes = ? WHERE source = ? AND external_id = ?"),
+      m_set_info_hash(db, "UPDATE user_state SET info_hash = ? WHERE source = ? AND external_id = ?") {}
 
 void UserWriter::write_version(const UserColumns& columns, std::int64_t version, const char* op) {
   m_insert_version.reset();
@@ -77,13 +83,14 @@ void UserWriter::write_version(const UserColumns& columns, std::int64_t version,
   m_insert_version.exec();
 }
 
-void UserWriter::close_version(const std::string& external_id) {
+void UserWriter::close_version(const std::string& external_id, std::int64_t version) {
   m_close_version.reset();
   bind_view(m_close_version, 1, m_stamp.at);
   bind_view(m_close_version, 2, m_stamp.source);
   bind_view(m_close_version, 3, external_id);
+  m_close_version.bind(4, version);
   if (m_close_version.exec() != 1) {
-    throw StoreError(fmt::format("{}: user {} has no open version to close", m_stamp.source, external_id));
+    throw StoreError(fmt::format("{}: user {} has no open version {} to close", m_stamp.source, external_id, version));
   }
 }
 
@@ -104,97 +111,100 @@ void UserWriter::write_portfolios(const model::User& user, bool replace) {
   }
 }
 
-void UserWriter::update_row(const UserColumns& columns, std::int64_t version, std::int64_t hash, bool removed) {
-  const auto& user = columns.user;
-  m_update_user.reset();
-  bind_user_columns(m_update_user, 1, columns);
-  m_update_user.bind(11, version);
-  m_update_user.bind(12, hash);
-  bind_view(m_update_user, 13, m_stamp.at);
-  if (removed) {
-    bind_view(m_update_user, 14, m_stamp.at);
-  } else {
-    m_update_user.bind(14);
-  }
-  bind_view(m_update_user, 15, m_stamp.source);
-  bind_view(m_update_user, 16, user.external_id);
-  if (m_update_user.exec() != 1) {
+// The next version of a known user: user_state moved to it, the open version closed,
+// the new one written.
+void UserWriter::next_version(const Rendered& rendered, std::int64_t prior_version, std::int64_t hash, const char* op) {
+  const auto& user = rendered.current.user;
+  m_update_state.reset();
+  m_update_state.bind(1, prior_version + 1);
+  m_update_state.bind(2, std::string_view(op) == "removed" ? 1 : 0);
+  m_update_state.bind(3, hash);
+  bind_optional_view(m_update_state, 4, rendered.live_attributes);
+  bind_view(m_update_state, 5, m_stamp.source);
+  bind_view(m_update_state, 6, user.external_id);
+  if (m_update_state.exec() != 1) {
     throw StoreError(fmt::format("{}: user {} vanished during the run", m_stamp.source, user.external_id));
   }
+  close_version(user.external_id, prior_version);
+  write_version(rendered.history(), prior_version + 1, op);
 }
 
 // The stored content hash covers the whole record, volatile fields included, so that
 // an unchanged listing costs one hash comparison per record.
-// `snapshot` is the history snapshot: the record's own when it has no volatile field.
-std::int64_t UserWriter::hash_of(const Rendered& rendered, std::string_view snapshot) const {
-  if (rendered.history_is_current()) return model::listing_hash(rendered.current.user, m_columns, snapshot);
+std::int64_t UserWriter::hash_of(const Rendered& rendered) const {
+  if (rendered.history_is_current()) {
+    return model::listing_hash(rendered.current.user, m_columns, rendered.current.snapshot());
+  }
   return model::listing_hash(rendered.current.user, m_columns);
 }
 
-// Each write renders the user's JSON columns and snapshot once and binds them,
-// uncopied, to every statement that stores them.
 void UserWriter::add(const model::User& user) {
   const Rendered rendered(user, m_policy);
-  const std::optional<std::string> snapshot = rendered.history().snapshot();
-  const auto hash = hash_of(rendered, *snapshot);
-  m_insert_user.reset();
-  bind_view(m_insert_user, 1, m_stamp.source);
-  bind_view(m_insert_user, 2, user.external_id);
-  bind_user_columns(m_insert_user, 3, rendered.current);
-  m_insert_user.bind(3 + k_user_column_count, std::int64_t{1});
-  m_insert_user.bind(4 + k_user_column_count, hash);
-  bind_view(m_insert_user, 5 + k_user_column_count, m_stamp.at);
-  bind_view(m_insert_user, 6 + k_user_column_count, m_stamp.at);
-  m_insert_user.exec();
+  m_insert_state.reset();
+  bind_view(m_insert_state, 1, m_stamp.source);
+  bind_view(m_insert_state, 2, user.external_id);
+  m_insert_state.bind(3, hash_of(rendered));
+  bind_optional_view(m_insert_state, 4, rendered.live_attributes);
+  m_insert_state.exec();
   write_version(rendered.history(), 1, "added");
   write_portfolios(user, false);
-  m_changes.record("added", user.external_id, std::nullopt, snapshot);
+  m_changes.record("added", user.external_id, 1);
 }
 
 void UserWriter::update(const model::User& user, std::int64_t prior_version, std::span<const model::FieldChange> fields,
                         std::span<const model::FieldChange> filled) {
   const Rendered rendered(user, m_policy);
-  update_row(rendered.current, prior_version + 1, model::listing_hash(user, m_columns), false);
-  close_version(user.external_id);
-  write_version(rendered.history(), prior_version + 1, fields.empty() ? "filled" : "updated");
+  const std::int64_t version = prior_version + 1;
+  next_version(rendered, prior_version, model::listing_hash(user, m_columns), fields.empty() ? "filled" : "updated");
   for (const auto* list : {&fields, &filled}) {
     for (const auto& f : *list) {
       if (f.field == "portfolios") write_portfolios(user, true);
     }
   }
-  m_changes.fields("updated", user.external_id, fields);
+  m_changes.fields("updated", user.external_id, fields, version);
   if (!filled.empty()) {
-    m_changes.record("filled", user.external_id, std::nullopt,
+    m_changes.record("filled", user.external_id, version,
                      model::filled_json(std::vector<model::FieldChange>(filled.begin(), filled.end())));
   }
 }
 
 void UserWriter::remove(const model::User& last, std::int64_t prior_version) {
   const Rendered rendered(last, m_policy);
-  const std::optional<std::string> snapshot = rendered.history().snapshot();
-  update_row(rendered.current, prior_version + 1, hash_of(rendered, *snapshot), true);
-  close_version(last.external_id);
-  write_version(rendered.history(), prior_version + 1, "removed");
-  m_changes.record("removed", last.external_id, snapshot, std::nullopt);
+  next_version(rendered, prior_version, hash_of(rendered), "removed");
+  m_changes.record("removed", last.external_id, prior_version + 1);
 }
 
 void UserWriter::restore(const model::User& user, std::int64_t prior_version) {
   const Rendered rendered(user, m_policy);
-  const std::optional<std::string> snapshot = rendered.history().snapshot();
-  update_row(rendered.current, prior_version + 1, hash_of(rendered, *snapshot), false);
-  close_version(user.external_id);
-  write_version(rendered.history(), prior_version + 1, "restored");
+  next_version(rendered, prior_version, hash_of(rendered), "restored");
   write_portfolios(user, true);
-  m_changes.record("restored", user.external_id, std::nullopt, snapshot);
+  m_changes.record("restored", user.external_id, prior_version + 1);
 }
 
+// The record's history is as stored: only user_state changes. Its live attributes are
+// those the open version does not hold, whatever the volatile fields are today (a field
+// made volatile since stays as its version has it until the next version).
 void UserWriter::refresh(const model::User& user) {
-  const UserColumns columns(user);
+  m_open_attributes.reset();
+  bind_view(m_open_attributes, 1, m_stamp.source);
+  bind_view(m_open_attributes, 2, user.external_id);
+  if (!m_open_attributes.executeStep()) {
+    throw StoreError(fmt::format("{}: user {} has no open version", m_stamp.source, user.external_id));
+  }
+  const auto in_version = model::parse_attributes_json(m_open_attributes.getColumn(0).getString());
+  model::Attributes live;
+  for (const auto& [key, value] : user.attributes) {
+    if (!in_version.contains(key)) live.emplace(key, value);
+  }
   m_refresh.reset();
-  bind_user_columns(m_refresh, 1, columns);
-  m_refresh.bind(k_user_column_count + 1, model::listing_hash(user, m_columns));
-  bind_view(m_refresh, k_user_column_count + 2, m_stamp.source);
-  bind_view(m_refresh, k_user_column_count + 3, user.external_id);
+  m_refresh.bind(1, model::listing_hash(user, m_columns));
+  if (live.empty()) {
+    m_refresh.bind(2);
+  } else {
+    m_refresh.bind(2, model::attributes_json(live));
+  }
+  bind_view(m_refresh, 3, m_stamp.source);
+  bind_view(m_refresh, 4, user.external_id);
   m_refresh.exec();
 }
 
@@ -207,8 +217,8 @@ void UserWriter::enrich(const model::User& user, std::int64_t prior_version, std
 void UserWriter::set_info_hash(const std::string& external_id, std::int64_t info_hash) {
   m_set_info_hash.reset();
   m_set_info_hash.bind(1, info_hash);
-  m_set_info_hash.bind(2, m_stamp.source);
-  m_set_info_hash.bind(3, external_id);
+  bind_view(m_set_info_hash, 2, m_stamp.source);
+  bind_view(m_set_info_hash, 3, external_id);
   m_set_info_hash.exec();
 }
 

@@ -128,15 +128,18 @@ TEST(Database, Migration4KeepsEveryHistoryRowAndEveryConstraint) {
                            "FROM (SELECT * FROM user_versions ORDER BY version)")
                 .getString(),
             "1addedt11,2updated-0");
-  EXPECT_EQ(sql.execAndGet("SELECT group_concat(id || change || coalesce(field, '-') || new_value, ',') "
-                           "FROM (SELECT * FROM changes ORDER BY id)")
+  // Since migration 6 a user's whole-record row names its version instead of a snapshot.
+  EXPECT_EQ(sql.execAndGet("SELECT group_concat(id || change || coalesce(field, '-') || coalesce(new_value, '-') || "
+                           "version, ',') FROM (SELECT * FROM changes ORDER BY id)")
                 .getString(),
-            R"(40added-{"username":"ann"},41updatedactive0)");
+            "40added--1,41updatedactive02");
+  EXPECT_EQ(sql.execAndGet("SELECT json_extract(new_value, '$.username') FROM user_changes WHERE id = 40").getString(),
+            "ann");
   EXPECT_EQ(sql.execAndGet("SELECT username FROM user_changes WHERE id = 41").getString(), "ann");
   EXPECT_EQ(sql.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name IN ('user_versions_one_open', "
-                           "'user_versions_by_time', 'changes_by_entity', 'changes_by_time', 'changes_by_run')")
+                           "'user_versions_by_user', 'changes_by_entity', 'changes_by_time')")
                 .getInt(),
-            5);
+            4);
   EXPECT_THROW(sql.exec("INSERT INTO changes (run_id, changed_at, source, entity, entity_key, change) "
                         "VALUES (7, 't2', 'a', 'user', '1', 'renamed')"),
                SQLite::Exception);
@@ -345,8 +348,8 @@ TEST(Database, Migration5KeepsEveryRowAndZeroesWhatRefusedRunsNeverRemoved) {
   sql.exec("INSERT INTO sync_runs (source, dataset, started_at, status) VALUES ('a', 'users', 't3', 'interrupted')");
   sql.exec("INSERT INTO user_versions (source, external_id, version, valid_from, run_id, op) "
            "VALUES ('a', '2', 1, 't3', 8, 'filled')");
-  sql.exec("INSERT INTO changes (run_id, changed_at, source, entity, entity_key, change) "
-           "VALUES (8, 't3', 'a', 'user', '2', 'filled')");
+  sql.exec("INSERT INTO changes (run_id, changed_at, source, entity, entity_key, change, version) "
+           "VALUES (8, 't3', 'a', 'user', '2', 'filled', 1)");
   EXPECT_THROW(sql.exec("INSERT INTO sync_runs (source, dataset, started_at, status) VALUES ('a', 'users', 't3', "
                         "'cancelled')"),
                SQLite::Exception);

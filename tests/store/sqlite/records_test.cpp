@@ -1,13 +1,14 @@
 #include "store/sqlite/records.hpp"
 
+#include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/Statement.h>
-
+#include "../temp_db.hpp"
 #include "model/canonical.hpp"
+#include "model/field_policy.hpp"
+#include "model/json_codec.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/run_log.hpp"
-#include "../temp_db.hpp"
 
 namespace rosterd::store::sqlite {
 namespace {
@@ -27,9 +28,7 @@ class RecordsTest : public ::testing::Test {
  protected:
   RecordsTest() : m_db(Connection::open(m_dir.file("r.db"))) {}
 
-  ChangeStamp stamp(const std::string& at) {
-    return {"acme", begin_run(m_db.sql(), "acme", "users", at), at};
-  }
+  ChangeStamp stamp(const std::string& at) { return {"acme", begin_run(m_db.sql(), "acme", "users", at), at}; }
   int count(const std::string& sql) { return m_db.sql().execAndGet(sql).getInt(); }
   std::string text(const std::string& sql) { return m_db.sql().execAndGet(sql).getString(); }
 
@@ -37,14 +36,19 @@ class RecordsTest : public ::testing::Test {
   Connection m_db;
 };
 
-TEST_F(RecordsTest, AddWritesRowFirstVersionPortfoliosAndSnapshotChange) {
+// The state is written once, as version 1; the `added` row names that version instead
+// of copying the record, and user_changes shows the record's snapshot from it.
+TEST_F(RecordsTest, AddWritesTheFirstVersionPortfoliosAndAChangeNamingIt) {
   UserWriter writer(m_db.sql(), stamp("2026-03-01T09:00:00.000Z"));
   writer.add(user("1", "ann", "ann@x.com"));
   EXPECT_EQ(text("SELECT username || '|' || email || '|' || version || '|' || first_seen_at FROM users"),
             "ann|ann@x.com|1|2026-03-01T09:00:00.000Z");
   EXPECT_EQ(count("SELECT count(*) FROM user_versions WHERE version = 1 AND op = 'added' AND valid_to IS NULL"), 1);
   EXPECT_EQ(count("SELECT count(*) FROM user_portfolios WHERE external_id = '1'"), 2);
-  EXPECT_EQ(text("SELECT new_value FROM changes WHERE change = 'added' AND field IS NULL"),
+  EXPECT_EQ(text("SELECT coalesce(old_value, '-') || coalesce(new_value, '-') || '|' || version FROM changes "
+                 "WHERE change = 'added' AND field IS NULL"),
+            "--|1");
+  EXPECT_EQ(text("SELECT new_value FROM user_changes WHERE change = 'added'"),
             model::snapshot_json(user("1", "ann", "ann@x.com")));
 }
 
@@ -70,7 +74,8 @@ TEST_F(RecordsTest, RemoveAndRestoreAreNewVersions) {
   { UserWriter(m_db.sql(), stamp("2026-03-02T09:00:00.000Z")).remove(ann, 1); }
   EXPECT_EQ(text("SELECT removed_at FROM users"), "2026-03-02T09:00:00.000Z");
   EXPECT_EQ(text("SELECT op FROM user_versions WHERE valid_to IS NULL"), "removed");
-  EXPECT_EQ(text("SELECT old_value FROM changes WHERE change = 'removed'"), model::snapshot_json(ann));
+  EXPECT_EQ(text("SELECT coalesce(old_value, '-') || '|' || version FROM changes WHERE change = 'removed'"), "-|2");
+  EXPECT_EQ(text("SELECT old_value FROM user_changes WHERE change = 'removed'"), model::snapshot_json(ann));
   EXPECT_EQ(count("SELECT count(*) FROM current_users"), 0);
 
   { UserWriter(m_db.sql(), stamp("2026-03-03T09:00:00.000Z")).restore(ann, 2); }
@@ -79,6 +84,36 @@ TEST_F(RecordsTest, RemoveAndRestoreAreNewVersions) {
             "added,removed,restored");
   EXPECT_EQ(count("SELECT count(*) FROM user_versions WHERE valid_to IS NULL"), 1);
   EXPECT_EQ(count("SELECT count(*) FROM current_users"), 1);
+}
+
+// Volatile attributes are current in `users` and never in a version: user_state keeps
+// them apart, and a refresh (only they changed) writes user_state alone.
+TEST_F(RecordsTest, VolatileAttributesLiveBesideTheVersionAndARefreshWritesNoVersion) {
+  const auto policy = model::make_field_policy({"last_seen"});
+  auto ann = user("1", "ann");
+  ann.attributes = {{"dialer", "1"}, {"last_seen", R"("2026-03-01")"}, {"tier", R"("gold")"}};
+  { UserWriter(m_db.sql(), stamp("2026-03-01T09:00:00.000Z"), model::InfoColumns::none(), policy).add(ann); }
+  EXPECT_EQ(text("SELECT attributes FROM user_versions"), R"({"dialer":1,"tier":"gold"})");
+  EXPECT_EQ(text("SELECT live_attributes FROM user_state"), R"({"last_seen":"2026-03-01"})");
+  EXPECT_EQ(model::parse_attributes_json(text("SELECT attributes FROM users")), ann.attributes);
+
+  ann.attributes["last_seen"] = "null";
+  { UserWriter(m_db.sql(), stamp("2026-03-02T09:00:00.000Z"), model::InfoColumns::none(), policy).refresh(ann); }
+  EXPECT_EQ(model::parse_attributes_json(text("SELECT attributes FROM users")), ann.attributes)
+      << "a null volatile value is kept, not dropped";
+  EXPECT_EQ(count("SELECT count(*) FROM user_versions"), 1);
+  EXPECT_EQ(text("SELECT updated_at FROM users"), "2026-03-01T09:00:00.000Z") << "volatile fields alone move nothing";
+
+  // `last_seen` no longer volatile: the version lacks it, so user_state keeps it current.
+  { UserWriter(m_db.sql(), stamp("2026-03-03T09:00:00.000Z")).refresh(ann); }
+  EXPECT_EQ(model::parse_attributes_json(text("SELECT attributes FROM users")), ann.attributes);
+  // `tier` made volatile: the version holds it, and `users` shows the version's value.
+  ann.attributes["tier"] = R"("silver")";
+  const auto tier = model::make_field_policy({"last_seen", "tier"});
+  { UserWriter(m_db.sql(), stamp("2026-03-04T09:00:00.000Z"), model::InfoColumns::none(), tier).refresh(ann); }
+  EXPECT_EQ(text("SELECT json_extract(attributes, '$.tier') FROM users"), "gold");
+  EXPECT_EQ(text("SELECT json_valid(attributes) FROM users"), "1");
+  EXPECT_EQ(count("SELECT count(*) FROM json_each((SELECT attributes FROM users))"), 3) << "no key twice";
 }
 
 TEST_F(RecordsTest, AtMostOneOpenVersionIsEnforcedByTheSchema) {
