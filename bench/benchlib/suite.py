@@ -1,6 +1,7 @@
 """The side-by-side suite: for every listing size and vendor, repetitions of
 initial sync -> no-change resync -> 1% churn -> resync, each scenario run by every tool
-back to back (the order rotates between repetitions), each tool on its own database.
+that takes part in it, back to back (the order rotates between repetitions), each tool
+on its own database.
 """
 
 from .sim import Simulator
@@ -20,7 +21,7 @@ class Suite:
         self.args = args
         self.paths = paths  # .sim, .work
         self.meter = meter
-        self.tools = tools  # Rosterd, Floor[, SqliteUtils]; the Floor also dumps NDJSON
+        self.tools = tools  # Rosterd, Floor, ParseFloor[, SqliteUtils]; the Floor also dumps NDJSON
         self.floor = next(t for t in tools if t.name == "floor")
         self.sink = sink    # called with every result dict
 
@@ -63,7 +64,8 @@ class Suite:
             if scenario != "nochange" and any(t.name == "sqlite-utils" for t in order):
                 self.floor.dump(listing, self.log_path(listing, "dump", scenario, rep))
             for tool in order:
-                self.measure(sim, tenant, tool, listing, scenario, rep)
+                if scenario in tool.scenarios:
+                    self.measure(sim, tenant, tool, listing, scenario, rep)
 
     def measure(self, sim, tenant, tool, listing, scenario, rep):
         renders_before = sim.stats(tenant)["renders"]

@@ -1,9 +1,11 @@
 """The programs the suite compares, each syncing one simulator listing into its own
 database: rosterd (`rosterd sync`), the floor (bench/floor), `sqlite-utils upsert` of
 the same records from newline-delimited JSON and, with `--baseline-build`, another
-build's rosterd (the commit before a change). Each run is measured by the
-Meter and checked, so that a table never shows the time of a run that did something
-else (a failed run, a resync that rewrote everything, a churn that changed nothing).
+build's rosterd (the commit before a change); beside them the parse floor (the floor's
+`--parse-only`), which fetches and parses the listing and writes nothing, in the
+no-change scenario only. Each run is measured by the Meter and checked, so that a
+table never shows the time of a run that did something else (a failed run, a resync
+that rewrote everything, a churn that changed nothing).
 """
 
 import json
@@ -42,6 +44,8 @@ def count_rows(db_path: Path, table: str):
 
 
 class Rosterd:
+    scenarios = SCENARIOS
+
     def __init__(self, binary: Path, meter, work_dir: Path, name="rosterd"):
         self.name = name
         self.binary = binary
@@ -87,8 +91,15 @@ class Rosterd:
         return "ok"
 
 
+def floor_argv(binary: Path, listing: Listing):
+    """rosterd-bench-floor's arguments for `listing`, before the mode (--database, --ndjson, --parse-only)."""
+    return [str(binary), "--vendor", listing.vendor, "--url", listing.url, "--token", listing.token,
+            "--page-size", str(listing.page_size)]
+
+
 class Floor:
     name = "floor"
+    scenarios = SCENARIOS
 
     def __init__(self, binary: Path, meter, work_dir: Path):
         self.binary = binary
@@ -100,12 +111,8 @@ class Floor:
         self.db = self.work_dir / f"floor-{listing.vendor}-{listing.users}.db"
         remove_database(self.db)
 
-    def argv(self, listing: Listing):
-        return [str(self.binary), "--vendor", listing.vendor, "--url", listing.url, "--token", listing.token,
-                "--page-size", str(listing.page_size)]
-
     def run(self, listing: Listing, scenario: str, log: Path):
-        result = self.meter.run(self.argv(listing) + ["--database", str(self.db)], self.db, log)
+        result = self.meter.run(floor_argv(self.binary, listing) + ["--database", str(self.db)], self.db, log)
         result["db_size_bytes"] = database_size(self.db)
         if result["exit"] != 0:
             result["check"] = f"exit status {result['exit']}"
@@ -117,13 +124,39 @@ class Floor:
 
     def dump(self, listing: Listing, log: Path):
         """Writes the listing's items to listing.ndjson (not measured)."""
-        result = self.meter.run(self.argv(listing) + ["--ndjson", str(listing.ndjson)], None, log)
+        result = self.meter.run(floor_argv(self.binary, listing) + ["--ndjson", str(listing.ndjson)], None, log)
         if result["exit"] != 0:
             raise RuntimeError(f"the NDJSON dump failed; see {log}")
 
 
+class ParseFloor:
+    """The floor without SQLite: the same requests, parsing and row filling, nothing
+    written. The least a resync that finds nothing new can cost, so it runs in the
+    no-change scenario only."""
+    name = "parse-floor"
+    scenarios = ("nochange",)
+
+    def __init__(self, binary: Path, meter):
+        self.binary = binary
+        self.meter = meter
+
+    def reset(self, listing: Listing):
+        pass  # no database
+
+    def run(self, listing: Listing, scenario: str, log: Path):
+        result = self.meter.run(floor_argv(self.binary, listing) + ["--parse-only"], None, log)
+        result["db_size_bytes"] = None
+        if result["exit"] != 0:
+            result["check"] = f"exit status {result['exit']}"
+        else:
+            records = json.loads(result["stdout"])["records"]
+            result["check"] = "ok" if records == listing.users else f"{records} records"
+        return result
+
+
 class SqliteUtils:
     name = "sqlite-utils"
+    scenarios = SCENARIOS
 
     def __init__(self, meter, work_dir: Path):
         self.binary = shutil.which("sqlite-utils")
