@@ -1,19 +1,19 @@
 #include "harness.hpp"
 
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <fcntl.h>
+#include <httplib.h>
 #include <signal.h>
+#include <simdjson.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <SQLiteCpp/Database.h>
-#include <httplib.h>
-#include <SQLiteCpp/Statement.h>
-#include <simdjson.h>
 
 #include "core/hash.hpp"
 
@@ -63,6 +63,11 @@ std::vector<std::string> child_environment(const std::map<std::string, std::stri
 
 }  // namespace
 
+std::string rosterd_binary() {
+  const char* other = std::getenv("ROSTERD_TEST_BINARY");
+  return other != nullptr && *other != '\0' ? other : ROSTERD_BINARY;
+}
+
 std::vector<char*> c_strings(std::vector<std::string>& strings) {
   std::vector<char*> pointers;
   pointers.reserve(strings.size() + 1);
@@ -71,10 +76,11 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
   return pointers;
 }
 
-RosterdProcess::RosterdProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& extra_env) {
+RosterdProcess::RosterdProcess(const std::vector<std::string>& args,
+                               const std::map<std::string, std::string>& extra_env) {
   const auto out_path = m_io.file("out");
   const auto err_path = m_io.file("err");
-  std::vector<std::string> argv_storage{ROSTERD_BINARY};
+  std::vector<std::string> argv_storage{rosterd_binary()};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   auto argv = c_strings(argv_storage);
   auto env_storage = child_environment(extra_env);
@@ -110,8 +116,12 @@ std::optional<int> RosterdProcess::wait(std::chrono::milliseconds timeout) {
   return m_exit;
 }
 
-std::string RosterdProcess::out() const { return read_bytes(m_io.file("out")); }
-std::string RosterdProcess::err() const { return read_bytes(m_io.file("err")); }
+std::string RosterdProcess::out() const {
+  return read_bytes(m_io.file("out"));
+}
+std::string RosterdProcess::err() const {
+  return read_bytes(m_io.file("err"));
+}
 
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -138,9 +148,13 @@ ProcessResult run_rosterd(const std::vector<std::string>& args, std::chrono::sec
   return result;
 }
 
-E2eTest::E2eTest() { m_sim.start(); }
+E2eTest::E2eTest() {
+  m_sim.start();
+}
 
-E2eTest::~E2eTest() { m_sim.stop(); }
+E2eTest::~E2eTest() {
+  m_sim.stop();
+}
 
 sim::Tenant& E2eTest::add_tenant(const std::string& name, const std::string& vendor, int users, std::uint64_t seed) {
   sim::TenantOptions options;
@@ -280,7 +294,9 @@ std::string lower(std::string text) {
   return text;
 }
 
-std::string or_null(const std::string& text) { return text.empty() ? "<null>" : text; }
+std::string or_null(const std::string& text) {
+  return text.empty() ? "<null>" : text;
+}
 
 std::map<std::string, std::string> worksection_phones(const sim::Tenant& tenant) {
   const auto body = http_get(tenant.base_url() + "/api/admin/v2/?action=get_users&hash=" +
@@ -322,7 +338,9 @@ std::vector<std::string> expected_columns(const std::string& vendor, const sim::
   return {};
 }
 
-std::string E2eTest::database_bytes() { return read_bytes(db_path()) + '\0' + read_bytes(db_path() + "-wal"); }
+std::string E2eTest::database_bytes() {
+  return read_bytes(db_path()) + '\0' + read_bytes(db_path() + "-wal");
+}
 
 void E2eTest::expect_no_secrets(const std::set<std::string>& secrets, const std::string& output) {
   const auto database = database_bytes();

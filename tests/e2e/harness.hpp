@@ -32,6 +32,10 @@ namespace rosterd::testing {
 // take; valid while `strings` lives unchanged.
 std::vector<char*> c_strings(std::vector<std::string>& strings);
 
+// The rosterd binary the tests run: this build's, or $ROSTERD_TEST_BINARY (another
+// build, such as a release whose databases an upgrade test starts from).
+std::string rosterd_binary();
+
 // True in the AddressSanitizer build: its shadow memory distorts RSS, and its
 // interceptors deadlock with an LD_PRELOADed libfaketime.
 #ifdef ROSTERD_TEST_SANITIZED
