@@ -71,6 +71,7 @@ core::Result<HeaderList> build_header_list(const Hop& hop) {
 }  // namespace
 
 struct CurlTransfer::State {
+  CURL* easy = nullptr;  // for the announced length
   std::string body;
   std::uint64_t cap = 0;
   bool over_cap = false;
@@ -99,6 +100,19 @@ std::size_t grown_capacity(const std::string& body, std::size_t more, std::uint6
   return doubled <= ceiling / 2 ? doubled : ceiling;
 }
 
+// The first capacity: the announced Content-Length (with k_body_padding), so that a
+// body of the length announced is received without a copy, when it is at most half
+// the cap (a larger one, or a body longer than announced, as a compressed one is,
+// grows as grown_capacity says, within the same bound); else as grown_capacity says.
+std::size_t announced_capacity(const CurlTransfer::State& state, std::size_t more) {
+  curl_off_t length = -1;
+  if (curl_easy_getinfo(state.easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK && length > 0 &&
+      static_cast<std::uint64_t>(length) <= state.cap / 2 && static_cast<std::size_t>(length) >= more) {
+    return static_cast<std::size_t>(length) + k_body_padding;
+  }
+  return grown_capacity(state.body, more, state.cap);
+}
+
 // Gives `body` exactly `capacity` (std::string::reserve may round a growth up to
 // twice the old capacity; a fresh string takes what it is asked for).
 void regrow(std::string& body, std::size_t capacity) {
@@ -117,7 +131,9 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     state.over_cap = true;
     return 0;  // fewer bytes than offered: libcurl aborts with CURLE_WRITE_ERROR
   }
-  if (const auto capacity = grown_capacity(state.body, bytes, state.cap); capacity > state.body.capacity()) {
+  if (const auto capacity =
+          state.body.empty() ? announced_capacity(state, bytes) : grown_capacity(state.body, bytes, state.cap);
+      capacity > state.body.capacity()) {
     try {
       regrow(state.body, capacity);
     } catch (const std::bad_alloc&) {
@@ -258,6 +274,7 @@ core::Result<HopResult> CurlTransfer::perform(const Hop& hop, const Options& opt
     return core::Error{kind, std::string(label) + ": " + std::string(what)};
   };
   State state;
+  state.easy = m_easy;
   state.cap = options.max_response_bytes;
   state.stop = stop;
   state.url = std::string(hop.url);

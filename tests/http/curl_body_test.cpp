@@ -31,9 +31,8 @@ std::string pattern(std::size_t size) {
 }
 
 const std::vector<std::size_t>& sizes() {
-  static const std::vector<std::size_t> all = {0,         1,         63,        64,          16 * 1024 - 64,
-                                               16 * 1024, 100'000,   k_cap / 2, k_cap / 2 + 1, k_cap - 1,
-                                               k_cap};
+  static const std::vector<std::size_t> all = {
+      0, 1, 63, 64, 16 * 1024 - 64, 16 * 1024, 100'000, k_cap / 2, k_cap / 2 + 1, k_cap - 1, k_cap};
   return all;
 }
 
@@ -45,16 +44,15 @@ class CurlBodyTest : public ::testing::Test {
       const auto body = pattern(std::stoul(req.get_param_value("n")));
       const auto how = req.get_param_value("how");
       if (how == "chunked") {
-        res.set_chunked_content_provider("application/octet-stream",
-                                         [body](std::size_t offset, httplib::DataSink& sink) {
-                                           if (offset < body.size()) {
-                                             sink.write(body.data() + offset, std::min<std::size_t>(
-                                                                                  body.size() - offset, 7000));
-                                           } else {
-                                             sink.done();
-                                           }
-                                           return true;
-                                         });
+        res.set_chunked_content_provider(
+            "application/octet-stream", [body](std::size_t offset, httplib::DataSink& sink) {
+              if (offset < body.size()) {
+                sink.write(body.data() + offset, std::min<std::size_t>(body.size() - offset, 7000));
+              } else {
+                sink.done();
+              }
+              return true;
+            });
       } else if (how == "gzip") {
         res.set_header("Content-Encoding", "gzip");
         res.set_content(testing::gzip(body), "application/octet-stream");
@@ -85,6 +83,22 @@ TEST_F(CurlBodyTest, EveryBodyKeepsParsePaddingAndStaysWithinTheCap) {
       expect_padded_within_cap(result->body, size);
     }
   }
+}
+
+// A body whose length is announced and at most half the cap arrives in one buffer of
+// exactly that length and the padding: never copied into a larger one while it arrives.
+TEST_F(CurlBodyTest, AnAnnouncedLengthIsReceivedInOneBufferOfThatLength) {
+  CurlClient client(testing::options_with([](Options& o) { o.max_response_bytes = k_cap; }));
+  for (const auto size : {std::size_t{1}, std::size_t{100'000}, std::size_t{k_cap / 2}}) {
+    auto result = client.send(testing::get(m_server.url("/body?n=" + std::to_string(size) + "&how=length")));
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(result->body.capacity(), size + k_body_padding) << "size " << size;
+  }
+  // Larger than half the cap: grown step by step, within the cap as always.
+  auto large = client.send(testing::get(m_server.url("/body?n=" + std::to_string(k_cap / 2 + 1) + "&how=length")));
+  ASSERT_TRUE(large.ok()) << large.error().message;
+  EXPECT_NE(large->body.capacity(), k_cap / 2 + 1 + k_body_padding);
+  expect_padded_within_cap(large->body, k_cap / 2 + 1);
 }
 
 TEST_F(CurlBodyTest, TheRetryingAndCountingClientsHandTheBufferOnUnchanged) {
