@@ -33,6 +33,22 @@ class Sink {
   virtual void restart() = 0;
   // An error (a duplicate id, say) aborts the fetch; the source returns it.
   virtual core::Status add(Record&& record) = 0;
+  // The same, with the digest of the vendor's bytes the record was read from
+  // (sources/record_digest.hpp), which the sink compares and stores instead of a hash
+  // of the normalized record.
+  virtual core::Status add(Record&& record, std::int64_t digest) {
+    static_cast<void>(digest);
+    return add(std::move(record));
+  }
+  // Asked before a record is normalized: whether the stored record `key` was listed
+  // as exactly these bytes (`digest`) and is current. If so the sink counts it as
+  // listed and unchanged and the source skips the record; a key listed twice is an
+  // error, as in add(). A sink that keeps no digests answers false.
+  virtual core::Result<bool> unchanged(std::string_view key, std::int64_t digest) {
+    static_cast<void>(key);
+    static_cast<void>(digest);
+    return false;
+  }
 };
 using UserSink = Sink<model::User>;
 using EntitySink = Sink<model::NamedEntity>;

@@ -49,19 +49,22 @@ class EntityLookup {
   virtual std::optional<model::NamedEntity> find(const std::string& key) = 0;
 };
 
+// `hash` is the content hash a listing compares the next listing with (the digest of
+// the vendor's bytes, or a hash of the normalized record): the writer stores it as it is.
 class UserWriter {
  public:
   virtual ~UserWriter() = default;
-  virtual void add(const model::User& user) = 0;
+  virtual void add(const model::User& user, std::int64_t hash) = 0;
   // A new version: op 'updated' with a changes row per field of `fields`, or, when
   // `fields` is empty, op 'filled'; a non-empty `filled` adds one 'filled' changes row.
+  // The stored content hash is kept when `hash` is nullopt.
   virtual void update(const model::User& user, std::int64_t prior_version, std::span<const model::FieldChange> fields,
-                      std::span<const model::FieldChange> filled) = 0;
+                      std::span<const model::FieldChange> filled, std::optional<std::int64_t> hash) = 0;
   virtual void remove(const model::User& last, std::int64_t prior_version) = 0;
-  virtual void restore(const model::User& user, std::int64_t prior_version) = 0;
-  // Stores an unchanged record's row again without a version: its volatile fields
-  // changed, or its content hash (the hash definition changed).
-  virtual void refresh(const model::User& user) = 0;
+  virtual void restore(const model::User& user, std::int64_t prior_version, std::int64_t hash) = 0;
+  // Stores an unchanged record's state again without a version: its volatile fields
+  // changed, or its content hash did (the vendor's bytes or the hash's definition).
+  virtual void refresh(const model::User& user, std::int64_t hash) = 0;
   // A per-user dataset changed the user's part it owns: update() plus the part's hash.
   virtual void enrich(const model::User& user, std::int64_t prior_version, std::span<const model::FieldChange> fields,
                       std::span<const model::FieldChange> filled, std::int64_t part_hash) = 0;

@@ -27,6 +27,9 @@ struct Change {
   // updated, filled: fields that were absent and are now filled (a first fill).
   std::vector<model::FieldChange> filled;
   std::int64_t prior_version = 0;  // users: the version this change supersedes
+  // added, updated, filled, restored: the content hash to store (the listing's digest
+  // of the record, or the hash of the normalized record).
+  std::int64_t hash = 0;
 };
 
 // What a complete listing amounts to before its changes are resolved: enough for

@@ -42,7 +42,7 @@ class Planner final : public sources::Sink<Record> {
   using Emit = std::function<void(Change<Record>&&)>;
   // A record whose history is as stored but whose stored row is not: its volatile
   // fields changed, or its stored hash is stale. Stored again, without a version.
-  using Refresh = std::function<void(const Record&)>;
+  using Refresh = std::function<void(const Record&, std::int64_t hash)>;
 
   Planner(store::RecordIndex index, std::string spool_directory, Hash hash = {}, CarryOver carry_over = {},
           model::FieldPolicy policy = {})
@@ -62,21 +62,20 @@ class Planner final : public sources::Sink<Record> {
   }
 
   core::Status add(Record&& record) override {
-    const std::string& key = record_key(record);
-    if (key.empty()) return core::Error{core::ErrorKind::parse, "a record without an id"};
+    const auto hash = m_hash(record);
+    return add_hashed(std::move(record), hash);
+  }
+  core::Status add(Record&& record, std::int64_t digest) override { return add_hashed(std::move(record), digest); }
+
+  core::Result<bool> unchanged(std::string_view key, std::int64_t digest) override {
+    auto* entry = key.empty() ? nullptr : m_index.find(key);
+    if (entry == nullptr) return false;
+    if (entry->seen) return duplicate(std::string(key));
+    if (entry->removed || entry->content_hash != digest) return false;
+    entry->seen = true;
     ++m_fetched;
-    if (auto* entry = m_index.find(key)) {
-      if (entry->seen) return duplicate(key);
-      entry->seen = true;
-      if (!entry->removed && entry->content_hash == m_hash(record)) {
-        ++m_unchanged;
-        return {};
-      }
-    } else if (m_index.insert_added(key) == nullptr) {
-      return duplicate(key);
-    }
-    m_spool.push(std::move(record));
-    return {};
+    ++m_unchanged;
+    return true;
   }
 
   [[nodiscard]] std::int64_t fetched() const { return m_fetched; }
@@ -98,11 +97,11 @@ class Planner final : public sources::Sink<Record> {
   // in key order. Consumes the spool.
   core::Status resolve(const Loader& load, const Emit& emit, const Refresh& refresh) {
     std::optional<core::Error> failure;
-    m_spool.drain([&](Record&& record) {
+    m_spool.drain([&](Record&& record, std::int64_t hash) {
       if (failure) return;
       const auto* entry = m_index.find(record_key(record));
       if (entry == nullptr || entry->added) {
-        emit({ChangeKind::added, std::move(record), {}, {}, 0});
+        emit({ChangeKind::added, std::move(record), {}, {}, 0, hash});
         return;
       }
       auto before = load(record_key(record));
@@ -116,14 +115,14 @@ class Planner final : public sources::Sink<Record> {
         // A restore is a whole-record event: what differs is listed, nothing is a fill.
         auto fields = std::move(split.changes);
         fields.insert(fields.end(), split.filled.begin(), split.filled.end());
-        emit({ChangeKind::restored, std::move(record), std::move(fields), {}, entry->version});
+        emit({ChangeKind::restored, std::move(record), std::move(fields), {}, entry->version, hash});
       } else if (!split.changes.empty()) {
-        emit({ChangeKind::updated, std::move(record), std::move(split.changes), std::move(split.filled),
-              entry->version});
+        emit({ChangeKind::updated, std::move(record), std::move(split.changes), std::move(split.filled), entry->version,
+              hash});
       } else if (!split.filled.empty()) {
-        emit({ChangeKind::filled, std::move(record), {}, std::move(split.filled), entry->version});
+        emit({ChangeKind::filled, std::move(record), {}, std::move(split.filled), entry->version, hash});
       } else {
-        refresh(record);
+        refresh(record, hash);
       }
     });
     if (failure) return *failure;
@@ -137,12 +136,31 @@ class Planner final : public sources::Sink<Record> {
       const std::string id(key);
       auto last = load(id);
       if (!last) return missing(id);
-      emit({ChangeKind::removed, std::move(*last), {}, {}, m_index.find(key)->version});
+      emit({ChangeKind::removed, std::move(*last), {}, {}, m_index.find(key)->version, 0});
     }
     return {};
   }
 
  private:
+  // `hash`: what is compared with the stored content hash, and stored.
+  core::Status add_hashed(Record&& record, std::int64_t hash) {
+    const std::string& key = record_key(record);
+    if (key.empty()) return core::Error{core::ErrorKind::parse, "a record without an id"};
+    ++m_fetched;
+    if (auto* entry = m_index.find(key)) {
+      if (entry->seen) return duplicate(key);
+      entry->seen = true;
+      if (!entry->removed && entry->content_hash == hash) {
+        ++m_unchanged;
+        return {};
+      }
+    } else if (m_index.insert_added(key) == nullptr) {
+      return duplicate(key);
+    }
+    m_spool.push(std::move(record), hash);
+    return {};
+  }
+
   static core::Error duplicate(const std::string& key) {
     return {core::ErrorKind::incomplete, fmt::format("id {} appears twice in the listing", key)};
   }

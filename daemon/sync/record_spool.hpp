@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sync/record_codec.hpp"
@@ -46,28 +47,35 @@ class RecordSpool {
 
   explicit RecordSpool(std::string directory) : m_directory(std::move(directory)) {}
 
-  void push(Record&& record) {
+  // A record with the content hash it is to be stored with.
+  void push(Record&& record, std::int64_t hash) {
     ++m_count;
     if (!m_file && m_memory.size() < k_memory_records) {
-      m_memory.push_back(std::move(record));
+      m_memory.emplace_back(std::move(record), hash);
       return;
     }
     if (!m_file) m_file = std::make_unique<SpoolFile>(m_directory);
     m_scratch.clear();
+    const auto bits = static_cast<std::uint64_t>(hash);
+    for (int shift = 0; shift < 64; shift += 8) m_scratch.push_back(static_cast<char>((bits >> shift) & 0xff));
     encode(m_scratch, record);
     m_file->append(m_scratch);
   }
 
-  // f(Record&&) for every record in push order; leaves the spool empty.
+  // f(Record&&, std::int64_t hash) for every record in push order; leaves the spool empty.
   template <class F>
   void drain(F&& f) {
-    for (auto& record : m_memory) f(std::move(record));
+    for (auto& [record, hash] : m_memory) f(std::move(record), hash);
     if (m_file) {
       m_file->for_each([&](std::string_view bytes) {
+        if (bytes.size() < 8) throw CodecError("spool record without its hash");
+        std::uint64_t bits = 0;
+        for (int i = 0; i < 8; ++i) bits |= std::uint64_t{static_cast<unsigned char>(bytes[i])} << (8 * i);
+        bytes.remove_prefix(8);
         Record record;
         decode(bytes, record);
         if (!bytes.empty()) throw CodecError("spool record has trailing bytes");
-        f(std::move(record));
+        f(std::move(record), static_cast<std::int64_t>(bits));
       });
     }
     clear();
@@ -82,7 +90,7 @@ class RecordSpool {
 
  private:
   std::string m_directory;
-  std::vector<Record> m_memory;
+  std::vector<std::pair<Record, std::int64_t>> m_memory;
   std::unique_ptr<SpoolFile> m_file;
   std::string m_scratch;
   std::size_t m_count = 0;

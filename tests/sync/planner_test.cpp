@@ -56,7 +56,7 @@ Resolved resolve(Planner<model::User>& planner, const Stored& stored) {
   Resolved out;
   const auto status = planner.resolve(
       stored.loader(), [&](Change<model::User>&& c) { out.changes.push_back(std::move(c)); },
-      [&](const model::User& u) { out.rehashed.push_back(u); });
+      [&](const model::User& u, std::int64_t) { out.rehashed.push_back(u); });
   EXPECT_TRUE(status);
   return out;
 }
@@ -175,9 +175,8 @@ TEST_F(PlannerTest, CarryOverKeepsWhatTheListingDoesNotOwn) {
   stored.put(enriched);
   auto index = stored.index();
   index.find("1")->content_hash = model::content_hash(user("1", "a"));  // the listing's part
-  Planner<model::User> planner(
-      std::move(index), spool(), {},
-      [](const model::User& before, model::User& incoming) { incoming.email = before.email; });
+  Planner<model::User> planner(std::move(index), spool(), {},
+                               [](const model::User& before, model::User& incoming) { incoming.email = before.email; });
   ASSERT_TRUE(planner.add(user("1", "renamed")));
   const auto r = resolve(planner, stored);
   ASSERT_EQ(r.changes.size(), 1u);

@@ -1,11 +1,10 @@
 #include "store/sqlite/database.hpp"
 
+#include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
 #include <optional>
 #include <utility>
-
-#include <SQLiteCpp/Transaction.h>
 
 #include "store/sqlite/agent_status.hpp"
 #include "store/sqlite/audit_queries.hpp"
@@ -80,21 +79,21 @@ class EntityLookupAdapter final : public EntityLookup, Adapted<EntityReader> {
 class UserWriterAdapter final : public store::UserWriter, Adapted<sqlite::UserWriter> {
  public:
   using Adapted::Adapted;
-  void add(const model::User& user) override {
-    call([&](sqlite::UserWriter& w) { w.add(user); });
+  void add(const model::User& user, std::int64_t hash) override {
+    call([&](sqlite::UserWriter& w) { w.add(user, hash); });
   }
   void update(const model::User& user, std::int64_t prior_version, std::span<const model::FieldChange> fields,
-              std::span<const model::FieldChange> filled) override {
-    call([&](sqlite::UserWriter& w) { w.update(user, prior_version, fields, filled); });
+              std::span<const model::FieldChange> filled, std::optional<std::int64_t> hash) override {
+    call([&](sqlite::UserWriter& w) { w.update(user, prior_version, fields, filled, hash); });
   }
   void remove(const model::User& last, std::int64_t prior_version) override {
     call([&](sqlite::UserWriter& w) { w.remove(last, prior_version); });
   }
-  void restore(const model::User& user, std::int64_t prior_version) override {
-    call([&](sqlite::UserWriter& w) { w.restore(user, prior_version); });
+  void restore(const model::User& user, std::int64_t prior_version, std::int64_t hash) override {
+    call([&](sqlite::UserWriter& w) { w.restore(user, prior_version, hash); });
   }
-  void refresh(const model::User& user) override {
-    call([&](sqlite::UserWriter& w) { w.refresh(user); });
+  void refresh(const model::User& user, std::int64_t hash) override {
+    call([&](sqlite::UserWriter& w) { w.refresh(user, hash); });
   }
   void enrich(const model::User& user, std::int64_t prior_version, std::span<const model::FieldChange> fields,
               std::span<const model::FieldChange> filled, std::int64_t part_hash) override {
@@ -162,8 +161,7 @@ std::unique_ptr<Lock> held(FileLock lock) {
 
 }  // namespace
 
-Database::Database(Connection connection)
-    : m_connection(std::move(connection)), m_locks(m_connection.path()) {}
+Database::Database(Connection connection) : m_connection(std::move(connection)), m_locks(m_connection.path()) {}
 
 void Database::with_short_wait(const std::function<void()>& work) {
   guarded([&](SQLite::Database&) { m_connection.with_short_busy_wait(work); });
@@ -173,9 +171,13 @@ void Database::after_run() {
   guarded([&](SQLite::Database&) { (void)m_connection.checkpoint(); });
 }
 
-void Database::release_memory() noexcept { sqlite3_db_release_memory(m_connection.sql().getHandle()); }
+void Database::release_memory() noexcept {
+  sqlite3_db_release_memory(m_connection.sql().getHandle());
+}
 
-void Database::check_read() const { m_connection.check_unlocked_read(); }
+void Database::check_read() const {
+  m_connection.check_unlocked_read();
+}
 
 std::int64_t Database::begin_run(std::string_view source, std::string_view dataset, const std::string& started_at) {
   return guarded([&](SQLite::Database& db) { return sqlite::begin_run(db, source, dataset, started_at); });
@@ -264,13 +266,13 @@ std::unique_ptr<store::EntityWriter> Database::entity_writer(model::Entity entit
 }
 
 std::unique_ptr<store::UserStatsWriter> Database::user_stats_writer(const ChangeStamp& stamp) {
-  return std::make_unique<UserStatsWriterAdapter>(Guard(m_connection), m_connection.sql(), stamp.source,
-                                                  stamp.run_id, stamp.at);
+  return std::make_unique<UserStatsWriterAdapter>(Guard(m_connection), m_connection.sql(), stamp.source, stamp.run_id,
+                                                  stamp.at);
 }
 
 std::unique_ptr<store::AgentStatusWriter> Database::agent_status_writer(const ChangeStamp& stamp) {
-  return std::make_unique<AgentStatusWriterAdapter>(Guard(m_connection), m_connection.sql(), stamp.source,
-                                                    stamp.run_id, stamp.at);
+  return std::make_unique<AgentStatusWriterAdapter>(Guard(m_connection), m_connection.sql(), stamp.source, stamp.run_id,
+                                                    stamp.at);
 }
 
 void Database::replace_schedule(const std::vector<ScheduleRow>& rows) {
@@ -323,6 +325,8 @@ std::unique_ptr<Lock> Database::lock_source(const std::string& source, std::stop
   return lock ? held(std::move(*lock)) : nullptr;
 }
 
-DaemonState Database::daemon_state() { return m_locks.daemon_state(); }
+DaemonState Database::daemon_state() {
+  return m_locks.daemon_state();
+}
 
 }  // namespace rosterd::store::sqlite

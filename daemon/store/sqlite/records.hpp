@@ -90,16 +90,18 @@ class UserWriter {
   UserWriter(SQLite::Database& db, ChangeStamp stamp, model::InfoColumns columns = model::InfoColumns::none(),
              model::FieldPolicy policy = {});
 
-  void add(const model::User& user);
+  // `hash`: the content hash to store (store::UserWriter); nullopt: the hash of the
+  // normalized record (model::listing_hash), or for update() the stored one kept.
+  void add(const model::User& user, std::optional<std::int64_t> hash = std::nullopt);
   // A new version: op 'updated' with a changes row per field of `fields`, or, when
   // `fields` is empty, op 'filled'; a non-empty `filled` adds one 'filled' changes row.
   void update(const model::User& user, std::int64_t prior_version, std::span<const model::FieldChange> fields,
-              std::span<const model::FieldChange> filled = {});
+              std::span<const model::FieldChange> filled = {}, std::optional<std::int64_t> hash = std::nullopt);
   void remove(const model::User& last, std::int64_t prior_version);
-  void restore(const model::User& user, std::int64_t prior_version);
-  // Stores an unchanged record's row again without a version: its volatile fields
-  // changed, or its content hash (the hash definition changed).
-  void refresh(const model::User& user);
+  void restore(const model::User& user, std::int64_t prior_version, std::optional<std::int64_t> hash = std::nullopt);
+  // Stores an unchanged record's state again without a version: its volatile fields
+  // changed, or its content hash did.
+  void refresh(const model::User& user, std::optional<std::int64_t> hash = std::nullopt);
   // getUserInfo changed the user's info part: update() plus the part's hash.
   void enrich(const model::User& user, std::int64_t prior_version, std::span<const model::FieldChange> fields,
               std::span<const model::FieldChange> filled, std::int64_t info_hash);
@@ -111,7 +113,8 @@ class UserWriter {
   void write_version(const UserColumns& columns, std::int64_t version, const char* op);
   void close_version(const std::string& external_id, std::int64_t version);
   void write_portfolios(const model::User& user, bool replace);
-  void next_version(const Rendered& rendered, std::int64_t prior_version, std::int64_t hash, const char* op);
+  void next_version(const Rendered& rendered, std::int64_t prior_version, std::optional<std::int64_t> hash,
+                    const char* op);
   std::int64_t hash_of(const Rendered& rendered) const;
 
   ChangeStamp m_stamp;

@@ -55,7 +55,8 @@ UserWriter::UserWriter(SQLite::Database& db, ChangeStamp stamp, model::InfoColum
                      "INSERT INTO user_state (source, external_id, version, removed, content_hash, live_attributes) "
                      "VALUES (?, ?, 1, 0, ?, ?)"),
       m_update_state(db,
-                     "UPDATE user_state SET version = ?, removed = ?, content_hash = ?, live_attributes = ? "
+                     "UPDATE user_state SET version = ?, removed = ?, content_hash = coalesce(?, content_hash), "
+                     "live_attributes = ? "
                      "WHERE source = ? AND external_id = ?"),
       m_close_version(db,
                       "UPDATE user_versions SET valid_to = ? "
@@ -113,12 +114,17 @@ void UserWriter::write_portfolios(const model::User& user, bool replace) {
 
 // The next version of a known user: user_state moved to it, the open version closed,
 // the new one written.
-void UserWriter::next_version(const Rendered& rendered, std::int64_t prior_version, std::int64_t hash, const char* op) {
+void UserWriter::next_version(const Rendered& rendered, std::int64_t prior_version, std::optional<std::int64_t> hash,
+                              const char* op) {
   const auto& user = rendered.current.user;
   m_update_state.reset();
   m_update_state.bind(1, prior_version + 1);
   m_update_state.bind(2, std::string_view(op) == "removed" ? 1 : 0);
-  m_update_state.bind(3, hash);
+  if (hash) {
+    m_update_state.bind(3, *hash);
+  } else {
+    m_update_state.bind(3);
+  }
   bind_optional_view(m_update_state, 4, rendered.live_attributes);
   bind_view(m_update_state, 5, m_stamp.source);
   bind_view(m_update_state, 6, user.external_id);
@@ -138,12 +144,12 @@ std::int64_t UserWriter::hash_of(const Rendered& rendered) const {
   return model::listing_hash(rendered.current.user, m_columns);
 }
 
-void UserWriter::add(const model::User& user) {
+void UserWriter::add(const model::User& user, std::optional<std::int64_t> hash) {
   const Rendered rendered(user, m_policy);
   m_insert_state.reset();
   bind_view(m_insert_state, 1, m_stamp.source);
   bind_view(m_insert_state, 2, user.external_id);
-  m_insert_state.bind(3, hash_of(rendered));
+  m_insert_state.bind(3, hash ? *hash : hash_of(rendered));
   bind_optional_view(m_insert_state, 4, rendered.live_attributes);
   m_insert_state.exec();
   write_version(rendered.history(), 1, "added");
@@ -152,10 +158,10 @@ void UserWriter::add(const model::User& user) {
 }
 
 void UserWriter::update(const model::User& user, std::int64_t prior_version, std::span<const model::FieldChange> fields,
-                        std::span<const model::FieldChange> filled) {
+                        std::span<const model::FieldChange> filled, std::optional<std::int64_t> hash) {
   const Rendered rendered(user, m_policy);
   const std::int64_t version = prior_version + 1;
-  next_version(rendered, prior_version, model::listing_hash(user, m_columns), fields.empty() ? "filled" : "updated");
+  next_version(rendered, prior_version, hash, fields.empty() ? "filled" : "updated");
   for (const auto* list : {&fields, &filled}) {
     for (const auto& f : *list) {
       if (f.field == "portfolios") write_portfolios(user, true);
@@ -170,13 +176,14 @@ void UserWriter::update(const model::User& user, std::int64_t prior_version, std
 
 void UserWriter::remove(const model::User& last, std::int64_t prior_version) {
   const Rendered rendered(last, m_policy);
-  next_version(rendered, prior_version, hash_of(rendered), "removed");
+  // Not listed: its content hash stays; a removed user is compared in full when listed again.
+  next_version(rendered, prior_version, std::nullopt, "removed");
   m_changes.record("removed", last.external_id, prior_version + 1);
 }
 
-void UserWriter::restore(const model::User& user, std::int64_t prior_version) {
+void UserWriter::restore(const model::User& user, std::int64_t prior_version, std::optional<std::int64_t> hash) {
   const Rendered rendered(user, m_policy);
-  next_version(rendered, prior_version, hash_of(rendered), "restored");
+  next_version(rendered, prior_version, hash ? *hash : hash_of(rendered), "restored");
   write_portfolios(user, true);
   m_changes.record("restored", user.external_id, prior_version + 1);
 }
@@ -184,7 +191,7 @@ void UserWriter::restore(const model::User& user, std::int64_t prior_version) {
 // The record's history is as stored: only user_state changes. Its live attributes are
 // those the open version does not hold, whatever the volatile fields are today (a field
 // made volatile since stays as its version has it until the next version).
-void UserWriter::refresh(const model::User& user) {
+void UserWriter::refresh(const model::User& user, std::optional<std::int64_t> hash) {
   m_open_attributes.reset();
   bind_view(m_open_attributes, 1, m_stamp.source);
   bind_view(m_open_attributes, 2, user.external_id);
@@ -197,7 +204,7 @@ void UserWriter::refresh(const model::User& user) {
     if (!in_version.contains(key)) live.emplace(key, value);
   }
   m_refresh.reset();
-  m_refresh.bind(1, model::listing_hash(user, m_columns));
+  m_refresh.bind(1, hash ? *hash : model::listing_hash(user, m_columns));
   if (live.empty()) {
     m_refresh.bind(2);
   } else {
@@ -208,9 +215,10 @@ void UserWriter::refresh(const model::User& user) {
   m_refresh.exec();
 }
 
+// The listing's content hash stays: what the vendor listed did not change.
 void UserWriter::enrich(const model::User& user, std::int64_t prior_version, std::span<const model::FieldChange> fields,
                         std::span<const model::FieldChange> filled, std::int64_t info_hash) {
-  update(user, prior_version, fields, filled);
+  update(user, prior_version, fields, filled, std::nullopt);
   set_info_hash(user.external_id, info_hash);
 }
 

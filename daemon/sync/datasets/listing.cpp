@@ -44,20 +44,21 @@ struct Listing<model::User> {
   static void write(Writer& writer, const Change<model::User>& c) {
     switch (c.kind) {
       case ChangeKind::added:
-        writer.add(c.record);
+        writer.add(c.record, c.hash);
         break;
       case ChangeKind::updated:
       case ChangeKind::filled:
-        writer.update(c.record, c.prior_version, c.fields, c.filled);
+        writer.update(c.record, c.prior_version, c.fields, c.filled, c.hash);
         break;
       case ChangeKind::removed:
         writer.remove(c.record, c.prior_version);
         break;
       case ChangeKind::restored:
-        writer.restore(c.record, c.prior_version);
+        writer.restore(c.record, c.prior_version, c.hash);
         break;
     }
   }
+  static void refresh(Writer& writer, const model::User& record, std::int64_t hash) { writer.refresh(record, hash); }
   static std::string line(const DatasetInputs& in, const Change<model::User>& change) {
     return change_line(in.handle.config.name, change);
   }
@@ -100,6 +101,8 @@ struct Listing<model::NamedEntity> {
         break;
     }
   }
+  // Entities store the hash of the normalized record, which is what `hash` is for them.
+  static void refresh(Writer& writer, const model::NamedEntity& record, std::int64_t) { writer.refresh(record); }
   static std::string line(const DatasetInputs& in, const Change<model::NamedEntity>& change) {
     return change_line(in.handle.config.name, entity(in), change);
   }
@@ -137,9 +140,9 @@ class ListingRun final : public DatasetRun {
           report.change(change.kind, [&] { return L::line(m_in, change); });
           L::write(*writer, change);
         },
-        [&](const Record& record) {
+        [&](const Record& record, std::int64_t hash) {
           report.unchanged();
-          writer->refresh(record);
+          L::refresh(*writer, record, hash);
         });
     if (!resolved) return resolved;
     db.save_reader_version(stamp.source, model::to_string(m_in.dataset), m_in.handle.reader_version);
@@ -150,7 +153,7 @@ class ListingRun final : public DatasetRun {
     return m_planner.resolve(
         L::loader(m_in.reader, m_in),
         [&](Change<Record>&& change) { report.change(change.kind, [&] { return L::line(m_in, change); }); },
-        [&](const Record&) { report.unchanged(); });
+        [&](const Record&, std::int64_t) { report.unchanged(); });
   }
 
  private:
