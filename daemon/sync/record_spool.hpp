@@ -70,7 +70,7 @@ class RecordSpool {
       m_file->for_each([&](std::string_view bytes) {
         if (bytes.size() < 8) throw CodecError("spool record without its hash");
         std::uint64_t bits = 0;
-        for (int i = 0; i < 8; ++i) bits |= std::uint64_t{static_cast<unsigned char>(bytes[i])} << (8 * i);
+        for (std::size_t i = 0; i < 8; ++i) bits |= std::uint64_t{static_cast<unsigned char>(bytes[i])} << (8 * i);
         bytes.remove_prefix(8);
         Record record;
         decode(bytes, record);
