@@ -74,6 +74,12 @@ core::Status write_canonical(core::JsonWriter& out, element value, const FieldFi
 FieldFilter::FieldFilter(std::vector<std::string> drop_fields)
     : m_drop(std::make_move_iterator(drop_fields.begin()), std::make_move_iterator(drop_fields.end())) {}
 
+std::string FieldFilter::fingerprint() const {
+  std::string out;
+  for (const auto& field : m_drop) out += (out.empty() ? "" : ",") + field;
+  return out;
+}
+
 bool FieldFilter::drops(std::string_view field_name) const {
   return core::is_secret_field_name(field_name) || m_drop.find(field_name) != m_drop.end();
 }

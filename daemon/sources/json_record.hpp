@@ -26,6 +26,9 @@ class FieldFilter {
   FieldFilter() = default;
   explicit FieldFilter(std::vector<std::string> drop_fields);
   [[nodiscard]] bool drops(std::string_view field_name) const;
+  // The fields it drops besides the secrets, comma-separated in order: part of what a
+  // record digest depends on (record_digest.hpp).
+  [[nodiscard]] std::string fingerprint() const;
 
  private:
   std::set<std::string, std::less<>> m_drop;

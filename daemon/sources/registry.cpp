@@ -1,8 +1,10 @@
 #include "sources/registry.hpp"
 
+#include "sources/class4/class4_json.hpp"
 #include "sources/class4/class4_source.hpp"
 #include "sources/crocodial/crocodial_source.hpp"
 #include "sources/per_user.hpp"
+#include "sources/smartflo/smartflo_json.hpp"
 #include "sources/smartflo/smartflo_source.hpp"
 #include "sources/source_settings.hpp"
 #include "sources/worksection/worksection_source.hpp"
@@ -55,7 +57,8 @@ std::span<const SourceType> source_types() {
                   .volatile_fields = {"agent.status"},
                   .values = {page_size_setting()},
                   .credentials = {{"token"}, {"email", "password"}}},
-       .create = &smartflo::make_source},
+       .create = &smartflo::make_source,
+       .reader_version = smartflo::k_users_reader_version},
       // DNL users: last_login_time, login_ip and last_seen move at each login; is_online
       // (1 online, 2 offline, 3 away) with the agent's state.
       {.schema = {.type = "class4",
@@ -66,7 +69,8 @@ std::span<const SourceType> source_types() {
                   .volatile_fields = {"is_online", "last_login_time", "last_seen", "login_ip"},
                   .values = {page_size_setting()},
                   .credentials = {{"token"}, {"user", "password"}}},
-       .create = &class4::make_source},
+       .create = &class4::make_source,
+       .reader_version = class4::k_users_reader_version},
   };
   return types;
 }

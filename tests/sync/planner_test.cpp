@@ -145,6 +145,54 @@ TEST_F(PlannerTest, AStaleHashWithSameContentIsRehashedNotUpdated) {
   EXPECT_EQ(r.rehashed.size(), 1u);
 }
 
+// A source that digests what the vendor sent: an unchanged record is recognised before
+// it is normalized (unchanged() true, the source skips it), a changed or new one is
+// added with its digest, which travels to the writer and is what the next run compares.
+TEST_F(PlannerTest, DigestsOfTheVendorsBytesAreComparedAndStored) {
+  Stored stored;
+  stored.put(user("1", "a"));
+  stored.put(user("2", "b"));
+  stored.put(user("3", "c"), true);
+  auto index = stored.index();
+  index.find("1")->content_hash = 101;
+  index.find("2")->content_hash = 102;
+  index.find("3")->content_hash = 103;
+  Planner<model::User> planner(std::move(index), spool());
+
+  EXPECT_EQ(planner.unchanged("1", 101).value(), true);
+  EXPECT_EQ(planner.unchanged("2", 999).value(), false) << "new bytes: normalized and compared";
+  EXPECT_EQ(planner.unchanged("3", 103).value(), false) << "a removed user is always compared";
+  EXPECT_EQ(planner.unchanged("4", 104).value(), false) << "unknown";
+  const auto again = planner.unchanged("1", 101);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().kind, core::ErrorKind::incomplete) << "listed twice";
+
+  ASSERT_TRUE(planner.add(user("2", "b"), 999));  // same content, new bytes
+  ASSERT_TRUE(planner.add(user("3", "c"), 103));  // back
+  ASSERT_TRUE(planner.add(user("4", "d"), 104));  // new
+  const auto summary = planner.summary();
+  EXPECT_EQ(summary.fetched, 4);
+  EXPECT_EQ(summary.unchanged, 1);
+  EXPECT_EQ(summary.pending, 3);
+  EXPECT_EQ(summary.removals, 0);
+  EXPECT_FALSE(planner.add(user("1", "a"), 101)) << "a skipped record is seen: listing it again is a duplicate";
+
+  Resolved out;
+  std::vector<std::int64_t> rehashed;
+  ASSERT_TRUE(planner.resolve(
+      stored.loader(), [&](Change<model::User>&& c) { out.changes.push_back(std::move(c)); },
+      [&](const model::User&, std::int64_t hash) { rehashed.push_back(hash); }));
+  EXPECT_EQ(rehashed, std::vector<std::int64_t>{999}) << "same content: only its digest is stored again";
+  ASSERT_EQ(out.changes.size(), 2u);
+  EXPECT_EQ(out.changes[0].kind, ChangeKind::restored);
+  EXPECT_EQ(out.changes[0].hash, 103);
+  EXPECT_EQ(out.changes[1].kind, ChangeKind::added);
+  EXPECT_EQ(out.changes[1].hash, 104);
+
+  planner.restart();
+  EXPECT_EQ(planner.unchanged("1", 101).value(), true) << "a restart forgets what was seen";
+}
+
 TEST_F(PlannerTest, ListingsLargerThanMemorySpoolToDiskAndComeBackIntact) {
   Stored stored;
   Planner<model::User> planner(stored.index(), spool());
@@ -154,10 +202,13 @@ TEST_F(PlannerTest, ListingsLargerThanMemorySpoolToDiskAndComeBackIntact) {
     u.attributes = {{"n", std::to_string(i)}, {"text", "\"a\\u0000b\""}};
     u.portfolios = std::vector<std::string>{"AMI", std::to_string(i)};
     if (i % 3 == 0) u.active.reset();
-    ASSERT_TRUE(planner.add(std::move(u)));
+    ASSERT_TRUE(planner.add(std::move(u), -1000 - i));
   }
   const auto r = resolve(planner, stored);
   ASSERT_EQ(r.changes.size(), static_cast<std::size_t>(k_count));
+  for (int i = 0; i < k_count; ++i) {
+    ASSERT_EQ(r.changes[static_cast<std::size_t>(i)].hash, -1000 - i) << "the hash is spooled with its record";
+  }
   for (int i = 0; i < k_count; ++i) {
     const auto& got = r.changes[static_cast<std::size_t>(i)].record;
     auto want = user(std::to_string(i), "user" + std::to_string(i));

@@ -150,17 +150,25 @@ core::Status check_page_bounds(const PageInfo& page) {
 
 // Returns how many items the page held.
 core::Result<std::int64_t> read_items(simdjson::dom::array items, const FieldFilter& filter,
-                                      const UserConsumer& consume) {
+                                      const UserConsumer& consume, ListingGate* gate) {
   std::set<std::string, std::less<>> seen;
+  const auto duplicate = [](const std::string& path, const std::string& id) {
+    return core::Error{core::ErrorKind::incomplete, fmt::format("{}.user_id: duplicate user id {}", path, id)};
+  };
   std::size_t index = 0;
   for (auto item : items) {
     const auto path = index_path("payload.items", index++);
+    if (gate != nullptr) gate->forget();
+    const auto key = gate != nullptr ? listed_id(item, "user_id") : std::nullopt;
+    if (key) {
+      if (!seen.insert(*key).second) return duplicate(path, *key);
+      auto known = gate->unchanged(*key, item);
+      if (!known) return std::move(known).error();
+      if (*known) continue;
+    }
     auto user = parse_user(item, path, filter);
     if (!user) return std::move(user).error();
-    if (!seen.insert(user->external_id).second) {
-      return core::Error{core::ErrorKind::incomplete,
-                         fmt::format("{}.user_id: duplicate user id {}", path, user->external_id)};
-    }
+    if (!key && !seen.insert(user->external_id).second) return duplicate(path, user->external_id);
     if (auto consumed = consume(std::move(*user)); !consumed) return std::move(consumed).error();
   }
   return static_cast<std::int64_t>(index);
@@ -169,7 +177,7 @@ core::Result<std::int64_t> read_items(simdjson::dom::array items, const FieldFil
 }  // namespace
 
 core::Result<PageInfo> parse_user_page(JsonBody body, JsonDocumentParser& parser, const FieldFilter& filter,
-                                       const PageCheck& check, const UserConsumer& consume) {
+                                       const PageCheck& check, const UserConsumer& consume, ListingGate* gate) {
   auto root = success_root(body, parser);
   if (!root) return std::move(root).error();
   auto payload_value = find_field(*root, "payload");
@@ -192,7 +200,7 @@ core::Result<PageInfo> parse_user_page(JsonBody body, JsonDocumentParser& parser
   page.items = static_cast<std::int64_t>(items->size());
   if (auto bounds = check_page_bounds(page); !bounds) return std::move(bounds).error();
   if (auto checked = check(page); !checked) return std::move(checked).error();
-  auto read = read_items(*items, filter, consume);
+  auto read = read_items(*items, filter, consume, gate);
   if (!read) return std::move(read).error();
   if (*read != page.items) {
     page.items = *read;

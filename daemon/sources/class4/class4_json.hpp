@@ -17,6 +17,7 @@
 #include "core/result.hpp"
 #include "model/user.hpp"
 #include "sources/json_support.hpp"
+#include "sources/record_digest.hpp"
 
 namespace rosterd::sources::class4 {
 
@@ -43,8 +44,16 @@ struct PageInfo {
 };
 using PageCheck = std::function<core::Status(const PageInfo&)>;
 using UserConsumer = std::function<core::Status(model::User&&)>;
+// With a gate, a record whose digest the sink holds unchanged is skipped (not
+// normalized, not handed over); gate->last_digest() is the digest of the user handed
+// over, or nullopt.
 core::Result<PageInfo> parse_user_page(JsonBody body, JsonDocumentParser& parser, const FieldFilter& filter,
-                                       const PageCheck& check, const UserConsumer& consume);
+                                       const PageCheck& check, const UserConsumer& consume,
+                                       ListingGate* gate = nullptr);
+
+// Goes up when the users reader reads more of Class4's records (registry.cpp, and
+// every stored record digest with it).
+inline constexpr int k_users_reader_version = 1;
 
 struct UserPage {
   std::vector<model::User> users;

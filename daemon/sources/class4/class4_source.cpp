@@ -98,6 +98,7 @@ class Class4Source final : public Source {
 
  private:
   core::Status list_once(RunContext& context, JsonDocumentParser& parser, UserSink& sink, bool& relogged) {
+    ListingGate gate(sink, fmt::format("class4/users/{}", k_users_reader_version), m_filter);
     Paging paging;
     paging.per_page = m_page_size;
     for (std::int64_t number = 0;; ++number) {
@@ -120,13 +121,14 @@ class Class4Source final : public Source {
         return check_page(info, number, paging);
       };
       const auto take = [&](model::User&& user) -> core::Status {
-        auto added = sink.add(std::move(user));
+        const auto digest = gate.last_digest();
+        auto added = digest ? sink.add(std::move(user), *digest) : sink.add(std::move(user));
         if (!added && added.error().kind == core::ErrorKind::incomplete) {
           return shifted(fmt::format("{} (page {})", added.error().message, number));
         }
         return added;
       };
-      auto page = fetch_page(context, parser, request, relogged, continues, take);
+      auto page = fetch_page(context, parser, request, relogged, continues, take, &gate);
       if (!page) return std::move(page).error();
       paging.listed += page->items;
       if (paging.listed == paging.total) return {};
@@ -147,7 +149,8 @@ class Class4Source final : public Source {
   // token the vendor rejects is replaced once per fetch (`relogged`); a configured
   // one is never replaced. Every error is labelled with the request.
   core::Result<PageInfo> fetch_page(RunContext& context, JsonDocumentParser& parser, http::Request request,
-                                    bool& relogged, const PageCheck& check, const UserConsumer& consume) {
+                                    bool& relogged, const PageCheck& check, const UserConsumer& consume,
+                                    ListingGate* gate = nullptr) {
     for (;;) {
       auto token = session_token(context, parser);
       if (!token) return std::move(token).error();
@@ -155,7 +158,7 @@ class Class4Source final : public Source {
       auto response = exchange(context, request);
       if (!response) return std::move(response).error();
       auto page = is_success(*response)
-                      ? parse_user_page(response->body, parser, m_filter, check, consume)
+                      ? parse_user_page(response->body, parser, m_filter, check, consume, gate)
                       : core::Result<PageInfo>(error_from_response(response->status, response->body, parser));
       if (!page && !m_credentials.token && !relogged && token_rejected(response->status, page.error())) {
         relogged = true;
@@ -175,7 +178,8 @@ class Class4Source final : public Source {
   }
 
   core::Result<TokenCache::Issued> login(RunContext& context, JsonDocumentParser& parser) const {
-    const auto request = json_login_request(m_url, "/v1/auth", "email_or_name", m_credentials.login, m_credentials.password);
+    const auto request =
+        json_login_request(m_url, "/v1/auth", "email_or_name", m_credentials.login, m_credentials.password);
     auto response = exchange(context, request);
     if (!response) return std::move(response).error();
     if (!is_success(*response)) {

@@ -123,20 +123,35 @@ core::Result<model::User> parse_user(element value, std::string path, const Fiel
   return user;
 }
 
-core::Status read_users(element data, const FieldFilter& filter, UserPage& page) {
+core::Status read_users(element data, const FieldFilter& filter, ListingGate* gate, UserPage& page) {
   auto array = as_array(data, "data");
   if (!array) return std::move(array).error();
   std::set<std::string, std::less<>> seen;
+  const auto duplicate = [](const std::string& path, const std::string& id) {
+    return core::Error{core::ErrorKind::incomplete, fmt::format("{}.id: duplicate user id {}", path, id)};
+  };
   std::size_t index = 0;
   for (auto item : *array) {
     const auto path = index_path("data", index++);
+    std::optional<std::int64_t> digest;
+    const auto key = gate != nullptr ? listed_id(item, "id") : std::nullopt;
+    if (key) {
+      if (!seen.insert(*key).second) return duplicate(path, *key);
+      page.last_id = *key;
+      auto known = gate->unchanged(*key, item);
+      if (!known) return std::move(known).error();
+      if (*known) {
+        ++page.unchanged;
+        continue;
+      }
+      digest = gate->last_digest();
+    }
     auto user = parse_user(item, path, filter);
     if (!user) return std::move(user).error();
-    if (!seen.insert(user->external_id).second) {
-      return core::Error{core::ErrorKind::incomplete,
-                         fmt::format("{}.id: duplicate user id {}", path, user->external_id)};
-    }
+    if (!key && !seen.insert(user->external_id).second) return duplicate(path, user->external_id);
+    page.last_id = user->external_id;
     page.users.push_back(std::move(*user));
+    page.digests.push_back(digest);
   }
   return {};
 }
@@ -163,7 +178,8 @@ core::Status read_paging(simdjson::dom::object root, UserPage& page) {
 
 }  // namespace
 
-core::Result<UserPage> parse_user_page(JsonBody body, JsonDocumentParser& parser, const FieldFilter& filter) {
+core::Result<UserPage> parse_user_page(JsonBody body, JsonDocumentParser& parser, const FieldFilter& filter,
+                                       ListingGate* gate) {
   auto root = root_object(body, parser);
   if (!root) return std::move(root).error();
   if (says_failure(*root)) return error_document(200, *root);
@@ -171,12 +187,12 @@ core::Result<UserPage> parse_user_page(JsonBody body, JsonDocumentParser& parser
   if (auto paging = read_paging(*root, page); !paging) return std::move(paging).error();
   auto data = find_field(*root, "data");
   if (!data) return parse_error("data", "missing");
-  if (auto users = read_users(*data, filter, page); !users) return std::move(users).error();
-  if (page.count < 0 || static_cast<std::uint64_t>(page.count) != page.users.size()) {
+  if (auto users = read_users(*data, filter, gate, page); !users) return std::move(users).error();
+  if (page.count < 0 || static_cast<std::uint64_t>(page.count) != page.records()) {
     return core::Error{core::ErrorKind::incomplete,
-                       fmt::format("count: {} but data has {} records", page.count, page.users.size())};
+                       fmt::format("count: {} but data has {} records", page.count, page.records())};
   }
-  if (!page.last_seen_id && (page.has_more || !page.users.empty())) {
+  if (!page.last_seen_id && (page.has_more || page.records() > 0)) {
     return parse_error("last_seen_id", page.has_more ? "missing or null while has_more is true"
                                                      : "missing or null on a page with records");
   }

@@ -16,6 +16,7 @@
 #include "core/result.hpp"
 #include "model/user.hpp"
 #include "sources/json_support.hpp"
+#include "sources/record_digest.hpp"
 
 namespace rosterd::sources::smartflo {
 
@@ -29,13 +30,23 @@ namespace rosterd::sources::smartflo {
 // Checks: count == data.size() (else ErrorKind::incomplete), has_more is a
 // boolean, last_seen_id is a number or string (as text), null only on an empty
 // last page; ids are unique within the page.
+// Goes up when the users reader reads more of Smartflo's records (registry.cpp, and
+// every stored record digest with it).
+inline constexpr int k_users_reader_version = 1;
+
 struct UserPage {
-  std::vector<model::User> users;
+  std::vector<model::User> users;                    // the records normalized (with a gate: those not stored unchanged)
+  std::vector<std::optional<std::int64_t>> digests;  // with a gate: each user's digest
+  std::size_t unchanged = 0;                         // with a gate: records stored unchanged, skipped
+  std::optional<std::string> last_id;                // the id of the page's last record
   bool has_more = false;
   std::optional<std::string> last_seen_id;
   std::int64_t count = 0;
+  [[nodiscard]] std::size_t records() const { return users.size() + unchanged; }
 };
-core::Result<UserPage> parse_user_page(JsonBody body, JsonDocumentParser& parser, const FieldFilter& filter);
+// With a gate, a record whose digest the sink holds unchanged is skipped, not normalized.
+core::Result<UserPage> parse_user_page(JsonBody body, JsonDocumentParser& parser, const FieldFilter& filter,
+                                       ListingGate* gate = nullptr);
 
 // The token is a credential: the caller registers it with core::secrets().
 struct Login {

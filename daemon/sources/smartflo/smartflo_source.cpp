@@ -45,6 +45,7 @@ class SmartfloSource final : public Source {
 
   core::Status fetch_users(RunContext& context, UserSink& sink) override {
     JsonDocumentParser parser;
+    ListingGate gate(sink, fmt::format("smartflo/users/{}", k_users_reader_version), m_filter);
     bool relogged = false;
     std::optional<std::string> cursor;
     std::set<std::string, std::less<>> cursors;
@@ -53,18 +54,17 @@ class SmartfloSource final : public Source {
         if (auto stopped = check_stopped(context); !stopped) return stopped;
       }
       const auto request = users_request(m_page_size, cursor);
-      auto page = fetch_page(context, parser, request, relogged);
+      auto page = fetch_page(context, parser, request, relogged, &gate);
       if (!page) return std::move(page).error();
-      std::optional<std::string> last_id;
-      if (!page->users.empty()) last_id = page->users.back().external_id;
       // The sink fails a repeated id (README, "Sync semantics"), on this page or an earlier one.
-      for (auto& user : page->users) {
-        auto added = sink.add(std::move(user));
+      for (std::size_t i = 0; i < page->users.size(); ++i) {
+        auto& user = page->users[i];
+        auto added = page->digests[i] ? sink.add(std::move(user), *page->digests[i]) : sink.add(std::move(user));
         if (!added && added.error().kind == core::ErrorKind::incomplete) return labelled(request, added.error());
         if (!added) return added;
       }
       if (!page->has_more) return {};
-      if (auto advanced = check_cursor(request, *page, cursor, cursors, last_id); !advanced) return advanced;
+      if (auto advanced = check_cursor(request, *page, cursor, cursors, page->last_id); !advanced) return advanced;
       cursor = page->last_seen_id;
     }
   }
@@ -96,7 +96,7 @@ class SmartfloSource final : public Source {
   // Sends `request` with the bearer token. A login token rejected with 401 is
   // replaced once per fetch (`relogged`); a configured one is never replaced.
   core::Result<UserPage> fetch_page(RunContext& context, JsonDocumentParser& parser, http::Request request,
-                                    bool& relogged) {
+                                    bool& relogged, ListingGate* gate = nullptr) {
     for (;;) {
       auto token = bearer_token(context, parser);
       if (!token) return std::move(token).error();
@@ -113,7 +113,7 @@ class SmartfloSource final : public Source {
       if (!is_success(*response)) {
         return labelled(request, error_from_response(response->status, response->body, parser));
       }
-      auto page = parse_user_page(response->body, parser, m_filter);
+      auto page = parse_user_page(response->body, parser, m_filter, gate);
       if (!page) return labelled(request, page.error());
       return page;
     }
@@ -124,7 +124,7 @@ class SmartfloSource final : public Source {
                             const std::optional<std::string>& previous, std::set<std::string, std::less<>>& seen,
                             const std::optional<std::string>& last_id) const {
     if (!page.last_seen_id) return cursor_stuck(request, "has_more is true without last_seen_id");
-    if (page.users.empty()) return cursor_stuck(request, "has_more is true on an empty page");
+    if (page.records() == 0) return cursor_stuck(request, "has_more is true on an empty page");
     const auto& cursor = *page.last_seen_id;
     if (previous == cursor) return cursor_stuck(request, fmt::format("last_seen_id {} again", cursor));
     if (!seen.insert(cursor).second) {
@@ -145,7 +145,8 @@ class SmartfloSource final : public Source {
   }
 
   core::Result<TokenCache::Issued> login(RunContext& context, JsonDocumentParser& parser) const {
-    const auto request = json_login_request(m_url, "/v1/auth/login", "email", m_credentials.login, m_credentials.password);
+    const auto request =
+        json_login_request(m_url, "/v1/auth/login", "email", m_credentials.login, m_credentials.password);
     auto response = exchange(context, request);
     if (!response) return std::move(response).error();
     if (!is_success(*response)) {
