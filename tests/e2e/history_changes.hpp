@@ -125,10 +125,17 @@ class Edits {
   static constexpr std::size_t k_edit_kinds = 13;
   void edit(const std::string& vendor, sim::SimUser& u, std::size_t field) {
     switch (field) {
-      case 0:
-        u.username = vendor == "smartflo" && pick(2) == 0 ? "Agent." + number() + "@Flo.Example.com"
-                                                          : "user." + number() + any(k_names);
+      case 0: {
+        // The operands of + are unsequenced: each draw in a statement of its own, so that
+        // every compiler makes the same edits from one seed.
+        if (vendor == "smartflo" && pick(2) == 0) {
+          u.username = "Agent." + number() + "@Flo.Example.com";
+        } else {
+          const auto n = number();
+          u.username = "user." + n + any(k_names);
+        }
         break;
+      }
       case 1:
         u.first_name = any(k_names);
         break;
@@ -192,11 +199,13 @@ class Edits {
     if (key == "dialer") {
       u.extra_json[key] = pick(2) == 0 ? "0" : "1";
     } else if (key == "x_level") {
-      u.extra_json[key] = std::to_string(pick(5)) + (pick(2) == 0 ? ".5" : "");
+      const auto whole = pick(5);
+      u.extra_json[key] = std::to_string(whole) + (pick(2) == 0 ? ".5" : "");
     } else if (key == "x_flags") {
       u.extra_json[key] = pick(2) == 0 ? "[1,\"two\",{\"b\":null,\"a\":true}]" : "{\"z\":1,\"y\":[]}";
     } else {
-      u.extra_json[key] = json_literal(any(k_names) + "\n" + number());
+      const auto& name = any(k_names);
+      u.extra_json[key] = json_literal(name + "\n" + number());
     }
   }
 
