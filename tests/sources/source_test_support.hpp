@@ -110,6 +110,7 @@ class ScriptedClient final : public http::Client {
 template <class Record>
 class RecordingSink final : public Sink<Record> {
  public:
+  using Sink<Record>::add;  // add(record, digest) hands the record to add(record)
   void restart() override {
     ++restarts;
     records.clear();
