@@ -225,6 +225,7 @@ class TeamsRun final : public sync::DatasetRun {
   }
 
   struct Collect final : sources::EntitySink {
+    using sources::EntitySink::add;
     void restart() override { teams.clear(); }
     core::Status add(model::NamedEntity&& team) override {
       teams.push_back(std::move(team));

@@ -186,6 +186,7 @@ class PerUserSource final : public sources::Source {
 
 class NullUserSink final : public sources::UserSink {
  public:
+  using sources::UserSink::add;
   void restart() override {}
   core::Status add(model::User&&) override { return {}; }
 };
