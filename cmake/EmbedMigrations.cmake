@@ -1,5 +1,5 @@
-# Writes OUTPUT: a C++ file defining rosterd::store::sqlite::migrations(), one entry per
-# INPUTS file "NNNN_name.sql" in order.
+# Writes OUTPUT: a C++ file defining ${NAMESPACE}::migrations() (declared in HEADER), one
+# entry per INPUTS file "NNNN_name.sql" in order.
 set(body "")
 foreach(path ${INPUTS})
   get_filename_component(file ${path} NAME)
@@ -8,10 +8,10 @@ foreach(path ${INPUTS})
   file(READ ${path} sql)
   string(APPEND body "    {${number}, \"${file}\", R\"rosterd_sql(${sql})rosterd_sql\"},\n")
 endforeach()
-file(WRITE ${OUTPUT}.tmp "// Generated from schema/*.sql by cmake/EmbedMigrations.cmake. Do not edit.
-#include \"store/sqlite/migrations.hpp\"
+file(WRITE ${OUTPUT}.tmp "// Generated from the migrations of schema/ by cmake/EmbedMigrations.cmake. Do not edit.
+#include \"${HEADER}\"
 
-namespace rosterd::store::sqlite {
+namespace ${NAMESPACE} {
 
 std::span<const Migration> migrations() {
   static const Migration list[] = {
@@ -19,6 +19,6 @@ ${body}  };
   return list;
 }
 
-}  // namespace rosterd::store::sqlite
+}  // namespace ${NAMESPACE}
 ")
 configure_file(${OUTPUT}.tmp ${OUTPUT} COPYONLY)

@@ -7,7 +7,8 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libcurl4-openssl-dev   # HTTP client
   libsimdjson-dev        # JSON parsing
-  libsqlite3-dev sqlite3 libsqlitecpp-dev  # storage
+  libsqlite3-dev sqlite3 libsqlitecpp-dev  # storage: SQLite, the embedded default
+  libpq-dev              # storage: PostgreSQL's client library (database: postgresql://...)
   libyaml-cpp-dev        # configuration
   libspdlog-dev libfmt-dev  # logging and formatting
   libsystemd-dev         # sd_notify for Type=notify
@@ -21,8 +22,9 @@ for arg in "$@"; do
   case "$arg" in
     # What the test suite needs beyond the build: clang for the libFuzzer targets,
     # faketime for the test of a system clock that steps back,
-    # systemd for `systemd-analyze security` on the unit, python3 for the benchmark smoke test.
-    --test-tools) packages+=(clang-14 libclang-rt-14-dev systemd python3 faketime) ;;
+    # systemd for `systemd-analyze security` on the unit, python3 for the benchmark smoke test,
+    # PostgreSQL 15 for the tests of that engine (scripts/pg-cluster.sh starts a throwaway cluster).
+    --test-tools) packages+=(clang-14 libclang-rt-14-dev systemd python3 faketime postgresql-15) ;;
     # The benchmark's comparison tool and measurement helpers.
     --bench-tools) packages+=(sqlite-utils time valgrind) ;;
     *) echo "usage: $0 [--test-tools] [--bench-tools]" >&2; exit 2 ;;
@@ -40,5 +42,10 @@ echo "installing: ${missing[*]}"
 sudo_cmd=()
 [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
 export DEBIAN_FRONTEND=noninteractive
+# The tests start clusters of their own: the package must not create and start one.
+if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
+  "${sudo_cmd[@]}" mkdir -p /etc/postgresql-common
+  echo "create_main_cluster = false" | "${sudo_cmd[@]}" tee /etc/postgresql-common/createcluster.conf >/dev/null
+fi
 "${sudo_cmd[@]}" apt-get update -q
 "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -23,8 +23,11 @@ const sources::SourceType* Root::find_type(std::string_view type) const {
   return sources::find_source_type(m_types, type);
 }
 
+// The claim timeout is the store's to apply (on engines where processes share a database).
 config::Config Root::load_config(const std::string& path, const config::Environment& env) const {
-  return config::load_config(path, m_schemas, env);
+  auto config = config::load_config(path, m_schemas, env);
+  store::set_claim_timeout(config.claim_timeout);
+  return config;
 }
 
 config::Config Root::load_config(const std::string& path) const {

@@ -56,7 +56,7 @@ int check_command(const GlobalOptions& global, const app::Root& root, bool conne
   }
 
   std::printf("%s: ok (%zu sources, database %s)\n", config.path.c_str(), config.sources.size(),
-              config.database.c_str());
+              store::display_location(config.database).c_str());
   for (const auto& c : config.sources) {
     std::printf("  %-20s %-12s %-45s every %-6s %s\n", c.name.c_str(), c.type.c_str(), core::redact_url(c.url).c_str(),
                 core::format_duration(c.interval).c_str(), joined(c.datasets).c_str());

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -142,11 +143,16 @@ std::string refusal(const std::vector<std::string>& existing) {
 void print_recap(const std::string& database, const std::vector<std::string>& rounds, const Changed& changed) {
   heading("Recap");
   for (std::size_t i = 0; i < rounds.size(); ++i) std::printf("  Round %zu: %s\n", i + 1, rounds[i].c_str());
-  std::printf(
-      "\n  The database is %s; it stays when the demo ends. Remove it, with its -wal and -shm files,\n"
-      "  when you no longer need it.\n",
-      database.c_str());
-  const auto db = shell_word(database);
+  const auto shown = store::display_location(database);
+  if (store::is_server_location(database)) {
+    std::printf("\n  The database is %s; it stays when the demo ends.\n", shown.c_str());
+  } else {
+    std::printf(
+        "\n  The database is %s; it stays when the demo ends. Remove it, with its -wal and -shm files,\n"
+        "  when you no longer need it.\n",
+        shown.c_str());
+  }
+  const auto db = shell_word(shown);
   const auto rosterd = this_program();
   std::printf("\n  Try:\n");
   std::printf("    %s changes --database %s --since 1h\n", rosterd.c_str(), db.c_str());
@@ -201,12 +207,31 @@ int run_rounds(const GlobalOptions& global, const app::Root& root, const std::st
   return status;
 }
 
+int run_demo(const GlobalOptions& global, const app::Root& root, const std::string& database,
+             const std::function<void()>& abandon);
+
 int demo_command(const GlobalOptions& global, const app::Root& root, const DemoOptions& options) {
   if (options.keep) {
     print_error(
         "demo: --keep is gone: the demo no longer reuses a database, it always creates a new one. Give it a new "
         "path with --database PATH (an earlier demo's database stays as it is)");
     return k_exit_usage;
+  }
+  if (store::is_server_location(options.database)) {
+    // A server's database is never created by the demo: it must hold no rosterd data yet.
+    try {
+      if (store::database_exists(options.database)) {
+        print_error(fmt::format(
+            "demo: {} already holds a rosterd database, and the demo only ever writes a new one: it never changes "
+            "data it did not create. Give it an empty database (createdb) with --database",
+            store::display_location(options.database)));
+        return k_exit_usage;
+      }
+    } catch (const std::exception& e) {
+      print_error(fmt::format("demo: {}", e.what()));
+      return k_exit_failed;
+    }
+    return run_demo(global, root, options.database, [] {});
   }
   const auto database = fs::absolute(options.database).lexically_normal().string();
   if (const auto existing = existing_database_files(database); !existing.empty()) {
@@ -227,7 +252,13 @@ int demo_command(const GlobalOptions& global, const app::Root& root, const DemoO
     print_error(refusal(beside));
     return k_exit_usage;
   }
+  return run_demo(global, root, database, [&] { created.remove_if_untouched(); });
+}
 
+// The simulator, its configuration and the three rounds, on a database that holds no
+// rosterd data yet; `abandon` undoes what was made for it when the demo cannot start.
+int run_demo(const GlobalOptions& global, const app::Root& root, const std::string& database,
+             const std::function<void()>& abandon) {
   sim::Simulator simulator;
   auto tenants = add_tenants(simulator);
   std::optional<PrivateTempDirectory> config_dir;
@@ -237,7 +268,7 @@ int demo_command(const GlobalOptions& global, const app::Root& root, const DemoO
     config_dir.emplace("rosterd-demo-");
     config_path = config_dir->write_private_file("rosterd.yaml", demo_config(tenants, database));
   } catch (const std::exception& e) {
-    created.remove_if_untouched();
+    abandon();
     print_error(fmt::format("demo: {}", e.what()));
     return k_exit_failed;
   }
@@ -248,7 +279,7 @@ int demo_command(const GlobalOptions& global, const app::Root& root, const DemoO
   try {
     return run_rounds(global, root, database, tenants, config_path, simulator.port());
   } catch (const std::exception& e) {  // reading the runs back: store::StoreError
-    print_error(fmt::format("demo: {}: {}", database, e.what()));
+    print_error(fmt::format("demo: {}: {}", store::display_location(database), e.what()));
     return k_exit_failed;
   }
 }

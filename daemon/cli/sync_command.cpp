@@ -109,7 +109,7 @@ int sync_command(const GlobalOptions& global, const app::Root& root, const SyncO
       print_error(
           fmt::format("{}: the failed runs above could not be recorded in sync_runs: the database still takes "
                       "no writes{}",
-                      config.database, holder ? " (" + *holder + ")" : std::string()));
+                      store::display_location(config.database), holder ? " (" + *holder + ")" : std::string()));
     }
     // A dry run may have read the file without locks (see Database::check_read).
     db->check_read();

@@ -151,9 +151,12 @@ void check_setting(const SettingSpec& spec, const Setting& setting);
 
 struct Config {
   std::string path;      // the file it was read from (absolute)
-  std::string database;  // absolute
+  std::string database;  // an absolute file path (SQLite), or a postgresql:// URI (a secret: never log it)
   core::LogLevel log_level = core::LogLevel::info;
   int concurrency = 4;  // sources fetched at once by `rosterd run`
+  // PostgreSQL: how long an instance's claim on a source outlives its last renewal, so
+  // the longest a source waits for another instance after its own died or froze.
+  std::chrono::milliseconds claim_timeout{std::chrono::seconds{30}};
   std::vector<SourceConfig> sources;
   std::vector<std::string> warnings;  // e.g. literal secrets in a world-readable file
 

@@ -21,7 +21,8 @@
 namespace rosterd::config {
 namespace {
 
-const std::vector<std::string> k_top_level_keys = {"database", "log_level", "concurrency", "defaults", "sources"};
+const std::vector<std::string> k_top_level_keys = {"database", "log_level",     "concurrency",
+                                                   "defaults", "claim_timeout", "sources"};
 
 const Field* find_field(const std::vector<Field>& fields, std::string_view key) {
   for (const auto& field : fields) {
@@ -30,14 +31,44 @@ const Field* find_field(const std::vector<Field>& fields, std::string_view key) 
   return nullptr;
 }
 
+bool is_server_uri(std::string_view text) {
+  return text.starts_with("postgresql://") || text.starts_with("postgres://");
+}
+
+// "postgresql://user:password@host/..." with the password written in the file.
+bool has_literal_password(std::string_view raw) {
+  const auto scheme = raw.find("://");
+  const auto authority = raw.substr(scheme + 3, raw.find_first_of("/?", scheme + 3) - (scheme + 3));
+  const auto at = authority.rfind('@');
+  if (at == std::string_view::npos) return false;
+  const auto colon = authority.substr(0, at).find(':');
+  if (colon == std::string_view::npos) return false;
+  const auto password = authority.substr(colon + 1, at - colon - 1);
+  return !password.empty() && !password.starts_with("${");
+}
+
+// A SQLite file (relative to the configuration's directory), or a PostgreSQL
+// connection URI, which may hold a password: it is a secret (never logged).
 void read_database(const ParseContext& context, const std::vector<Field>& fields, Config& config) {
   const Field* field = find_field(fields, "database");
   if (field == nullptr) {
-    throw ConfigError(Location{context.file, 0}, "database", "is required (the SQLite file rosterd writes)");
+    throw ConfigError(Location{context.file, 0}, "database",
+                      "is required (the SQLite file rosterd writes, or a postgresql:// URI)");
   }
-  const Text text = string_value(context, *field, Secrecy::plain);
+  const bool server = field->value.IsScalar() && is_server_uri(field->value.Scalar());
+  const Text text = string_value(context, *field, server ? Secrecy::secret : Secrecy::plain);
   if (text.value.empty()) fail(*field, "is empty");
-  config.database = resolve_path(context.directory, text.value);
+  if (!server) {
+    config.database = resolve_path(context.directory, text.value);
+    return;
+  }
+  if (has_literal_password(text.raw)) {
+    context.warnings->push_back(format_located(
+        text.location, text.key_path,
+        "the URI holds a password written in the file; give it as ${credential:NAME} in the URI, or leave it out "
+        "for PGPASSFILE or ~/.pgpass"));
+  }
+  config.database = text.value;
 }
 
 void read_log_level(const ParseContext& context, const Field& field, Config& config) {
@@ -85,6 +116,12 @@ Config parse_document(const ParseContext& context, const YAML::Node& root, std::
   }
   if (const Field* field = find_field(fields, "concurrency")) {
     checked(context, [&] { config.concurrency = static_cast<int>(integer_value(context, *field, 1, 256)); });
+  }
+  if (const Field* field = find_field(fields, "claim_timeout")) {
+    checked(context, [&] {
+      config.claim_timeout = positive_duration_value(context, *field);
+      if (config.claim_timeout < std::chrono::seconds{1}) fail(*field, "must be at least 1s");
+    });
   }
   // A `defaults:` that is not a map counts as empty: its problem is reported, and the
   // sources are still checked with the built-in defaults.

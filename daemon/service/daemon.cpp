@@ -14,6 +14,7 @@
 #include "http/yielding_client.hpp"
 #include "service/config_diff.hpp"
 #include "service/open_files.hpp"
+#include "service/shared_schedule.hpp"
 #include "service/yielding_source.hpp"
 #include "store/runs.hpp"
 #include "store/status.hpp"
@@ -81,7 +82,8 @@ Daemon::Daemon(DaemonOptions options, const SourceFactory& sources, Notifier& no
   // A schema upgrade of a large database runs before READY=1: ask systemd for more
   // start-up time than TimeoutStartSec= (90 s by default) allows.
   m_db = store::open(m_config.database, store::OpenMode::read_write, [&](int from, int to) {
-    core::log().info("{}: migrating the database schema from version {} to {}", m_config.database, from, to);
+    core::log().info("{}: migrating the database schema from version {} to {}",
+                     store::display_location(m_config.database), from, to);
     m_notifier.notify(fmt::format("EXTEND_TIMEOUT_USEC={}\nSTATUS=migrating the database schema from version {} to {}",
                                   k_migration_timeout_usec, from, to));
   });
@@ -103,14 +105,16 @@ Daemon::Daemon(DaemonOptions options, const SourceFactory& sources, Notifier& no
   for (const auto& source : m_config.sources) names.push_back(source.name);
   schedule_sources(names);
   try {
-    m_writer->run([](store::Database& db) { db.replace_schedule({}); });
+    // A shared schedule belongs to every instance: each row is written by whichever ran its job.
+    if (!m_db->shared_schedule()) m_writer->run([](store::Database& db) { db.replace_schedule({}); });
   } catch (const std::exception& e) {
     core::log().warn("could not clear the previous daemon's schedule: {}",
-                     store::describe_failure(e, m_config.database));
+                     store::describe_failure(e, store::display_location(m_config.database)));
   }
   publish_all();
   core::log().info("rosterd {} running: {} sources, {} datasets, concurrency {}, database {}", ROSTERD_VERSION,
-                   m_sources.size(), m_scheduler.jobs().size(), m_config.concurrency, m_config.database);
+                   m_sources.size(), m_scheduler.jobs().size(), m_config.concurrency,
+                   store::display_location(m_config.database));
 }
 
 Daemon::~Daemon() = default;
@@ -199,16 +203,16 @@ void Daemon::start_job(const JobKey& key, std::stop_token stop) {
     // began to wait for a slot: runs that were due together and queued for slots
     // are then due apart, as they ran.
     auto started = dispatched;
-    const auto [ok, deferred] = execute(key, *source, stop, started);
+    const auto end = execute(key, *source, stop, started);
     {
       std::lock_guard lock(m_mutex);
-      m_completions.push_back({key, ok, deferred, started});
+      m_completions.push_back({key, end.ok, end.deferred, started, end.due});
     }
     m_wake.notify_all();
   });
   if (!threaded) {
     std::lock_guard lock(m_mutex);
-    m_completions.push_back({key, false, false, dispatched});
+    m_completions.push_back({key, false, false, dispatched, std::nullopt});
   }
 }
 
@@ -230,17 +234,24 @@ Daemon::RunEnd Daemon::execute(const JobKey& key, const sync::SourceHandle& conf
                                     configured.info_columns, configured.reader_version};
     sync::Runner runner(*reader, *m_writer, m_clock, m_factory.datasets());
     sync::RunOptions options;
-    options.lock_wait = sync::LockWait::skip_if_busy;
+    options.lock_wait = m_db->shared_schedule() ? sync::LockWait::held : sync::LockWait::skip_if_busy;
+    if (m_db->shared_schedule()) {
+      const auto turn = take_shared_turn(*reader, *m_writer, key, interval_for(configured.config, key.dataset),
+                                         m_clock, [&] { return runner.run(handle, key.dataset, options, stop); });
+      lease.on_yield({});
+      m_readers->give_back(std::move(reader));
+      return {turn.ok, turn.kind == SharedTurn::Kind::busy, turn.due};
+    }
     const auto outcome = runner.run(handle, key.dataset, options, stop);
     lease.on_yield({});
     m_readers->give_back(std::move(reader));
     if (outcome.deferred) {
       core::log().info("{}: {}: another rosterd process (`rosterd sync`) is running this source; trying again in {}",
                        key.source, model::to_string(key.dataset), core::format_duration(Scheduler::k_deferred_retry));
-      return {false, true};
+      return {false, true, std::nullopt};
     }
     // A partial run (some users of a per-user dataset failed) did its work: no backoff.
-    return {outcome.status == store::RunStatus::ok || outcome.status == store::RunStatus::partial, false};
+    return {outcome.status == store::RunStatus::ok || outcome.status == store::RunStatus::partial, false, std::nullopt};
   } catch (const std::exception& e) {
     core::log().error("{}: {}: {}", key.source, model::to_string(key.dataset), e.what());
   } catch (...) {
@@ -260,10 +271,13 @@ void Daemon::handle_completions() {
   for (const auto& completion : done) {
     m_threads.join(completion.key);
     --m_in_flight;
+    const auto now = m_clock.steady_now();
     if (completion.deferred) {
-      m_scheduler.deferred(completion.key, m_clock.steady_now());
+      m_scheduler.deferred(completion.key, now);
+    } else if (completion.due) {
+      m_scheduler.adopt(completion.key, now + std::chrono::duration_cast<core::Millis>(*completion.due - m_clock.now()));
     } else {
-      m_scheduler.finished(completion.key, completion.ok, completion.started, m_clock.steady_now());
+      m_scheduler.finished(completion.key, completion.ok, completion.started, now);
     }
     if (m_scheduler.jobs().count(completion.key) != 0) keys.insert(completion.key);
   }
@@ -303,8 +317,9 @@ void Daemon::reload() {
     return;
   }
   if (next.database != m_config.database) {
-    core::log().warn("reload: database changes from {} to {} need a restart; still using {}", m_config.database,
-                     next.database, m_config.database);
+    core::log().warn("reload: database changes from {} to {} need a restart; still using {}",
+                     store::display_location(m_config.database), store::display_location(next.database),
+                     store::display_location(m_config.database));
     next.database = m_config.database;
   }
   for (const auto& name : diff.removed) {
@@ -340,31 +355,20 @@ void Daemon::publish_all() {
 }
 
 void Daemon::publish(const std::set<JobKey>& keys) {
+  // A shared schedule's rows are written by the instance that ran each job, under its claim.
+  if (m_db->shared_schedule()) return;
   if (keys.empty()) return;
   const auto wall = m_clock.now();
   const auto steady = m_clock.steady_now();
   std::vector<store::ScheduleRow> rows;
-  for (const auto& key : keys) {
-    const auto& job = m_scheduler.jobs().at(key);
-    store::ScheduleRow row;
-    row.source = key.source;
-    row.dataset = std::string(model::to_string(key.dataset));
-    row.interval_ms = job.interval.count();
-    if (!job.running) {
-      row.next_due_at = core::format_timestamp(wall + std::max(core::Millis{0}, std::chrono::duration_cast<core::Millis>(
-                                                                                      job.due - steady)));
-    }
-    row.consecutive_failures = job.failures;
-    row.pid = getpid();
-    row.updated_at = core::format_timestamp(wall);
-    rows.push_back(std::move(row));
-  }
+  for (const auto& key : keys) rows.push_back(published_row(key, m_scheduler.jobs().at(key), wall, steady));
   try {
     m_writer->run([&](store::Database& db) {
       for (const auto& row : rows) db.upsert_schedule(row);
     });
   } catch (const std::exception& e) {
-    core::log().warn("could not publish the schedule: {}", store::describe_failure(e, m_config.database));
+    core::log().warn("could not publish the schedule: {}",
+                     store::describe_failure(e, store::display_location(m_config.database)));
   }
 }
 

@@ -68,6 +68,7 @@ class Daemon {
     bool ok = false;
     bool deferred = false;  // not run: another process runs the source
     core::SteadyTime started;
+    std::optional<core::SystemTime> due;  // a shared schedule's next due time (shared_schedule.hpp)
   };
   // A run holds its source's handle, which keeps the source alive through a reload.
   using SourceMap = std::map<std::string, std::shared_ptr<const sync::SourceHandle>, std::less<>>;
@@ -79,6 +80,7 @@ class Daemon {
   struct RunEnd {
     bool ok = false;
     bool deferred = false;
+    std::optional<core::SystemTime> due;
   };
   // One run, on its own thread; in `started` when it took its first slot (left as is
   // when it never did). Never throws.

@@ -73,6 +73,14 @@ void Scheduler::deferred(const JobKey& key, core::SteadyTime now) {
   it->second.due = now + k_deferred_retry;
 }
 
+void Scheduler::adopt(const JobKey& key, core::SteadyTime due) {
+  m_running_sources.erase(key.source);
+  const auto it = m_jobs.find(key);
+  if (it == m_jobs.end()) return;
+  it->second.running = false;
+  it->second.due = due;
+}
+
 std::optional<core::SteadyTime> Scheduler::next_due() const {
   std::optional<core::SteadyTime> earliest;
   for (const auto& [key, job] : m_jobs) {

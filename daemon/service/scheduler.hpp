@@ -54,6 +54,10 @@ class Scheduler {
   static constexpr core::Millis k_deferred_retry{std::chrono::seconds{5}};
   void deferred(const JobKey& key, core::SteadyTime now);
 
+  // A run of `key` ended, or did not begin, and another process decided when it is due
+  // next (a schedule shared through the database): due at `due`; failures as they were.
+  void adopt(const JobKey& key, core::SteadyTime due);
+
   // The earliest due time of a job that could start (its source is idle);
   // nullopt when none.
   [[nodiscard]] std::optional<core::SteadyTime> next_due() const;

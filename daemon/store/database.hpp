@@ -10,6 +10,7 @@
 // connection of its own and writes through the process's one write connection
 // (store/writer.hpp), inside one transaction (begin_write()).
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -122,6 +123,8 @@ class ScheduleStore {
   virtual void upsert_schedule(const ScheduleRow& row) = 0;
   // Removes the rows of sources not in `sources`.
   virtual void keep_schedule_of(const std::vector<std::string>& sources) = 0;
+  // One (source, dataset)'s row; nullopt when it has none.
+  virtual std::optional<ScheduleRow> schedule_row(std::string_view source, std::string_view dataset) = 0;
 };
 
 // The reporting queries: history, changes, users, status. Read-only.
@@ -166,10 +169,18 @@ class Database : public RunLog, public RecordStore, public ScheduleStore, public
  public:
   // For messages: the file, or the server's location without its password.
   [[nodiscard]] virtual const std::string& path() const = 0;
+  // Where a run may keep temporary files (its spool of changed records): beside a
+  // SQLite file (same filesystem, same free space), the temporary directory for a server.
+  [[nodiscard]] virtual std::string scratch_directory() const = 0;
 
   // Runs `work` with the wait for another writer's lock cut short: for writes that
   // may be skipped or deferred rather than wait (progress, a deferred failure).
   virtual void with_short_wait(const std::function<void()>& work) = 0;
+  // Whether any number of `rosterd run` processes may share this database (PostgreSQL).
+  // Each (source, dataset)'s due time then lives in its schedule row, which only the
+  // instance that ran it writes, while it holds the source's lock (service/daemon.cpp);
+  // otherwise one daemon owns the database and its schedule.
+  [[nodiscard]] virtual bool shared_schedule() const = 0;
   // The engine's housekeeping after a run committed (SQLite: a WAL checkpoint).
   virtual void after_run() = 0;
   // Frees what the connection caches, between two uses (a run waiting on its vendor).
@@ -201,12 +212,23 @@ bool database_exists(const std::string& location);
 // Throws StoreError naming the database and the pid of the `rosterd run` holding it.
 std::unique_ptr<Lock> lock_daemon(const std::string& location);
 
+// How long a process's claim on a source outlives its last renewal, on engines where
+// several processes share a database (config `claim_timeout`). Call before opening.
+void set_claim_timeout(std::chrono::milliseconds timeout);
+
 // For messages when the database takes no writes: "sqlite3 (pid 4321) holds the
 // write lock", or nullopt when that cannot be seen.
 std::optional<std::string> describe_write_lock_holder(const std::string& location);
 // The same, only when the holder is a program other than rosterd (someone's sqlite3
 // in a transaction): runs cannot write, nor record that they failed, until it ends.
 std::optional<std::string> foreign_write_lock_holder(const std::string& location);
+
+// Whether `location` names a database server (postgresql://...) rather than a file.
+bool is_server_location(const std::string& location);
+
+// `location` as messages name it: a file path as it is; a server's URI without its
+// password (postgresql://rosterd@db.example.com/rosterd).
+std::string display_location(const std::string& location);
 
 // Shell commands an analyst can paste to query the database at `location` with the
 // engine's own client (rosterd demo); `shell_quoted_location` is how to write it.

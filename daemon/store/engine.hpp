@@ -25,7 +25,8 @@ struct Engine {
   std::unique_ptr<Lock> (*lock_daemon)(const std::string& location);
   std::optional<std::string> (*describe_write_lock_holder)(const std::string& location);
   std::optional<std::string> (*foreign_write_lock_holder)(const std::string& location);
-  std::vector<std::string> (*example_queries)(const std::string& shell_quoted_location);
+  std::string (*display)(const std::string& location);
+  std::vector<std::string> (*example_queries)(const std::string& location, const std::string& shell_quoted_location);
 };
 
 }  // namespace rosterd::store

@@ -33,6 +33,12 @@ struct RunCounts {
 inline constexpr const char* k_abandoned_error =
     "the rosterd process ended during the run (a crash or kill -9); nothing of it was written";
 
+// The same, on a database several instances share (PostgreSQL), where it is told by the
+// instance's claims running out rather than by its process.
+inline constexpr const char* k_abandoned_instance_error =
+    "the rosterd instance running it stopped renewing its claims (it died, froze or lost the database) and another "
+    "took the source over; nothing of the run was written";
+
 struct RunRecord {
   std::int64_t id = 0;
   std::string source;

@@ -39,12 +39,6 @@ std::string later_of(const std::string& a, const std::string& b) {
   return a < b ? b : a;
 }
 
-// Spool files go beside the database: same filesystem, same free space.
-std::string spool_directory_of(const store::Database& db) {
-  auto directory = std::filesystem::path(db.path()).parent_path();
-  return directory.empty() ? std::string(".") : directory.string();
-}
-
 }  // namespace
 
 Runner::Runner(store::Database& reader, store::Writer& writer, const core::Clock& clock,
@@ -60,7 +54,7 @@ Runner::Runner(store::Database& reader, store::Writer& writer, const core::Clock
 
 RunOutcome Runner::run(const SourceHandle& handle, const model::Dataset& dataset, const RunOptions& options,
                        std::stop_token stop) {
-  if (options.dry_run) return run_dataset(handle, dataset, options, stop);
+  if (options.dry_run || options.lock_wait == LockWait::held) return run_dataset(handle, dataset, options, stop);
   const auto& name = handle.config.name;
   RunOutcome outcome;
   std::unique_ptr<store::Lock> lock;
@@ -110,7 +104,7 @@ RunOutcome Runner::run_dataset(const SourceHandle& handle, const model::Dataset&
                     fmt::format("dataset {} has no strategy (no row in the dataset table)", model::to_string(dataset)));
       return outcome;
     }
-    const auto run = type->start({handle, dataset, m_reader, spool_directory_of(m_reader), outcome.started_at});
+    const auto run = type->start({handle, dataset, m_reader, m_reader.scratch_directory(), outcome.started_at});
     const bool fetched = fetch(*run, transport, outcome, handle, dataset);
     take_counters();
     if (!fetched) return outcome;

@@ -35,6 +35,7 @@ namespace rosterd::sync {
 enum class LockWait {
   wait,          // wait for it (rosterd sync), saying so once
   skip_if_busy,  // do not run; RunOutcome::deferred (rosterd run tries again soon)
+  held,          // the caller holds it (rosterd run on a shared database: service/shared_schedule.hpp)
 };
 
 struct RunOptions {

@@ -66,8 +66,8 @@ TEST_F(ConfigTest, RequiredSourceKeysAreReportedAtTheSourceBlock) {
   EXPECT_EQ(error_of(k_head + "  - name: a\n    type: crocodial\n"), at(3, "sources[0].url: is required"));
   EXPECT_EQ(error_of(k_head + "  - type: crocodial\n    url: https://a.example\n"),
             at(3, "sources[0].name: is required"));
-  EXPECT_EQ(error_of("sources: []\n"), config_path() + ": database: is required (the SQLite file rosterd writes)");
-  EXPECT_EQ(error_of(""), config_path() + ": database: is required (the SQLite file rosterd writes)");
+  EXPECT_EQ(error_of("sources: []\n"), config_path() + ": database: is required (the SQLite file rosterd writes, or a postgresql:// URI)");
+  EXPECT_EQ(error_of(""), config_path() + ": database: is required (the SQLite file rosterd writes, or a postgresql:// URI)");
 }
 
 TEST_F(ConfigTest, DatasetsMustBelongToTheTypeOnceEach) {

@@ -85,7 +85,7 @@ TEST_F(ConfigReportTest, ProblemsAtTheTopInDefaultsAndInSourcesComeInFileOrder) 
                         "sources:\n  - acme\n  - name: b\n    type: worksection\n    url: https://b.example\n"
                         "    timeout: 0s\n"),
             (std::vector<std::string>{
-                config_path() + ": database: is required (the SQLite file rosterd writes)",
+                config_path() + ": database: is required (the SQLite file rosterd writes, or a postgresql:// URI)",
                 at(1, "sorces: unknown key (did you mean \"sources\"?)"),
                 at(2, "log_level: \"loud\" is not a log level (trace, debug, info, warn or error)"),
                 at(3, "log_level: duplicate key (first given at line 2)"),

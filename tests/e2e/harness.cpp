@@ -148,8 +148,46 @@ ProcessResult run_rosterd(const std::vector<std::string>& args, std::chrono::sec
   return result;
 }
 
+std::string engine_name(Engine engine) { return engine == Engine::sqlite ? "sqlite" : "postgresql"; }
+
+std::string engine_test_name(const ::testing::TestParamInfo<Engine>& info) { return engine_name(info.param); }
+
 E2eTest::E2eTest() {
   m_sim.start();
+}
+
+std::string E2eTest::changes_with_states() const {
+  if (!m_pg) return k_changes_with_states;
+  // The snapshot as SQLite's json_object() writes it: no spaces, keys in this order.
+  std::string state = "'{'";
+  for (const char* column : {"username", "full_name", "email", "phone", "extension", "role", "user_group"}) {
+    state += std::string(" || '") + (state.size() > 3 ? "," : "") + "\"" + column + "\":' || coalesce(to_json(v." +
+             column + ")::text, 'null')";
+  }
+  state +=
+      " || ',\"active\":' || coalesce(v.active::integer::text, 'null') || ',\"attributes\":' || v.attributes::text "
+      "|| ',\"portfolios\":' || coalesce(v.portfolios::text, 'null') || '}'";
+  return "(SELECT c.id, c.run_id, c.changed_at, c.source, c.entity, c.entity_key, c.change, c.field, "
+         "CASE WHEN c.entity = 'user' AND c.field IS NULL AND c.change = 'removed' THEN " + state +
+         " ELSE c.old_value END AS old_value, "
+         "CASE WHEN c.entity = 'user' AND c.field IS NULL AND c.change IN ('added', 'restored') THEN " + state +
+         " ELSE c.new_value END AS new_value, c.version "
+         "FROM changes AS c LEFT JOIN user_versions AS v ON c.entity = 'user' AND v.source = c.source AND "
+         "v.external_id = c.entity_key AND v.version = c.version) AS changes_with_states";
+}
+
+std::string E2eTest::same(const std::string& a, const std::string& b) const {
+  return a + (m_pg ? " IS NOT DISTINCT FROM " : " IS ") + b;
+}
+
+std::string E2eTest::json_text(const std::string& column, const std::string& key) const {
+  if (m_pg) return "(" + column + "::json ->> '" + key + "')";
+  return "json_extract(" + column + ", '$.\"" + key + "\"')";
+}
+
+void E2eTest::use_engine(Engine engine) {
+  m_engine = engine;
+  if (engine == Engine::postgresql) m_pg = std::make_unique<PgTestDatabase>();
 }
 
 E2eTest::~E2eTest() {
@@ -167,7 +205,7 @@ sim::Tenant& E2eTest::add_tenant(const std::string& name, const std::string& ven
 
 void E2eTest::write_config(const std::vector<SourceBlock>& sources, const std::string& defaults) {
   std::ostringstream out;
-  out << "database: " << yaml_quote(db_path()) << "\nlog_level: info\n";
+  out << "database: " << yaml_quote(db_location()) << "\nlog_level: info\n";
   out << "defaults:\n" << defaults;
   // The harness's defaults unless the test set its own.
   if (defaults.find("timeout:") == std::string::npos) out << "  timeout: 5s\n";
@@ -198,6 +236,7 @@ void E2eTest::write_config(const std::vector<SourceBlock>& sources, const std::s
 }
 
 void E2eTest::write_sql(const std::string& sql) {
+  if (m_pg) return pg_exec(m_pg->uri(), sql);
   SQLite::Database db(db_path(), SQLite::OPEN_READWRITE, 10'000);
   db.exec(sql);
 }
@@ -209,17 +248,23 @@ ProcessResult E2eTest::sync(const std::vector<std::string>& extra_args) {
 }
 
 std::int64_t E2eTest::count(const std::string& sql) {
+  if (m_pg) return std::stoll(value(sql));
   SQLite::Database db(db_path(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
   return db.execAndGet(sql).getInt64();
 }
 
 std::string E2eTest::value(const std::string& sql) {
+  if (m_pg) {
+    const auto all = pg_rows(m_pg->uri(), sql);
+    return all.empty() || all[0].empty() ? "<null>" : all[0][0];
+  }
   SQLite::Database db(db_path(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
   const auto v = db.execAndGet(sql);
   return v.isNull() ? "<null>" : v.getString();
 }
 
 std::vector<std::vector<std::string>> E2eTest::rows(const std::string& sql) {
+  if (m_pg) return pg_rows(m_pg->uri(), sql);
   SQLite::Database db(db_path(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
   SQLite::Statement query(db, sql);
   std::vector<std::vector<std::string>> out;
@@ -235,6 +280,21 @@ std::vector<std::vector<std::string>> E2eTest::rows(const std::string& sql) {
 }
 
 std::string E2eTest::dump_data_tables() {
+  if (m_pg) {
+    std::ostringstream out;
+    const auto tables = pg_rows(m_pg->uri(),
+                                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                                "AND table_type = 'BASE TABLE' AND table_name NOT IN ('sync_runs', 'schedule', "
+                                "'schema_migrations', 'rosterd_instances', 'run_leases') ORDER BY table_name::text COLLATE \"C\"");
+    for (const auto& table : tables) {
+      out << "## " << table[0] << "\n";
+      for (const auto& row : pg_rows(m_pg->uri(), "SELECT * FROM \"" + table[0] + "\" ORDER BY 1, 2, 3")) {
+        for (const auto& v : row) out << v << '\x1f';
+        out << "\n";
+      }
+    }
+    return out.str();
+  }
   SQLite::Database db(db_path(), SQLite::OPEN_READONLY, k_busy_timeout_ms);
   SQLite::Statement tables(db,
                            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
@@ -339,6 +399,16 @@ std::vector<std::string> expected_columns(const std::string& vendor, const sim::
 }
 
 std::string E2eTest::database_bytes() {
+  if (m_pg) {  // every value of every table, the bookkeeping ones too
+    std::string out;
+    for (const auto& table : pg_rows(m_pg->uri(), "SELECT table_name FROM information_schema.tables WHERE "
+                                                  "table_schema = 'public' AND table_type = 'BASE TABLE'")) {
+      for (const auto& row : pg_rows(m_pg->uri(), "SELECT * FROM \"" + table[0] + "\"")) {
+        for (const auto& v : row) out += v + '\x1f';
+      }
+    }
+    return out;
+  }
   return read_bytes(db_path()) + '\0' + read_bytes(db_path() + "-wal");
 }
 

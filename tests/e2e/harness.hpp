@@ -10,12 +10,14 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "../store/temp_db.hpp"
+#include "postgres.hpp"
 #include "sim/simulator.hpp"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -95,29 +97,49 @@ struct SourceBlock {
   bool use_token;                            // smartflo/class4: the static token instead of a login
 };
 
+// The engine behind a test's database: the tests of the store contract run on both
+// (EngineE2eTest below).
+enum class Engine { sqlite, postgresql };
+std::string engine_name(Engine engine);
+
 class E2eTest : public ::testing::Test {
  protected:
   E2eTest();
   ~E2eTest() override;
+
+  // Before write_config(): the database is a fresh one on the test PostgreSQL server
+  // (or the SQLite file, the default).
+  void use_engine(Engine engine);
+  [[nodiscard]] Engine engine() const { return m_engine; }
 
   sim::Tenant& add_tenant(const std::string& name, const std::string& vendor, int users, std::uint64_t seed = 1);
   // Writes config.yaml with these sources (and `defaults` lines, verbatim YAML).
   void write_config(const std::vector<SourceBlock>& sources, const std::string& defaults = "");
   ProcessResult sync(const std::vector<std::string>& extra_args = {});
 
+  // The SQLite file (tests of SQLite itself); db_location() is the database of either engine.
   [[nodiscard]] std::string db_path() const { return m_dir.file("roster.db"); }
+  [[nodiscard]] std::string db_location() const { return m_pg ? m_pg->uri() : db_path(); }
   [[nodiscard]] std::string config_path() const { return m_dir.file("config.yaml"); }
 
-  // Queries on the database (opened read-only for each call).
+  // Queries on the database (opened read-only for each call). On PostgreSQL, values read
+  // as on SQLite: booleans 1 and 0, timestamps in rosterd's text form.
   std::int64_t count(const std::string& sql);
   std::vector<std::vector<std::string>> rows(const std::string& sql);  // NULL as "<null>"
   std::string value(const std::string& sql);
   // Runs SQL on the database read-write: for states a test sets up by hand.
   void write_sql(const std::string& sql);
+  // SQL that differs between the engines, for tests that run on both:
+  // `changes` with each user's whole-record state (k_changes_with_states);
+  [[nodiscard]] std::string changes_with_states() const;
+  // null-safe equality ("a IS b" in SQLite);
+  [[nodiscard]] std::string same(const std::string& a, const std::string& b) const;
+  // the text of the member `key` of the JSON object in `column` (NULL when absent).
+  [[nodiscard]] std::string json_text(const std::string& column, const std::string& key) const;
   // Every row of every table but the bookkeeping ones (sync_runs, schedule), as
   // text: equal dumps = unchanged data. Compare with EXPECT_SAME_DATA.
   std::string dump_data_tables();
-  // The database file and its WAL, byte for byte.
+  // The database file and its WAL, byte for byte (PostgreSQL: every value of every table).
   std::string database_bytes();
   // README, "Sync semantics": no secret (of 4 bytes or more) in the database, its WAL or `output`.
   void expect_no_secrets(const std::set<std::string>& secrets, const std::string& output);
@@ -125,7 +147,21 @@ class E2eTest : public ::testing::Test {
   TempDir m_dir;
   sim::Simulator m_sim;
   std::vector<std::string> m_config_secrets;
+
+ private:
+  Engine m_engine = Engine::sqlite;
+  std::unique_ptr<PgTestDatabase> m_pg;
 };
+
+// A test of the store contract, run once per engine:
+//   TEST_P(MyTest, Case) {...}
+//   INSTANTIATE_TEST_SUITE_P(Engines, MyTest, k_engines, engine_test_name);
+class EngineE2eTest : public E2eTest, public ::testing::WithParamInterface<Engine> {
+ protected:
+  EngineE2eTest() { use_engine(GetParam()); }
+};
+inline const auto k_engines = ::testing::Values(Engine::sqlite, Engine::postgresql);
+std::string engine_test_name(const ::testing::TestParamInfo<Engine>& info);
 
 // A whole file; empty when it is missing.
 std::string read_bytes(const std::string& path);

@@ -97,16 +97,15 @@ std::string column_json(const std::string& field, const std::string& stored) {
 }
 
 // The user rows of `changes` matching `where`, in the order written: id, changed_at,
-// source, entity_key, change, field, old_value, new_value ('<null>' for NULL), each
-// whole-record state (added, restored, removed) read from the version the row names.
-std::string user_change_rows(const std::string& where) {
-  return "SELECT id, changed_at, source, entity_key, change, coalesce(field, '<null>'), coalesce(old_value, "
-         "'<null>'), coalesce(new_value, '<null>') FROM " +
-         k_changes_with_states + " WHERE entity = 'user' AND " + where + " ORDER BY id";
-}
-
 class HistoryProperty : public E2eTest {
  protected:
+  // source, entity_key, change, field, old_value, new_value ('<null>' for NULL), each
+  // whole-record state (added, restored, removed) read from the version the row names.
+  std::string user_change_rows(const std::string& where) const {
+    return "SELECT id, changed_at, source, entity_key, change, field, old_value, new_value FROM " +
+           changes_with_states() + " WHERE entity = 'user' AND " + where + " ORDER BY id";
+  }
+
   // Runs `rounds` rounds of changes from `seed`, each synced, then checks (a), (b), (c)
   // and that every scheduled kind of change reached the changes log.
   void check_history(std::uint64_t seed, int rounds) {
@@ -169,7 +168,7 @@ class HistoryProperty : public E2eTest {
   // What `rosterd users --as-of` reports, in the terms of Expected (extras: the
   // attributes that `expected` names). Fails on a user listed twice.
   Listing reported_at(const std::string& at, const Listing& expected) {
-    const auto r = run_rosterd({"users", "--as-of", at, "--format", "json", "--database", db_path()});
+    const auto r = run_rosterd({"users", "--as-of", at, "--format", "json", "--database", db_location()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     simdjson::dom::parser parser;
     Listing out;
@@ -218,7 +217,7 @@ class HistoryProperty : public E2eTest {
   // (b) Versions: one open per user, chained without gaps, the open one holding the row.
   void check_versions() {
     EXPECT_EQ(count("SELECT count(*) FROM (SELECT 1 FROM user_versions WHERE valid_to IS NULL GROUP BY source, "
-                    "external_id HAVING count(*) > 1)"),
+                    "external_id HAVING count(*) > 1) AS t"),
               0)
         << "(b) one open version per user";
     EXPECT_EQ(
@@ -234,10 +233,13 @@ class HistoryProperty : public E2eTest {
         0)
         << "(b) versions 1, 2, 3, ... each ending where the next begins";
     EXPECT_EQ(count("SELECT count(*) FROM users u JOIN user_versions v ON v.source = u.source AND "
-                    "v.external_id = u.external_id AND v.valid_to IS NULL WHERE NOT (u.username IS v.username AND "
-                    "u.full_name IS v.full_name AND u.email IS v.email AND u.phone IS v.phone AND u.extension IS "
-                    "v.extension AND u.role IS v.role AND u.user_group IS v.user_group AND u.active IS v.active AND "
-                    "u.portfolios IS v.portfolios AND (u.removed_at IS NOT NULL) = (v.op = 'removed'))"),
+                    "v.external_id = u.external_id AND v.valid_to IS NULL WHERE NOT (" +
+                    same("u.username", "v.username") + " AND " + same("u.full_name", "v.full_name") + " AND " +
+                    same("u.email", "v.email") + " AND " + same("u.phone", "v.phone") + " AND " +
+                    same("u.extension", "v.extension") + " AND " + same("u.role", "v.role") + " AND " +
+                    same("u.user_group", "v.user_group") + " AND " + same("u.active", "v.active") + " AND " +
+                    same("CAST(u.portfolios AS TEXT)", "CAST(v.portfolios AS TEXT)") +
+                    " AND (u.removed_at IS NOT NULL) = (v.op = 'removed'))"),
               0)
         << "(b) the open version holds the users row";
     for (const auto& row : rows("SELECT u.source, u.external_id, u.attributes, v.attributes FROM users u JOIN "
@@ -300,8 +302,8 @@ class HistoryProperty : public E2eTest {
 
     std::map<std::pair<std::string, std::string>, Replayed> table;
     for (const auto& u : rows("SELECT source, external_id, username, full_name, email, phone, extension, role, "
-                              "user_group, coalesce(active, '<null>'), attributes, coalesce(portfolios, '<null>'), "
-                              "first_seen_at, updated_at, coalesce(removed_at, '<null>') FROM users")) {
+                              "user_group, active, attributes, portfolios, first_seen_at, updated_at, removed_at "
+                              "FROM users")) {
       Replayed r;
       for (std::size_t i = 0; i < k_text_columns.size(); ++i)
         r.columns[k_text_columns[i]] = column_json(k_text_columns[i], u[2 + i]);
@@ -368,19 +370,35 @@ class HistoryProperty : public E2eTest {
   std::vector<std::pair<std::string, Listing>> m_history;  // (round time, vendor listing)
 };
 
-class HistoryPropertyAtSeed : public HistoryProperty, public ::testing::WithParamInterface<std::uint64_t> {};
+// Each fixed seed on each engine: the same rounds give the same history in both.
+class HistoryPropertyAtSeed : public HistoryProperty,
+                              public ::testing::WithParamInterface<std::tuple<Engine, std::uint64_t>> {
+ protected:
+  HistoryPropertyAtSeed() { use_engine(std::get<0>(GetParam())); }
+};
 
 TEST_P(HistoryPropertyAtSeed, EveryRoundIsReconstructedExactlyFromHistory) {
-  check_history(GetParam(), static_cast<int>(env_number("ROSTERD_HISTORY_ROUNDS", k_fixed_seed_rounds)));
+  check_history(std::get<1>(GetParam()),
+                static_cast<int>(env_number("ROSTERD_HISTORY_ROUNDS", k_fixed_seed_rounds)));
 }
 
-INSTANTIATE_TEST_SUITE_P(FixedSeeds, HistoryPropertyAtSeed, ::testing::ValuesIn(k_fixed_seeds),
-                         [](const ::testing::TestParamInfo<std::uint64_t>& seed) {
-                           return "seed_" + std::to_string(seed.param);
+INSTANTIATE_TEST_SUITE_P(FixedSeeds, HistoryPropertyAtSeed,
+                         ::testing::Combine(k_engines, ::testing::ValuesIn(k_fixed_seeds)),
+                         [](const ::testing::TestParamInfo<std::tuple<Engine, std::uint64_t>>& param) {
+                           return engine_name(std::get<0>(param.param)) + "_seed_" +
+                                  std::to_string(std::get<1>(param.param));
                          });
 
-// The soak: a random seed (or ROSTERD_SEED) each time. Not part of ctest's run.
-class HistorySoak : public HistoryProperty {};
+// The soak: a random seed (or ROSTERD_SEED) each time, on SQLite, or on PostgreSQL with
+// ROSTERD_SOAK_ENGINE=postgresql (the test server: ROSTERD_TEST_POSTGRES). Not part of
+// ctest's run.
+class HistorySoak : public HistoryProperty {
+ protected:
+  HistorySoak() {
+    const char* engine = std::getenv("ROSTERD_SOAK_ENGINE");
+    if (engine != nullptr && std::string_view(engine) == "postgresql") use_engine(Engine::postgresql);
+  }
+};
 
 TEST_F(HistorySoak, RandomSeed) {
   std::random_device device;

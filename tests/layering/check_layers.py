@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Usage: check_layers.py REPO_ROOT
 
-Checks that daemon/ keeps its layers (README, "Layout": SQLite stays in the store's
-engine, vendors in sources/, libcurl out of sync/) and its files and sync/'s functions
+Checks that daemon/ keeps its layers (README, "Layout": SQL stays in the store's
+engines, each database library in its own, vendors in sources/, libcurl out of sync/) and its files and sync/'s functions
 short. Prints one line per violation,
 
     path:line: rule: what is wrong
@@ -12,13 +12,17 @@ usage error. Only daemon/ is read: tests/, bench/ and sim/ are exempt.
 
 Rules:
 
-  sqlite-outside-engine   outside daemon/store/sqlite/: `SQLite::`, `sqlite3_`, an #include
-                          of <SQLiteCpp/...> or <sqlite3.h>, or SQL text: a string literal
-                          that starts (after blanks) with an upper-case SELECT, INSERT,
-                          UPDATE, DELETE, REPLACE, CREATE, DROP, ALTER, WITH or VACUUM and a
-                          word after it, or with PRAGMA, BEGIN, COMMIT, ROLLBACK, SAVEPOINT,
-                          RELEASE SAVEPOINT or END TRANSACTION. Upper case only, so that
-                          English ("update the file") and a lone HTTP method ("DELETE") pass.
+  sqlite-outside-engine   outside daemon/store/sqlite/: `SQLite::`, `sqlite3_`, or an
+                          #include of <SQLiteCpp/...> or <sqlite3.h>.
+  libpq-outside-engine    outside daemon/store/postgresql/: an #include of <libpq-fe.h>, or
+                          a libpq call (`PQexec(`, `PQconnectdb(`: PQ and a lower-case letter).
+  sql-outside-engine      outside the engines (daemon/store/sqlite/, daemon/store/postgresql/):
+                          SQL text: a string literal that starts (after blanks) with an
+                          upper-case SELECT, INSERT, UPDATE, DELETE, REPLACE, CREATE, DROP,
+                          ALTER, WITH, VACUUM or COPY and a word after it, or with PRAGMA,
+                          BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE SAVEPOINT or END
+                          TRANSACTION. Upper case only, so that English ("update the file")
+                          and a lone HTTP method ("DELETE") pass.
   vendor-outside-sources  outside daemon/sources/ and the demo's own configuration
                           (daemon/cli/demo_command.cpp, daemon/cli/demo_files.*,
                           daemon/cli/demo_report.*): a vendor name, any case, in code or in
@@ -57,14 +61,17 @@ MAX_FUNCTION_LINES = 60
 CPP_SUFFIXES = (".cpp", ".cc", ".hpp", ".hh", ".h", ".ipp", ".inl")
 
 SQLITE_ENGINE = "daemon/store/sqlite/"
+POSTGRESQL_ENGINE = "daemon/store/postgresql/"
 VENDOR_HOME = "daemon/sources/"
 DEMO_FILES = re.compile(r"^daemon/cli/(demo_command\.cpp|demo_files\.[^/]+|demo_report\.[^/]+)$")
 SYNC = "daemon/sync/"
 
 SQLITE_CODE = re.compile(r"SQLite::|\bsqlite3_\w*")
 SQLITE_INCLUDE = re.compile(r"^\s*#\s*include\s*[<\"]\s*(SQLiteCpp/[^>\"]*|SQLiteCpp\.h|sqlite3\.h)\s*[>\"]")
+LIBPQ_CODE = re.compile(r"\bPQ[a-z]\w*\s*\(")
+LIBPQ_INCLUDE = re.compile(r"^\s*#\s*include\s*[<\"]\s*(postgresql/)?libpq-fe\.h\s*[>\"]")
 SQL_STATEMENT = re.compile(
-    r"^\s*(?:(?:SELECT|INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|WITH|VACUUM)\s+\S"
+    r"^\s*(?:(?:SELECT|INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|WITH|VACUUM|COPY)\s+\S"
     r"|(?:PRAGMA|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE\s+SAVEPOINT|END\s+TRANSACTION)\b)"
 )
 VENDOR_NAME = re.compile(r"crocodial|worksection|smartflo|class4", re.IGNORECASE)
@@ -336,17 +343,22 @@ def check_cpp(rel, text, problems):
     lexed = Lexed(text)
     code_lines = lexed.code.split("\n")
 
-    if not rel.startswith(SQLITE_ENGINE):
+    for engine, rule, include, code in ((SQLITE_ENGINE, "sqlite-outside-engine", SQLITE_INCLUDE, SQLITE_CODE),
+                                        (POSTGRESQL_ENGINE, "libpq-outside-engine", LIBPQ_INCLUDE, LIBPQ_CODE)):
+        if rel.startswith(engine):
+            continue
         for number, line in enumerate(code_lines, 1):
-            if SQLITE_INCLUDE.match(line):
-                problems.append((rel, number, "sqlite-outside-engine", f"includes {line.strip()}"))
+            if include.match(line):
+                problems.append((rel, number, rule, f"includes {line.strip()}"))
                 continue
-            for m in SQLITE_CODE.finditer(line):
-                problems.append((rel, number, "sqlite-outside-engine", f"uses {m.group(0)}"))
+            for m in code.finditer(line):
+                problems.append((rel, number, rule, f"uses {m.group(0).rstrip('( ')}"))
+
+    if not rel.startswith(SQLITE_ENGINE) and not rel.startswith(POSTGRESQL_ENGINE):
         for number, contents in lexed.strings:
             if SQL_STATEMENT.match(contents):
                 excerpt = " ".join(contents.split())[:60]
-                problems.append((rel, number, "sqlite-outside-engine", f'SQL text "{excerpt}"'))
+                problems.append((rel, number, "sql-outside-engine", f'SQL text "{excerpt}"'))
 
     if not rel.startswith(VENDOR_HOME) and not DEMO_FILES.match(rel):
         for number, line in enumerate(code_lines, 1):

@@ -20,7 +20,7 @@ if ! command -v python3 >/dev/null; then
 fi
 
 rm -rf "$root"
-mkdir -p "$root"/daemon/{sync,cli,store/sqlite,sources/class4,core}
+mkdir -p "$root"/daemon/{sync,cli,store/sqlite,store/postgresql,sources/class4,core}
 
 # A function of `count` lines, its braces included, whose first line is `head`.
 function_of() {
@@ -33,6 +33,7 @@ function_of() {
 cat >"$root/daemon/sync/x.cpp" <<'EOF'
 #include "http/curl_client.hpp"
 #include <SQLiteCpp/Database.h>
+#include <libpq-fe.h>
 
 // A comment may name crocodial, Class4, DNL and SQL: SELECT * FROM users.
 /* Worksection and smartflo
@@ -49,6 +50,7 @@ void open() {
   const char* vendor = "SmartFlo";
   const char brace = '{';
   const long big = 1'000'000;
+  PQexec(nullptr, "COPY users TO STDOUT");
 }
 
 struct Counter {
@@ -79,6 +81,10 @@ cat >"$root/daemon/store/sqlite/engine.cpp" <<'EOF'
 #include <sqlite3.h>
 void f(SQLite::Database& db) { db.exec("PRAGMA journal_mode = WAL"); sqlite3_sleep(1); }
 EOF
+cat >"$root/daemon/store/postgresql/engine.cpp" <<'EOF'
+#include <libpq-fe.h>
+void f(PGconn* c) { PQexec(c, "SELECT 1 FROM users"); }
+EOF
 echo 'const char* type = "class4";' >"$root/daemon/sources/class4/class4_source.cpp"
 echo 'const char* types[] = {"crocodial", "smartflo", "DNL"};' >"$root/daemon/cli/demo_command.cpp"
 echo 'const char* type = "worksection";' >"$root/daemon/cli/demo_report.hpp"
@@ -94,11 +100,14 @@ daemon/cli/status.cpp:3: vendor-outside-sources: names a vendor (Worksection): c
 daemon/core/too_long.hpp:401: file-too-long: 401 lines (more than 400)
 daemon/sync/x.cpp:1: sync-includes-curl: includes #include "http/curl_client.hpp"
 daemon/sync/x.cpp:2: sqlite-outside-engine: includes #include <SQLiteCpp/Database.h>
-daemon/sync/x.cpp:11: sqlite-outside-engine: uses SQLite::
-daemon/sync/x.cpp:13: sqlite-outside-engine: SQL text "SELECT id FROM users WHERE source = ?"
-daemon/sync/x.cpp:16: vendor-outside-sources: names a vendor (SmartFlo): const char* vendor = "SmartFlo";
-daemon/sync/x.cpp:87: function-too-long: Counter::Counter is 61 lines (more than 60)
-check_layers: 9 layering violation(s) in 8 files under daemon/
+daemon/sync/x.cpp:3: libpq-outside-engine: includes #include <libpq-fe.h>
+daemon/sync/x.cpp:12: sqlite-outside-engine: uses SQLite::
+daemon/sync/x.cpp:14: sql-outside-engine: SQL text "SELECT id FROM users WHERE source = ?"
+daemon/sync/x.cpp:17: vendor-outside-sources: names a vendor (SmartFlo): const char* vendor = "SmartFlo";
+daemon/sync/x.cpp:20: libpq-outside-engine: uses PQexec
+daemon/sync/x.cpp:20: sql-outside-engine: SQL text "COPY users TO STDOUT"
+daemon/sync/x.cpp:89: function-too-long: Counter::Counter is 61 lines (more than 60)
+check_layers: 12 layering violation(s) in 9 files under daemon/
 EOF
 )
 
@@ -113,7 +122,7 @@ fi
 
 # The same tree without its violations passes.
 rm "$root/daemon/core/too_long.hpp" "$root/daemon/cli/status.cpp"
-sed -i -e '/curl_client\|SQLiteCpp\|SQLite::\|SELECT id\|SmartFlo/d' "$root/daemon/sync/x.cpp"
+sed -i -e '/curl_client\|SQLiteCpp\|libpq-fe\|PQexec\|SQLite::\|SELECT id\|SmartFlo/d' "$root/daemon/sync/x.cpp"
 sed -i -e '/^Counter::Counter/,/return; }/d' "$root/daemon/sync/x.cpp"
 status=0
 output=$("$check" "$root") || status=$?

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <optional>
 #include <utility>
 
@@ -163,6 +164,12 @@ std::unique_ptr<Lock> held(FileLock lock) {
 
 Database::Database(Connection connection) : m_connection(std::move(connection)), m_locks(m_connection.path()) {}
 
+// Spool files go beside the database: same filesystem, same free space.
+std::string Database::scratch_directory() const {
+  auto directory = std::filesystem::path(m_connection.path()).parent_path();
+  return directory.empty() ? std::string(".") : directory.string();
+}
+
 void Database::with_short_wait(const std::function<void()>& work) {
   guarded([&](SQLite::Database&) { m_connection.with_short_busy_wait(work); });
 }
@@ -285,6 +292,15 @@ void Database::upsert_schedule(const ScheduleRow& row) {
 
 void Database::keep_schedule_of(const std::vector<std::string>& sources) {
   guarded([&](SQLite::Database& db) { sqlite::keep_schedule_of(db, sources); });
+}
+
+std::optional<ScheduleRow> Database::schedule_row(std::string_view source, std::string_view dataset) {
+  return guarded([&](SQLite::Database& db) -> std::optional<ScheduleRow> {
+    for (auto& row : sqlite::load_schedule(db)) {
+      if (row.source == source && row.dataset == dataset) return std::move(row);
+    }
+    return std::nullopt;
+  });
 }
 
 std::vector<UserRef> Database::find_users(std::string_view key, const std::optional<std::string>& source,

@@ -21,7 +21,9 @@ class Database final : public store::Database {
   [[nodiscard]] Connection& connection() { return m_connection; }
 
   [[nodiscard]] const std::string& path() const override { return m_connection.path(); }
+  [[nodiscard]] std::string scratch_directory() const override;
   void with_short_wait(const std::function<void()>& work) override;
+  [[nodiscard]] bool shared_schedule() const override { return false; }
   void after_run() override;
   void release_memory() noexcept override;
   void check_read() const override;
@@ -59,6 +61,7 @@ class Database final : public store::Database {
   void replace_schedule(const std::vector<ScheduleRow>& rows) override;
   void upsert_schedule(const ScheduleRow& row) override;
   void keep_schedule_of(const std::vector<std::string>& sources) override;
+  std::optional<ScheduleRow> schedule_row(std::string_view source, std::string_view dataset) override;
 
   // Reports
   std::vector<UserRef> find_users(std::string_view key, const std::optional<std::string>& source,

@@ -38,7 +38,9 @@ std::optional<std::string> foreign_write_lock_holder(const std::string& path) {
   return fmt::format("{} holds {}", describe_holder(*holder), holder->lock);
 }
 
-std::vector<std::string> example_queries(const std::string& db) {
+std::string display(const std::string& path) { return path; }
+
+std::vector<std::string> example_queries(const std::string&, const std::string& db) {
   return {
       fmt::format("sqlite3 -readonly {} \"SELECT source, count(*) FROM current_users GROUP BY source\"", db),
       fmt::format("sqlite3 -readonly {} \"SELECT changed_at, source, entity_key, change, field, old_value, new_value "
@@ -52,7 +54,7 @@ std::vector<std::string> example_queries(const std::string& db) {
 const Engine& engine() {
   static const Engine row{
       "sqlite",         &handles, &open, &open_for_dry_run, &database_file_exists, &lock_daemon, &describe_lock_holder,
-      &foreign_write_lock_holder, &example_queries,
+      &foreign_write_lock_holder, &display, &example_queries,
   };
   return row;
 }

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "model/canonical.hpp"
-#include "store/sqlite/entity_tables.hpp"
+#include "store/entity_tables.hpp"
 #include "store/sqlite/records.hpp"
 #include "store/sqlite/sql_values.hpp"
 

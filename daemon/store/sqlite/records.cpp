@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "model/json_codec.hpp"
-#include "store/sqlite/entity_tables.hpp"
+#include "store/entity_tables.hpp"
 #include "store/sqlite/sql_values.hpp"
 #include "store/store_error.hpp"
 

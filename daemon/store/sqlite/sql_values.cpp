@@ -32,12 +32,6 @@ std::optional<std::string> optional_text(const SQLite::Column& column) {
   return column.getString();
 }
 
-UserColumns::UserColumns(const model::User& u) : user(u), attributes(model::attributes_json(u.attributes)) {
-  if (u.portfolios) portfolios = model::portfolios_json(*u.portfolios);
-}
-
-std::string UserColumns::snapshot() const { return model::snapshot_json(user, attributes, portfolios); }
-
 void bind_user_columns(SQLite::Statement& statement, int first, const UserColumns& columns) {
   const auto& user = columns.user;
   int i = first;

@@ -9,6 +9,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "model/user.hpp"
+#include "store/rendered_user.hpp"
 
 namespace rosterd::store::sqlite {
 
@@ -30,18 +31,7 @@ void bind_optional_view(SQLite::Statement& statement, int index, const std::opti
 // The column's text, or nullopt for NULL.
 [[nodiscard]] std::optional<std::string> optional_text(const SQLite::Column& column);
 
-// A user's columns as users and user_versions store them, with the JSON columns
-// rendered once, so that a write binding the same user to several statements
-// renders and copies nothing twice. Refers to `user`, which must outlive it.
-struct UserColumns {
-  explicit UserColumns(const model::User& user);
-  // The user's snapshot JSON (model::snapshot_json), from the columns rendered here.
-  [[nodiscard]] std::string snapshot() const;
-
-  const model::User& user;
-  std::string attributes;                 // attributes as canonical JSON
-  std::optional<std::string> portfolios;  // JSON array, or NULL
-};
+using store::UserColumns;
 
 // Binds the k_user_column_count user columns starting at `first`, without copies:
 // `columns` must outlive the step.

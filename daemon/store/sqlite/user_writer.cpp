@@ -17,33 +17,9 @@ std::string placeholders(int count) {
 
 }  // namespace
 
-// A user's columns rendered once for every statement of one write: as history stores
-// them (without volatile attributes), and the volatile attributes apart (user_state's
-// live_attributes), which `users` shows spliced into the version's.
-struct UserWriter::Rendered {
-  Rendered(const model::User& user, const model::FieldPolicy& policy) : current(user) {
-    if (model::has_volatile_attributes(user, policy)) {
-      m_stripped.emplace(model::without_volatile(user, policy));
-      m_history.emplace(*m_stripped);
-      model::Attributes live;
-      for (const auto& [key, value] : user.attributes) {
-        if (policy.is_volatile(key)) live.emplace(key, value);
-      }
-      live_attributes = model::attributes_json(live);
-    }
-  }
-  Rendered(const Rendered&) = delete;
-  Rendered& operator=(const Rendered&) = delete;
-
-  [[nodiscard]] const UserColumns& history() const { return m_history ? *m_history : current; }
-  [[nodiscard]] bool history_is_current() const { return !m_history; }
-
-  UserColumns current;
-  std::optional<std::string> live_attributes;  // NULL when the user has no volatile attribute
-
- private:
-  std::optional<model::User> m_stripped;  // before m_history, which refers to it
-  std::optional<UserColumns> m_history;
+// A user's columns rendered once for every statement of one write.
+struct UserWriter::Rendered : RenderedUser {
+  using RenderedUser::RenderedUser;
 };
 
 UserWriter::UserWriter(SQLite::Database& db, ChangeStamp stamp, model::InfoColumns columns, model::FieldPolicy policy)

@@ -1,11 +1,11 @@
 #pragma once
-// The table and key column of each named entity (portfolios, profiles, campaigns),
-// for the statements records.cpp and entity_writer.cpp build.
+// The table and key column of each named entity (portfolios, profiles, campaigns), the
+// same in every engine, for the statements each engine builds.
 
 #include "model/dataset.hpp"
 #include "store/store_error.hpp"
 
-namespace rosterd::store::sqlite {
+namespace rosterd::store {
 
 struct EntityTable {
   const char* table;
@@ -26,4 +26,4 @@ inline EntityTable table_for(model::Entity entity) {
   throw StoreError("users are not a named-entity table");
 }
 
-}  // namespace rosterd::store::sqlite
+}  // namespace rosterd::store
