@@ -6,14 +6,15 @@
 #   scripts/pg-cluster.sh start DIR   starts it (DIR must not exist or be empty) and
 #                                     prints its URI: postgresql:///rosterd?host=DIR&user=rosterd
 #   scripts/pg-cluster.sh stop DIR    stops it fast (its files stay)
+#   scripts/pg-cluster.sh resume DIR  starts a stopped one again
 #   scripts/pg-cluster.sh remove DIR  stops it and removes DIR
 #   scripts/pg-cluster.sh uri DIR     prints the URI again
 # The server runs as the user "postgres" (created by Debian's package) when this runs
 # as root, else as the calling user. Needs postgresql-15 (scripts/install-deps.sh --test-tools).
 set -euo pipefail
 bin=/usr/lib/postgresql/15/bin
-cmd=${1:?usage: $0 start|stop|remove|uri DIR}
-dir=${2:?usage: $0 start|stop|remove|uri DIR}
+cmd=${1:?usage: $0 start|stop|resume|remove|uri DIR}
+dir=${2:?usage: $0 start|stop|resume|remove|uri DIR}
 dir=$(realpath -m "$dir")
 
 as_owner() {
@@ -26,6 +27,13 @@ as_owner() {
 
 uri() { echo "postgresql:///rosterd?host=$dir&user=rosterd"; }
 
+# Small and fast: the tests need no durability across a machine crash.
+start_server() {
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-c listen_addresses='' -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+        -c max_connections=200 -c shared_buffers=128MB" start >/dev/null
+}
+
 case "$cmd" in
   start)
     # A server left by an interrupted run of the tests goes first.
@@ -36,10 +44,7 @@ case "$cmd" in
     mkdir -p "$dir"
     [[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
     as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
-    # Small and fast: the tests need no durability across a machine crash.
-    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses='' -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-          -c max_connections=200 -c shared_buffers=128MB" start >/dev/null
+    start_server
     as_owner "$bin/psql" -h "$dir" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
       -c "CREATE ROLE rosterd LOGIN CREATEDB" -c "CREATE DATABASE rosterd OWNER rosterd" >/dev/null
     uri
@@ -47,10 +52,11 @@ case "$cmd" in
   stop)
     [[ -d "$dir/data" ]] && as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
     ;;
+  resume) start_server ;;
   remove)
     [[ -d "$dir/data" ]] && as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null || true
     rm -rf "$dir"
     ;;
   uri) uri ;;
-  *) echo "usage: $0 start|stop|remove|uri DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|resume|remove|uri DIR" >&2; exit 2 ;;
 esac

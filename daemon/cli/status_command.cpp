@@ -65,12 +65,13 @@ StatusInput read_input(const GlobalOptions& global, const app::Root& root, const
     input.states = load_states(*db);
     return input;
   }
-  input.database_path = input.config->database;
+  const auto& location = input.config->database;
+  input.database_path = store::display_location(location);
   // A missing file in an existing directory: nothing ran yet. A missing directory
   // or one this user may not enter is an error: `rosterd run` could not start.
-  if (!store::database_exists(input.database_path)) return input;
+  if (!store::database_exists(location)) return input;
   // open_database_for_reading() would load the configuration a second time.
-  const auto db = root.open_store(input.database_path, app::StoreAccess::read_only);
+  const auto db = root.open_store(location, app::StoreAccess::read_only);
   input.states = load_states(*db);
   return input;
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <string_view>
 
 #include "config/config.hpp"
@@ -17,6 +18,7 @@
 #include "config/suggest.hpp"
 #include "config/values.hpp"
 #include "config/yaml_fields.hpp"
+#include "core/secrets.hpp"
 
 namespace rosterd::config {
 namespace {
@@ -35,16 +37,17 @@ bool is_server_uri(std::string_view text) {
   return text.starts_with("postgresql://") || text.starts_with("postgres://");
 }
 
-// "postgresql://user:password@host/..." with the password written in the file.
-bool has_literal_password(std::string_view raw) {
+// The password of "postgresql://user:password@host/..." when it is written in the file.
+std::optional<std::string> literal_password(std::string_view raw) {
   const auto scheme = raw.find("://");
   const auto authority = raw.substr(scheme + 3, raw.find_first_of("/?", scheme + 3) - (scheme + 3));
   const auto at = authority.rfind('@');
-  if (at == std::string_view::npos) return false;
+  if (at == std::string_view::npos) return std::nullopt;
   const auto colon = authority.substr(0, at).find(':');
-  if (colon == std::string_view::npos) return false;
+  if (colon == std::string_view::npos) return std::nullopt;
   const auto password = authority.substr(colon + 1, at - colon - 1);
-  return !password.empty() && !password.starts_with("${");
+  if (password.empty() || password.starts_with("${")) return std::nullopt;
+  return std::string(password);
 }
 
 // A SQLite file (relative to the configuration's directory), or a PostgreSQL
@@ -56,13 +59,14 @@ void read_database(const ParseContext& context, const std::vector<Field>& fields
                       "is required (the SQLite file rosterd writes, or a postgresql:// URI)");
   }
   const bool server = field->value.IsScalar() && is_server_uri(field->value.Scalar());
-  const Text text = string_value(context, *field, server ? Secrecy::secret : Secrecy::plain);
+  const Text text = string_value(context, *field, server ? Secrecy::references : Secrecy::plain);
   if (text.value.empty()) fail(*field, "is empty");
   if (!server) {
     config.database = resolve_path(context.directory, text.value);
     return;
   }
-  if (has_literal_password(text.raw)) {
+  if (const auto password = literal_password(text.raw)) {
+    core::secrets().add(*password);
     context.warnings->push_back(format_located(
         text.location, text.key_path,
         "the URI holds a password written in the file; give it as ${credential:NAME} in the URI, or leave it out "

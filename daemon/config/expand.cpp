@@ -108,7 +108,7 @@ Text expand_text(const ParseContext& context, std::string_view raw, const std::s
                               colon == std::string_view::npos ? std::string_view{} : body.substr(colon + 1),
                               raw.substr(pos, close + 1 - pos)};
     std::string part = expander.resolve(reference);
-    if (secrecy == Secrecy::secret) core::secrets().add(part);
+    if (secrecy != Secrecy::plain) core::secrets().add(part);
     text.value += part;
     text.has_reference = true;
     pos = close + 1;

@@ -20,7 +20,8 @@ inline constexpr std::size_t k_max_referenced_file_bytes = 1u << 20;
 
 // Throws ConfigError at `location`/`key_path` when a reference cannot be resolved; the
 // message names the reference but never contains a value. For Secrecy::secret the value
-// and each part of it that came from a reference are registered with core::secrets().
+// and each part of it that came from a reference are registered with core::secrets(); for
+// Secrecy::references only those parts.
 Text expand_text(const ParseContext& context, std::string_view raw, const std::string& key_path,
                  const Location& location, Secrecy secrecy);
 

@@ -33,7 +33,9 @@ struct Field {
   Location location;  // of the key: a block value starts on a later line
 };
 
-enum class Secrecy { plain, secret };
+// secret: the whole value and each part a reference supplied are secrets; references:
+// only those parts (a database URI whose password comes from a credential).
+enum class Secrecy { plain, secret, references };
 
 // A string value after ${...} expansion.
 struct Text {

@@ -272,7 +272,12 @@ void Runner::finish_failed(RunOutcome& outcome, const SourceHandle& handle, cons
     m_writer.run(
         [&](store::Database& w) { w.finish_run(outcome.run_id, status, finished, outcome.counts, outcome.error); });
   } catch (const std::exception& e) {
-    core::log().error("{}: could not record the run's failure: {}", name, store::describe_failure(e, m_reader.path()));
+    // Recorded as soon as the database takes writes again (a server back from a restart),
+    // so that the run's row does not stay 'running'.
+    core::log().error("{}: could not record the run's failure yet: {}", name,
+                      store::describe_failure(e, m_reader.path()));
+    m_writer.defer([run_id = outcome.run_id, status, finished, counts = outcome.counts,
+                    error = outcome.error](store::Database& w) { w.finish_run(run_id, status, finished, counts, error); });
   }
 }
 

@@ -156,6 +156,10 @@ E2eTest::E2eTest() {
   m_sim.start();
 }
 
+E2eTest::E2eTest(const sim::SimulatorOptions& options) : m_sim(options) {
+  m_sim.start();
+}
+
 std::string E2eTest::changes_with_states() const {
   if (!m_pg) return k_changes_with_states;
   // The snapshot as SQLite's json_object() writes it: no spaces, keys in this order.

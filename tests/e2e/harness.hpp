@@ -105,6 +105,7 @@ std::string engine_name(Engine engine);
 class E2eTest : public ::testing::Test {
  protected:
   E2eTest();
+  explicit E2eTest(const sim::SimulatorOptions& options);  // a simulator of other options (more threads)
   ~E2eTest() override;
 
   // Before write_config(): the database is a fresh one on the test PostgreSQL server

@@ -285,5 +285,26 @@ TEST_F(SchemaDocsE2e, DocsDescribeEveryTableViewAndColumn) {
   EXPECT_NE(doc.find("version " + value("PRAGMA user_version")), std::string::npos) << "the schema version is named";
 }
 
+TEST_F(SchemaDocsE2e, DocsDescribeEveryPostgresqlTableViewAndColumn) {
+  use_engine(Engine::postgresql);
+  auto& sw = add_tenant("sw", "class4", 3, 1);
+  write_config({{sw}});
+  synced();
+  const auto doc = schema_doc();
+  int checked = 0;
+  for (const auto& object : rows("SELECT table_name::text FROM information_schema.tables WHERE table_schema = "
+                                 "'public' ORDER BY 1")) {
+    const auto& name = object[0];
+    const auto section = section_of(doc, name);
+    EXPECT_FALSE(section.empty()) << "docs/schema.md has no section for " << name;
+    for (const auto& column : rows("SELECT column_name::text FROM information_schema.columns WHERE table_schema = "
+                                   "'public' AND table_name = '" + name + "' ORDER BY ordinal_position")) {
+      EXPECT_NE(section.find("`" + column[0] + "`"), std::string::npos) << name << "." << column[0] << " is not described";
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 80);
+}
+
 }  // namespace
 }  // namespace rosterd::testing

@@ -75,10 +75,18 @@ void Database::rollback_write() noexcept {
 }
 
 std::shared_ptr<BatchGroup> Database::join_write(const std::string& source) {
-  m_written_sources.insert(source);
+  note_write(source);
   auto group = std::make_shared<BatchGroup>();
   m_pending.add(group);
   return group;
+}
+
+// The first write of a source in a transaction checks its claim at once (and locks the
+// claim's row until the commit): a run that lost its claim while it fetched stops here,
+// before it writes anything. The commit checks again.
+void Database::note_write(const std::string& source) {
+  if (!m_written_sources.insert(source).second) return;
+  guarded([&](Connection& c) { verify_claim(c, m_location, source); });
 }
 
 std::unique_ptr<Lock> Database::try_lock_source(const std::string& source) {

@@ -94,8 +94,10 @@ class Database final : public store::Database {
     return translate_errors(m_connection.display(),
                             [&]() -> decltype(auto) { return std::forward<Work>(work)(m_connection); });
   }
-  // A writer's batches join the open transaction; `source` is verified at its commit.
+  // A writer's batches join the open transaction; `source`'s claim is verified now and
+  // at the commit.
   std::shared_ptr<BatchGroup> join_write(const std::string& source);
+  void note_write(const std::string& source);
 
   Connection m_connection;
   std::string m_location;  // the URI as configured: the key of this process's claims

@@ -6,6 +6,8 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
+#include <utility>
 #include <thread>
 
 #include <fmt/format.h>
@@ -51,8 +53,10 @@ class Keeper {
     m_thread.join();
     std::lock_guard lock(m_mutex);
     try {
-      m_connection.exec("UPDATE run_leases SET expires_at = '-infinity' WHERE holder = $1",
-                        Params().text(instance_id()));
+      m_connection.exec(
+          "UPDATE run_leases SET expires_at = '-infinity' WHERE source IN (SELECT source FROM run_leases "
+          "WHERE holder = $1 FOR NO KEY UPDATE SKIP LOCKED)",
+          Params().text(instance_id()));
       m_connection.exec("DELETE FROM rosterd_instances WHERE id = $1", Params().text(instance_id()));
     } catch (const std::exception& e) {
       core::log().debug("{}: claims not released (they expire by themselves): {}", m_connection.display(), e.what());
@@ -64,13 +68,22 @@ class Keeper {
   std::optional<std::int64_t> try_claim(const std::string& source) {
     std::lock_guard lock(m_mutex);
     return guarded([&]() -> std::optional<std::int64_t> {
-      const auto result = m_connection.exec(
-          "INSERT INTO run_leases AS l (source, holder, token, claimed_at, expires_at) "
+      const auto params = Params().text(source).text(instance_id()).number(g_lease_ms.load());
+      // The source's first claim ever; else an expired one taken over, its token raised. A
+      // claim row locked by a run committing now (verify_claim) is skipped, never waited
+      // for: the source is busy.
+      auto result = m_connection.exec(
+          "INSERT INTO run_leases (source, holder, token, claimed_at, expires_at) "
           "VALUES ($1, $2, 1, now(), now() + $3 * interval '1 millisecond') "
-          "ON CONFLICT (source) DO UPDATE SET holder = excluded.holder, token = l.token + 1, "
-          "claimed_at = excluded.claimed_at, expires_at = excluded.expires_at "
-          "WHERE l.expires_at < now() RETURNING token",
-          Params().text(source).text(instance_id()).number(g_lease_ms.load()));
+          "ON CONFLICT (source) DO NOTHING RETURNING token",
+          params);
+      if (result.rows() == 0) {
+        result = m_connection.exec(
+            "UPDATE run_leases SET holder = $2, token = token + 1, claimed_at = now(), "
+            "expires_at = now() + $3 * interval '1 millisecond' WHERE source IN (SELECT source FROM run_leases "
+            "WHERE source = $1 AND expires_at < now() FOR NO KEY UPDATE SKIP LOCKED) RETURNING token",
+            params);
+      }
       if (result.rows() == 0) return std::nullopt;
       const auto token = result.number(0, 0);
       m_claims[source] = token;
@@ -81,9 +94,11 @@ class Keeper {
   void release(const std::string& source, std::int64_t token) {
     std::lock_guard lock(m_mutex);
     m_claims.erase(source);
+    m_lost.erase({source, token});
     try {
       m_connection.exec(
-          "UPDATE run_leases SET expires_at = '-infinity' WHERE source = $1 AND holder = $2 AND token = $3",
+          "UPDATE run_leases SET expires_at = '-infinity' WHERE source IN (SELECT source FROM run_leases "
+          "WHERE source = $1 AND holder = $2 AND token = $3 FOR NO KEY UPDATE SKIP LOCKED)",
           Params().text(source).text(instance_id()).number(token));
     } catch (const std::exception& e) {
       core::log().debug("{}: claim of {} not released (it expires by itself): {}", m_connection.display(), source,
@@ -126,11 +141,17 @@ class Keeper {
           "ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), lease_ms = excluded.lease_ms",
           Params().text(instance_id()).text(host_name()).number(getpid()).number(g_lease_ms.load()));
       for (const auto& [source, token] : m_claims) {
+        // Skipped while a run of this process commits (its transaction locks the row):
+        // no one can take the claim then.
+        const auto params = Params().text(source).text(instance_id()).number(token);
         const auto renewed = m_connection.exec(
-            "UPDATE run_leases SET expires_at = now() + $4 * interval '1 millisecond' "
-            "WHERE source = $1 AND holder = $2 AND token = $3",
-            Params().text(source).text(instance_id()).number(token).number(g_lease_ms.load()));
-        if (renewed.affected() == 0) {
+            "UPDATE run_leases SET expires_at = now() + $4 * interval '1 millisecond' WHERE source IN (SELECT "
+            "source FROM run_leases WHERE source = $1 AND holder = $2 AND token = $3 FOR NO KEY UPDATE SKIP LOCKED)",
+            Params(params).number(g_lease_ms.load()));
+        if (renewed.affected() == 0 &&
+            m_connection.exec("SELECT 1 FROM run_leases WHERE source = $1 AND holder = $2 AND token = $3", params)
+                    .rows() == 0 &&
+            m_lost.emplace(source, token).second) {
           core::log().warn("{}: another rosterd took the claim of {} over (this one did not renew it in time): "
                            "its run in progress here will not commit",
                            m_connection.display(), source);
@@ -147,6 +168,7 @@ class Keeper {
   std::condition_variable_any m_wake;
   Connection m_connection;                       // guarded by m_mutex
   std::map<std::string, std::int64_t> m_claims;  // source -> token; guarded by m_mutex
+  std::set<std::pair<std::string, std::int64_t>> m_lost;  // claims seen taken over; guarded by m_mutex
   bool m_failing = false;
   std::jthread m_thread;
 };

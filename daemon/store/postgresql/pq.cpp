@@ -153,8 +153,8 @@ void Connection::fail(const PGresult* result, std::string_view sql) {
   if (message.starts_with("ERROR:  ")) message.erase(0, 8);
   // The first words of the statement, to tell which one failed.
   const auto head = sql.substr(0, std::min<std::size_t>(sql.find_first_of("(\n"), 60));
-  throw PgError(fmt::format("{} (SQLSTATE {}, in: {}...)", message, sqlstate.empty() ? "none" : sqlstate, head),
-                std::move(sqlstate), lost);
+  auto text = fmt::format("{} (SQLSTATE {}, in: {}...)", message, sqlstate.empty() ? "none" : sqlstate, head);
+  throw PgError(text, sqlstate, lost);
 }
 
 Result Connection::exec(std::string_view sql, const Params& params) {
@@ -178,6 +178,25 @@ void Connection::exec_script(const char* sql) {
   Result result(raw);
   const auto status = PQresultStatus(raw);
   if (raw == nullptr || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)) fail(raw, sql);
+}
+
+void Connection::copy_in_start(std::string_view sql) {
+  const std::string statement(sql);
+  PGresult* raw = PQexec(m_connection.get(), statement.c_str());
+  Result started(raw);
+  if (raw == nullptr || PQresultStatus(raw) != PGRES_COPY_IN) fail(raw, sql);
+}
+
+void Connection::copy_in_data(std::string_view data) {
+  if (PQputCopyData(m_connection.get(), data.data(), static_cast<int>(data.size())) != 1) fail(nullptr, "COPY");
+}
+
+void Connection::copy_in_end() {
+  if (PQputCopyEnd(m_connection.get(), nullptr) != 1) fail(nullptr, "COPY");
+  PGresult* raw = PQgetResult(m_connection.get());
+  Result finished(raw);
+  while (auto* extra = PQgetResult(m_connection.get())) PQclear(extra);
+  if (raw == nullptr || PQresultStatus(raw) != PGRES_COMMAND_OK) fail(raw, "COPY");
 }
 
 void Connection::copy_out(std::string_view sql,

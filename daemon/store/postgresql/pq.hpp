@@ -122,6 +122,10 @@ class Connection {
   Result exec(std::string_view sql, const Params& params = {});
   // Runs a script of several statements, without parameters (a migration).
   void exec_script(const char* sql);
+  // COPY ... FROM STDIN: start, the data (rows in COPY's text format), end. Throws PgError.
+  void copy_in_start(std::string_view sql);
+  void copy_in_data(std::string_view data);
+  void copy_in_end();
   // Streams COPY (...) TO STDOUT, calling on_row with each row's fields (nullopt: NULL).
   void copy_out(std::string_view sql,
                 const std::function<void(const std::vector<std::optional<std::string_view>>&)>& on_row);

@@ -59,7 +59,7 @@ void Database::finish_run(std::int64_t run_id, RunStatus status, const std::stri
         params);
     // A run's outcome commits with its data: only while its claim holds. A run another
     // instance marked abandoned (this one froze past its claim) keeps that outcome.
-    if (c.in_transaction() && updated.rows() == 1) m_written_sources.insert(updated.text(0, 0));
+    if (c.in_transaction() && updated.rows() == 1) note_write(updated.text(0, 0));
   });
 }
 

@@ -198,17 +198,17 @@ class PgAgentStatusWriter final : public store::AgentStatusWriter, StampedWriter
 }  // namespace
 
 std::unique_ptr<store::EntityWriter> Database::entity_writer(model::Entity entity, const ChangeStamp& stamp) {
-  m_written_sources.insert(stamp.source);
+  note_write(stamp.source);
   return std::make_unique<PgEntityWriter>(m_connection, entity, stamp);
 }
 
 std::unique_ptr<store::UserStatsWriter> Database::user_stats_writer(const ChangeStamp& stamp) {
-  m_written_sources.insert(stamp.source);
+  note_write(stamp.source);
   return std::make_unique<PgUserStatsWriter>(m_connection, stamp);
 }
 
 std::unique_ptr<store::AgentStatusWriter> Database::agent_status_writer(const ChangeStamp& stamp) {
-  m_written_sources.insert(stamp.source);
+  note_write(stamp.source);
   return std::make_unique<PgAgentStatusWriter>(m_connection, stamp);
 }
 
