@@ -399,5 +399,64 @@ TEST_F(ServerRestartE2e, RunsFailCleanlyWhileTheServerIsDownAndTheDaemonGoesOnWh
   EXPECT_EQ(query("SELECT count(*) FROM current_users"), 18);
 }
 
+// The database's password, from the environment or a credential, is a secret like a
+// vendor's: it never reaches a log line, an error, `status`, `check` or the database.
+class DatabasePasswordE2e : public E2eTest {
+ protected:
+  DatabasePasswordE2e() { use_engine(Engine::postgresql); }
+  void use_database(const std::string& database) {
+    std::ifstream in(config_path());
+    std::string line, text;
+    while (std::getline(in, line)) text += (line.rfind("database:", 0) == 0 ? "database: " + database : line) + "\n";
+    std::ofstream(config_path()) << text;
+  }
+};
+
+TEST_F(DatabasePasswordE2e, NeverShownAnywhere) {
+  const std::string password = "pg-S3cret-Passw0rd";
+  auto& sw = add_tenant("sw", "class4", 6, 3);
+  write_config({{sw}});
+  // postgresql:///NAME?host=DIR&user=rosterd -> postgresql://rosterd:${env:...}@/NAME?host=DIR
+  const auto uri = db_location();
+  const auto name_at = uri.find("///") + 3;
+  const auto query = uri.find('?');
+  const auto name = uri.substr(name_at, query - name_at);
+  const auto host = uri.substr(query + 1, uri.find('&') - query - 1);
+  use_database("\"postgresql://rosterd:${env:ROSTERD_TEST_DB_PASSWORD}@/" + name + "?" + host + "\"");
+  const std::map<std::string, std::string> env{{"ROSTERD_TEST_DB_PASSWORD", password}};
+
+  std::string output;
+  const auto synced = run_rosterd({"sync", "--config", config_path(), "--log-level", "debug"}, 60s, env);
+  ASSERT_EQ(synced.exit_code, 0) << synced.all();
+  output += synced.all();
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"status", "--config", config_path()},
+           {"status", "--config", config_path(), "--json"},
+           {"check", "--config", config_path()},
+           {"users", "--config", config_path()},
+           {"sync", "--config", config_path(), "--dry-run"}}) {
+    const auto r = run_rosterd(args, 60s, env);
+    EXPECT_EQ(r.exit_code, 0) << r.all();
+    output += r.all();
+  }
+  EXPECT_NE(output.find("postgresql:///" + name + "?" + host + "&user=rosterd"), std::string::npos)
+      << "the database is named, without its password:\n" << output;
+
+  // A database that does not exist: the error names it, still without the password.
+  use_database("\"postgresql://rosterd:${env:ROSTERD_TEST_DB_PASSWORD}@/no_such_database?" + host + "\"");
+  const auto failed = run_rosterd({"sync", "--config", config_path()}, 60s, env);
+  EXPECT_EQ(failed.exit_code, 1) << failed.all();
+  EXPECT_NE(failed.err.find("no_such_database"), std::string::npos) << failed.err;
+  output += failed.all();
+  EXPECT_EQ(output.find(password), std::string::npos) << output;
+  EXPECT_EQ(database_bytes().find(password), std::string::npos);
+
+  // Written in the file, it is refused as a habit: `check` warns.
+  use_database("\"postgresql://rosterd:" + password + "@/" + name + "?" + host + "\"");
+  const auto checked = run_rosterd({"check", "--config", config_path()});
+  EXPECT_NE(checked.all().find("the URI holds a password written in the file"), std::string::npos) << checked.all();
+  EXPECT_EQ(checked.all().find(password), std::string::npos) << checked.all();
+}
+
 }  // namespace
 }  // namespace rosterd::testing
