@@ -17,9 +17,11 @@ cmd=${1:?usage: $0 start|stop|resume|remove|uri DIR}
 dir=${2:?usage: $0 start|stop|resume|remove|uri DIR}
 dir=$(realpath -m "$dir")
 
+# The server's user may not enter the caller's directory (a build tree in a private
+# temporary directory): PostgreSQL's programs refuse to start there.
 as_owner() {
   if [[ $(id -u) -eq 0 ]]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
