@@ -9,6 +9,8 @@
 #   scripts/pg-cluster.sh resume DIR  starts a stopped one again
 #   scripts/pg-cluster.sh remove DIR  stops it and removes DIR
 #   scripts/pg-cluster.sh uri DIR     prints the URI again
+# PG_CLUSTER_DURABLE=1 keeps PostgreSQL's durability settings (fsync, synchronous commit,
+# full-page writes), as the benchmark wants; the tests turn them off to run faster.
 # The server runs as the user "postgres" (created by Debian's package) when this runs
 # as root, else as the calling user. Needs postgresql-15 (scripts/install-deps.sh --test-tools).
 set -euo pipefail
@@ -29,11 +31,12 @@ as_owner() {
 
 uri() { echo "postgresql:///rosterd?host=$dir&user=rosterd"; }
 
-# Small and fast: the tests need no durability across a machine crash.
+# Fast unless PG_CLUSTER_DURABLE=1: the tests need no durability across a machine crash.
 start_server() {
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [[ ${PG_CLUSTER_DURABLE:-0} == 1 ]] && durability=""
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses='' -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-        -c max_connections=200 -c shared_buffers=128MB" start >/dev/null
+    -o "-c listen_addresses='' -k $dir $durability -c max_connections=200 -c shared_buffers=128MB" start >/dev/null
 }
 
 case "$cmd" in

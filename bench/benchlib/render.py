@@ -12,7 +12,7 @@ from pathlib import Path
 
 BEGIN = "<!-- bench/run: generated results begin -->"
 END = "<!-- bench/run: generated results end -->"
-TOOLS = ("rosterd", "baseline", "floor", "parse-floor", "sqlite-utils")
+TOOLS = ("rosterd", "baseline", "floor", "parse-floor", "sqlite-utils", "rosterd-pg", "copy-floor")
 SCENARIOS = ("initial", "nochange", "churn")
 SCENARIO_NAME = {"initial": "initial sync", "nochange": "no-change resync", "churn": "1% churn resync"}
 VENDOR_NAME = {"smartflo": "Smartflo (cursor pages of {page})", "class4": "Class4 (numbered pages of {page})"}
@@ -155,6 +155,58 @@ def targets(runs: Runs, meta, scale, hanging=None):
     if scale:
         row("scale run CPU, share of one core", "all", 100 * scale["cpu_share"], 50.0,
             f"{100 * scale['cpu_share']:.1f}%", unit="%")
+    lines.append("")
+    return lines
+
+
+def postgresql_section(runs: Runs, meta):
+    """rosterd into PostgreSQL against the COPY floor (initial) and the parse floor (no-change)."""
+    if not any(runs.get(v, u, "initial", "rosterd-pg") for v in meta["vendors"] for u in meta["sizes"]):
+        return []
+    lines = ["## PostgreSQL", "",
+             "rosterd syncing into PostgreSQL 15 on this machine (a server of the benchmark's own: Unix socket, "
+             "fsync and synchronous commit on), side by side with the COPY floor (the floor's fetch and parse, its "
+             "rows loaded with `COPY` into one emptied table of the same server, in one transaction) and the parse "
+             "floor. Wall time includes the server's work; `server CPU s` is the server processes' CPU during the "
+             "run, which rosterd's own CPU does not count.", "",
+             "| vendor | users | scenario | tool | wall s | CPU s | server CPU s | peak RSS MB | DB MB | ratio |",
+             "|---|---:|---|---|---:|---:|---:|---:|---:|---|"]
+    for vendor in meta["vendors"]:
+        for users in meta["sizes"]:
+            for scenario, tool, against in (("initial", "copy-floor", None), ("initial", "rosterd-pg", "copy-floor"),
+                                            ("nochange", "rosterd-pg", "parse-floor"),
+                                            ("churn", "rosterd-pg", None)):
+                if not runs.get(vendor, users, scenario, tool):
+                    continue
+                med = lambda metric: runs.median(vendor, users, scenario, tool, metric)
+                ratio = ""
+                if against:
+                    ratio = ratio_text(runs.ratio((vendor, users, scenario, tool), (vendor, users, scenario, against)))
+                    ratio += f" of the {against}"
+                elif scenario == "churn":
+                    ratio = ratio_text(runs.ratio((vendor, users, "churn", tool), (vendor, users, "nochange", tool)))
+                    ratio += " of its no-change"
+                failed = " (check failed)" if runs.failed(vendor, users, scenario, tool) else ""
+                lines.append(f"| {vendor} | {users:,} | {SCENARIO_NAME[scenario]} | {tool}{failed} | "
+                             f"{fmt(med('wall_s'))} | {fmt(med('cpu_s'))} | {fmt(med('server_cpu_s'))} | "
+                             f"{fmt(med('max_rss_kb'), 1, 1024)} | {fmt(med('db_size_bytes'), 1, MB)} | {ratio} |")
+    lines += ["", "| target | vendor | measured | limit | verdict | by how much |", "|---|---|---:|---:|---|---|"]
+
+    def row(name, vendor, value, limit, text, unit="x"):
+        state, miss = verdict(value, limit)
+        lines.append(f"| {name} | {vendor} | {text} | at most {limit:g}{unit} | {state} | {miss} |")
+
+    for vendor in meta["vendors"]:
+        for users in TARGET_SIZES:
+            r = runs.ratio((vendor, users, "initial", "rosterd-pg"), (vendor, users, "initial", "copy-floor"))
+            row(f"PostgreSQL initial sync of {users:,}: time vs the COPY floor", vendor, r, 2.5, ratio_text(r))
+        for users in TARGET_SIZES:
+            r = runs.ratio((vendor, users, "nochange", "rosterd-pg"), (vendor, users, "nochange", "parse-floor"))
+            row(f"PostgreSQL no-change resync of {users:,}: time vs fetch and parse only", vendor, r, 1.2,
+                ratio_text(r))
+        big = max(meta["sizes"])
+        rss = max((runs.median(vendor, big, s, "rosterd-pg", "max_rss_kb") or 0) for s in SCENARIOS) / 1024
+        row(f"PostgreSQL peak RSS syncing {big:,}", vendor, rss, 100.0, f"{rss:,.0f} MB", unit=" MB")
     lines.append("")
     return lines
 
@@ -319,6 +371,7 @@ def generated(results):
     lines += ["## Side by side", ""] + ratios_table(runs, meta) + baseline_table(runs, meta)
     for vendor in meta["vendors"]:
         lines += vendor_table(runs, meta, vendor)
+    lines += postgresql_section(runs, meta)
     lines += body_memory_section(results.get("body_memory"))
     lines += scale_section(results.get("scale"))
     if results.get("scale_hanging"):

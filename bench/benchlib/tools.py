@@ -182,3 +182,76 @@ class SqliteUtils:
             rows = count_rows(self.db, "users")
             result["check"] = "ok" if rows == listing.users else f"{rows} rows"
         return result
+
+
+class RosterdPostgres(Rosterd):
+    """rosterd syncing into a PostgreSQL database of its own (the benchmark's server).
+    Its wall time includes the server's work; the server's CPU is reported apart
+    (`server_cpu_s`), since the measured process is rosterd alone."""
+
+    def __init__(self, binary: Path, meter, work_dir: Path, server):
+        super().__init__(binary, meter, work_dir, name="rosterd-pg")
+        self.server = server
+        self.database = None
+
+    def reset(self, listing: Listing):
+        super().reset(listing)
+        self.database = f"rosterd_{listing.vendor}_{listing.users}"
+        self.server.recreate(self.database)
+        text = self.config.read_text().replace(f"database: {self.db}", f"database: \"{self.server.uri(self.database)}\"")
+        self.config.write_text(text)
+
+    def run(self, listing: Listing, scenario: str, log: Path):
+        cpu_before = self.server.server_cpu_seconds()
+        result = self.meter.run([str(self.binary), "sync", "--config", str(self.config)], None, log)
+        result["server_cpu_s"] = self.server.server_cpu_seconds() - cpu_before
+        result["db_size_bytes"] = self.server.size(self.database)
+        result["check"] = self.check(listing, scenario, result)
+        return result
+
+    def check(self, listing, scenario, result):
+        if result["exit"] != 0:
+            return f"exit status {result['exit']}"
+        row = self.server.sql("SELECT status, fetched, added, updated, removed, restored, unchanged FROM sync_runs "
+                              "ORDER BY id DESC LIMIT 1", self.database).split("|")
+        status, counts = row[0], tuple(int(x) for x in row[1:])
+        fetched, added, updated, removed, restored, unchanged = counts
+        n, c = listing.users, listing.churned
+        expected = {"initial": (n, n, 0, 0), "nochange": (n, 0, 0, n), "churn": (n, 0, c, n - c)}[scenario]
+        got = (fetched, added, updated, unchanged)
+        if status != "ok" or got != expected or removed or restored:
+            return (f"sync_runs: status {status}, fetched/added/updated/unchanged {got}, expected {expected}, "
+                    f"removed {removed}, restored {restored}")
+        return "ok"
+
+
+class CopyFloor:
+    """The floor's COPY mode: the listing fetched and parsed as the floor does, its rows
+    loaded with COPY into one emptied table of the same server, in one transaction. What
+    an initial sync into PostgreSQL costs at the least."""
+    name = "copy-floor"
+    scenarios = ("initial",)
+
+    def __init__(self, binary: Path, meter, server):
+        self.binary = binary
+        self.meter = meter
+        self.server = server
+        self.database = None
+
+    def reset(self, listing: Listing):
+        self.database = f"floor_{listing.vendor}_{listing.users}"
+        self.server.recreate(self.database)
+
+    def run(self, listing: Listing, scenario: str, log: Path):
+        cpu_before = self.server.server_cpu_seconds()
+        result = self.meter.run(floor_argv(self.binary, listing) + ["--postgresql", self.server.uri(self.database)],
+                                None, log)
+        result["server_cpu_s"] = self.server.server_cpu_seconds() - cpu_before
+        result["db_size_bytes"] = self.server.size(self.database)
+        if result["exit"] != 0:
+            result["check"] = f"exit status {result['exit']}"
+        else:
+            records = json.loads(result["stdout"])["records"]
+            rows = int(self.server.sql("SELECT count(*) FROM floor_users", self.database))
+            result["check"] = "ok" if records == rows == listing.users else f"{records} records, {rows} rows"
+        return result

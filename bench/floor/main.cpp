@@ -8,12 +8,15 @@
 //
 // --ndjson writes the listed items instead, one minified JSON object per line, as a
 // user would pipe them into `sqlite-utils upsert --nl`.
+//
+// --postgresql URI loads the rows with COPY into one table instead (floor/copy_store.hpp).
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 
+#include "floor/copy_store.hpp"
 #include "floor/floor_store.hpp"
 #include "floor/listing.hpp"
 #include "floor/page_fetcher.hpp"
@@ -27,6 +30,7 @@ struct Options {
   std::string vendor;
   std::string database;
   std::string ndjson;
+  std::string postgresql;
   bool parse_only = false;
 };
 
@@ -43,6 +47,18 @@ std::size_t store_listing(const Options& options, PageFetcher& fetcher, simdjson
   const auto count = walk_listing(options.listing, fetcher, parser, [&](simdjson::dom::object item) {
     fill_row(options.listing.vendor, item, row);
     store.upsert(row);
+  });
+  store.commit();
+  return count;
+}
+
+std::size_t copy_listing(const Options& options, PageFetcher& fetcher, simdjson::dom::parser& parser) {
+  CopyStore store(options.postgresql);
+  store.begin();
+  FloorRow row;
+  const auto count = walk_listing(options.listing, fetcher, parser, [&](simdjson::dom::object item) {
+    fill_row(options.listing.vendor, item, row);
+    store.add(row);
   });
   store.commit();
   return count;
@@ -77,20 +93,24 @@ int main(int argc, char** argv) {
   auto* database = app.add_option("--database", o.database, "SQLite file to upsert into");
   auto* ndjson = app.add_option("--ndjson", o.ndjson, "write the items as newline-delimited JSON instead");
   auto* parse_only = app.add_flag("--parse-only", o.parse_only, "fetch, parse and fill the rows; write nothing");
-  database->excludes(ndjson, parse_only);
-  ndjson->excludes(parse_only);
+  auto* postgresql = app.add_option("--postgresql", o.postgresql, "PostgreSQL URI to COPY the rows into");
+  database->excludes(ndjson, parse_only, postgresql);
+  ndjson->excludes(parse_only, postgresql);
+  postgresql->excludes(parse_only);
   CLI11_PARSE(app, argc, argv);
-  if (!o.parse_only && o.database.empty() == o.ndjson.empty()) {
-    std::cerr << "rosterd-bench-floor: give --database, --ndjson or --parse-only\n";
+  if (!o.parse_only && static_cast<int>(!o.database.empty()) + static_cast<int>(!o.ndjson.empty()) +
+                               static_cast<int>(!o.postgresql.empty()) != 1) {
+    std::cerr << "rosterd-bench-floor: give --database, --ndjson, --postgresql or --parse-only\n";
     return 2;
   }
   o.listing.vendor = o.vendor == "smartflo" ? Vendor::smartflo : Vendor::class4;
   try {
     PageFetcher fetcher(auth_headers(o.listing));
     simdjson::dom::parser parser;
-    const auto count = o.parse_only       ? parse_listing(o, fetcher, parser)
-                       : o.ndjson.empty() ? store_listing(o, fetcher, parser)
-                                          : dump_listing(o, fetcher, parser);
+    const auto count = o.parse_only                ? parse_listing(o, fetcher, parser)
+                       : !o.postgresql.empty()     ? copy_listing(o, fetcher, parser)
+                       : o.ndjson.empty()          ? store_listing(o, fetcher, parser)
+                                                   : dump_listing(o, fetcher, parser);
     std::printf("{\"records\":%zu,\"requests\":%zu,\"bytes\":%zu}\n", count, fetcher.requests(), fetcher.bytes());
   } catch (const std::exception& e) {
     std::cerr << "rosterd-bench-floor: " << e.what() << '\n';

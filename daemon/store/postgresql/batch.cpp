@@ -28,9 +28,60 @@ void Batch::clear() {
   m_rows = 0;
 }
 
-Batch& BatchGroup::add(Batch batch) {
-  m_batches.push_back(std::make_unique<Batch>(std::move(batch)));
-  return *m_batches.back();
+void CopyBatch::separate() {
+  if (m_row_started) m_buffer += '\t';
+  m_row_started = true;
+}
+
+CopyBatch& CopyBatch::text(std::string_view value) {
+  separate();
+  for (char c : value) {
+    switch (c) {
+      case '\\': m_buffer += "\\\\"; break;
+      case '\t': m_buffer += "\\t"; break;
+      case '\n': m_buffer += "\\n"; break;
+      case '\r': m_buffer += "\\r"; break;
+      default: m_buffer += c;
+    }
+  }
+  return *this;
+}
+
+CopyBatch& CopyBatch::text(const std::optional<std::string>& value) {
+  if (!value) return null();
+  return text(std::string_view(*value));
+}
+
+CopyBatch& CopyBatch::number(std::int64_t value) {
+  separate();
+  m_buffer += std::to_string(value);
+  return *this;
+}
+
+CopyBatch& CopyBatch::null() {
+  separate();
+  m_buffer += "\\N";
+  return *this;
+}
+
+void CopyBatch::end_row() {
+  m_buffer += '\n';
+  m_row_started = false;
+  ++m_rows;
+}
+
+void CopyBatch::flush(Connection& connection) {
+  if (m_rows == 0) return;
+  connection.copy_in_start(m_sql);
+  connection.copy_in_data(m_buffer);
+  connection.copy_in_end();
+  clear();
+}
+
+void CopyBatch::clear() {
+  m_buffer.clear();
+  m_row_started = false;
+  m_rows = 0;
 }
 
 void BatchGroup::flush_if_full(Connection& connection) {

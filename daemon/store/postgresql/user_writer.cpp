@@ -1,6 +1,6 @@
 // The users a run writes: user_state, user_versions, user_portfolios and their changes,
-// each kind of row gathered in a batch (batch.hpp) and sent as one statement per
-// thousands of users.
+// each kind of row gathered in a batch (batch.hpp): new rows sent with COPY, updates as
+// arrays, one statement per thousands of users.
 #include <fmt/format.h>
 
 #include "model/canonical.hpp"
@@ -11,27 +11,15 @@
 namespace rosterd::store::postgresql {
 namespace {
 
-// The user columns as unnest() arguments from $first on, and as the SELECT list.
-std::string user_arrays(int first) {
-  std::string out;
-  for (int i = 0; i < 7; ++i) out += fmt::format(", ${}::text[]", first + i);
-  out += fmt::format(", ${}::boolean[], ${}::text[], ${}::text[]", first + 7, first + 8, first + 9);
-  return out;
-}
-constexpr const char* k_user_values = "u, fn, em, ph, ex, ro, ug, ac, at::json, po::json";
-constexpr const char* k_user_names = "u, fn, em, ph, ex, ro, ug, ac, at, po";
-
-void add_user_columns(Batch& batch, int first, const UserColumns& columns) {
+void add_user_columns(CopyBatch& batch, const UserColumns& columns) {
   const auto& user = columns.user;
-  int i = first;
-  for (const auto& field : model::k_user_text_fields) batch[i++].add(user.*field.member);
+  for (const auto& field : model::k_user_text_fields) batch.text(user.*field.member);
   if (user.active) {
-    batch[i++].add(*user.active ? "true" : "false");
+    batch.text(*user.active ? "t" : "f");
   } else {
-    batch[i++].add_null();
+    batch.null();
   }
-  batch[i++].add(columns.attributes);
-  batch[i].add(columns.portfolios);
+  batch.text(columns.attributes).text(columns.portfolios);
 }
 
 class PgUserWriter final : public store::UserWriter {
@@ -44,10 +32,8 @@ class PgUserWriter final : public store::UserWriter {
         m_group(std::move(group)),
         m_stamp(stamp),
         m_policy(std::move(policy)),
-        m_insert_state(m_group->add(Batch(
-            "INSERT INTO user_state (source, external_id, version, removed, content_hash, live_attributes) "
-            "SELECT $1, e, 1, false, h, l::json FROM unnest($2::text[], $3::bigint[], $4::text[]) AS t (e, h, l)",
-            Params().text(stamp.source), 3))),
+        m_insert_state(m_group->add(CopyBatch(
+            "COPY user_state (source, external_id, version, removed, content_hash, live_attributes) FROM STDIN"))),
         m_update_state(m_group->add(Batch(
             "UPDATE user_state AS s SET version = t.v, removed = t.r, content_hash = coalesce(t.h, s.content_hash), "
             "live_attributes = t.l::json FROM unnest($2::text[], $3::bigint[], $4::boolean[], $5::bigint[], "
@@ -57,25 +43,17 @@ class PgUserWriter final : public store::UserWriter {
             "UPDATE user_versions AS v SET valid_to = $2 FROM unnest($3::text[], $4::bigint[]) AS t (e, n) "
             "WHERE v.source = $1 AND v.external_id = t.e AND v.version = t.n AND v.valid_to IS NULL",
             Params().text(stamp.source).text(stamp.at), 2, "users had no open version to close"))),
-        m_insert_version(m_group->add(Batch(
-            fmt::format("INSERT INTO user_versions (source, external_id, version, valid_from, run_id, op, {}) "
-                        "SELECT $1, e, n, $2, $3, op, {} FROM unnest($4::text[], $5::bigint[], $6::text[]{}) "
-                        "AS t (e, n, op, {})",
-                        k_user_columns, k_user_values, user_arrays(7), k_user_names),
-            Params().text(stamp.source).text(stamp.at).number(stamp.run_id), 13))),
+        m_insert_version(m_group->add(CopyBatch(
+            fmt::format("COPY user_versions (source, external_id, version, valid_from, run_id, op, {}) FROM STDIN",
+                        k_user_columns)))),
         m_delete_portfolios(m_group->add(
             Batch("DELETE FROM user_portfolios WHERE source = $1 AND external_id = ANY ($2::text[])",
                   Params().text(stamp.source), 1))),
-        m_insert_portfolio(m_group->add(
-            Batch("INSERT INTO user_portfolios (source, external_id, portfolio) "
-                  "SELECT $1, e, p FROM unnest($2::text[], $3::text[]) AS t (e, p)",
-                  Params().text(stamp.source), 2))),
-        m_changes(m_group->add(Batch(
-            "INSERT INTO changes (run_id, changed_at, source, entity, entity_key, change, field, old_value, "
-            "new_value, version) SELECT $1, $2, $3, 'user', k, c, f, o, n, v "
-            "FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[]) "
-            "AS t (k, c, f, o, n, v)",
-            Params().number(stamp.run_id).text(stamp.at).text(stamp.source), 6))),
+        m_insert_portfolio(
+            m_group->add(CopyBatch("COPY user_portfolios (source, external_id, portfolio) FROM STDIN"))),
+        m_changes(m_group->add(
+            CopyBatch("COPY changes (run_id, changed_at, source, entity, entity_key, change, field, old_value, "
+                      "new_value, version) FROM STDIN"))),
         m_refresh(m_group->add(Batch(
             "UPDATE user_state AS s SET content_hash = t.h, live_attributes = t.l::json "
             "FROM unnest($2::text[], $3::bigint[], $4::text[]) AS t (e, h, l) "
@@ -88,9 +66,8 @@ class PgUserWriter final : public store::UserWriter {
 
   void add(const model::User& user, std::int64_t hash) override {
     const RenderedUser rendered(user, m_policy);
-    m_insert_state[0].add(user.external_id);
-    m_insert_state[1].add_number(hash);
-    m_insert_state[2].add(rendered.live_attributes);
+    m_insert_state.text(m_stamp.source).text(user.external_id).number(1).text("f").number(hash).text(
+        rendered.live_attributes);
     m_insert_state.end_row();
     write_version(rendered.history(), 1, "added");
     write_portfolios(user, false);
@@ -175,10 +152,9 @@ class PgUserWriter final : public store::UserWriter {
 
  private:
   void write_version(const UserColumns& columns, std::int64_t version, const char* op) {
-    m_insert_version[0].add(columns.user.external_id);
-    m_insert_version[1].add_number(version);
-    m_insert_version[2].add(op);
-    add_user_columns(m_insert_version, 3, columns);
+    m_insert_version.text(m_stamp.source).text(columns.user.external_id).number(version).text(m_stamp.at).number(
+        m_stamp.run_id).text(op);
+    add_user_columns(m_insert_version, columns);
     m_insert_version.end_row();
   }
 
@@ -189,8 +165,7 @@ class PgUserWriter final : public store::UserWriter {
     }
     if (!user.portfolios) return;
     for (const auto& code : *user.portfolios) {
-      m_insert_portfolio[0].add(user.external_id);
-      m_insert_portfolio[1].add(code);
+      m_insert_portfolio.text(m_stamp.source).text(user.external_id).text(code);
       m_insert_portfolio.end_row();
     }
   }
@@ -220,12 +195,8 @@ class PgUserWriter final : public store::UserWriter {
                      const std::optional<std::string>& field = std::nullopt,
                      const std::optional<std::string>& old_value = std::nullopt,
                      const std::optional<std::string>& new_value = std::nullopt) {
-    m_changes[0].add(key);
-    m_changes[1].add(change);
-    m_changes[2].add(field);
-    m_changes[3].add(old_value);
-    m_changes[4].add(new_value);
-    m_changes[5].add_number(version);
+    m_changes.number(m_stamp.run_id).text(m_stamp.at).text(m_stamp.source).text("user").text(key).text(change);
+    m_changes.text(field).text(old_value).text(new_value).number(version);
     m_changes.end_row();
   }
 
@@ -239,13 +210,13 @@ class PgUserWriter final : public store::UserWriter {
   ChangeStamp m_stamp;
   model::FieldPolicy m_policy;
   // In the order they are flushed: a version closed before the next is inserted.
-  Batch& m_insert_state;
+  CopyBatch& m_insert_state;
   Batch& m_update_state;
   Batch& m_close_version;
-  Batch& m_insert_version;
+  CopyBatch& m_insert_version;
   Batch& m_delete_portfolios;
-  Batch& m_insert_portfolio;
-  Batch& m_changes;
+  CopyBatch& m_insert_portfolio;
+  CopyBatch& m_changes;
   Batch& m_refresh;
   Batch& m_set_info_hash;
 };
