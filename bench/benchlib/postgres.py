@@ -30,6 +30,14 @@ class PostgresServer:
                               "-c", statement], check=True, capture_output=True, text=True)
         return out.stdout.strip()
 
+    def rows(self, statement, database="rosterd"):
+        """The rows of a query, each a list of text values (None for NULL)."""
+        out = subprocess.run(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-F", "\x1f", "-R", "\x1e",
+                              "-P", "null=\x1d", self.uri(database), "-c", statement],
+                             check=True, capture_output=True, text=True)
+        records = [r for r in out.stdout.rstrip("\n").split("\x1e") if r]
+        return [[None if v == "\x1d" else v for v in r.split("\x1f")] for r in records]
+
     def recreate(self, database):
         self.sql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
         self.sql(f"CREATE DATABASE {database}")

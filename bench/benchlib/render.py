@@ -211,6 +211,34 @@ def postgresql_section(runs: Runs, meta):
     return lines
 
 
+def scale_shared_section(shared):
+    if not shared:
+        return []
+    shares = ", ".join(f"{100 * s:.1f}%" for s in shared["cpu_shares"])
+    holds = "holds" if shared["holds_interval"] else "does not hold"
+    limit = 20.0
+    cpu_state, cpu_miss = verdict(100 * shared["cpu_share_max"], limit)
+    return [
+        "## Scale run on PostgreSQL, several instances", "",
+        f"{shared['instances']} `rosterd run` instances with one configuration and one PostgreSQL database share "
+        f"{shared['sources']:,} sources of {shared['users_per_source']} users ({shared['latency_ms']} ms per answer), "
+        f"interval {shared['interval_s']} s, concurrency {shared['concurrency']} each; measured over "
+        f"{shared['window_s']:.0f} s after a warm-up interval.", "",
+        "| measure | value |", "|---|---|",
+        f"| CPU per instance, share of one core | {shares} |",
+        f"| runs per instance (all intervals) | {', '.join(str(r) for r in shared['runs_per_instance'])} |",
+        f"| runs started in the window | {shared['runs_in_window']:,} |",
+        f"| every source every interval | {holds}: max gap {shared['max_gap_s']:.1f} s, limit "
+        f"{shared['gap_limit_s']:.1f} s, {shared['late_gaps']} late |",
+        f"| peak runs in progress | {shared['running_max']} |",
+        f"| peak RSS per instance | {', '.join(f'{kb / 1024:.0f} MB' for kb in shared['hwm_kb'])} |", "",
+        "| target | measured | limit | verdict | by how much |", "|---|---:|---:|---|---|",
+        f"| CPU per instance | {100 * shared['cpu_share_max']:.1f}% (the busiest) | at most {limit:g}% | {cpu_state} | "
+        f"{cpu_miss} |",
+        f"| every source every interval | {holds} | gap {shared['gap_limit_s']:.1f} s | "
+        f"{'met' if shared['holds_interval'] else 'missed'} | |", ""]
+
+
 def baseline_table(runs: Runs, meta):
     """This build against --baseline-build, when it ran: medians of the within-repetition ratios."""
     if not meta.get("baseline"):
@@ -372,6 +400,7 @@ def generated(results):
     for vendor in meta["vendors"]:
         lines += vendor_table(runs, meta, vendor)
     lines += postgresql_section(runs, meta)
+    lines += scale_shared_section(results.get("scale_shared"))
     lines += body_memory_section(results.get("body_memory"))
     lines += scale_section(results.get("scale"))
     if results.get("scale_hanging"):

@@ -61,6 +61,11 @@ def analyse_runs(db: Path, window_start, window_end, interval, sources):
         rows = connection.execute(
             "SELECT source, started_at, status, error FROM sync_runs WHERE dataset = 'users' ORDER BY source, id"
         ).fetchall()
+    return analyse_rows(rows, window_start, window_end, interval, sources)
+
+
+def analyse_rows(rows, window_start, window_end, interval, sources):
+    """analyse_runs() of (source, started_at, status, error) rows in run order."""
     starts, statuses = {}, {}
     for source, started_at, status, error in rows:
         if source not in sources:
@@ -112,11 +117,13 @@ def process_threads_fds(pid):
 
 
 def sample(pid, samples, started, db):
+    """One sample of the process `pid`; the runs in progress are read from `db` (a SQLite
+    file), or from `db()` when it is a function (another engine)."""
     cpu = process_cpu_seconds(pid)
     rss, hwm = process_rss_kb(pid)
     threads, fds = process_threads_fds(pid)
     samples.append({"t": time.monotonic() - started, "cpu_s": cpu, "rss_kb": rss, "hwm_kb": hwm, "threads": threads,
-                    "fds": fds, "running": runs_in_progress(db)})
+                    "fds": fds, "running": db() if callable(db) else runs_in_progress(db)})
 
 
 def scale_run(args, paths, hanging_fraction=0.0):
