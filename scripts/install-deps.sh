@@ -42,10 +42,5 @@ echo "installing: ${missing[*]}"
 sudo_cmd=()
 [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
 export DEBIAN_FRONTEND=noninteractive
-# The tests start clusters of their own: the package must not create and start one.
-if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
-  "${sudo_cmd[@]}" mkdir -p /etc/postgresql-common
-  echo "create_main_cluster = false" | "${sudo_cmd[@]}" tee /etc/postgresql-common/createcluster.conf >/dev/null
-fi
 "${sudo_cmd[@]}" apt-get update -q
 "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -23,8 +23,8 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
 
 int main(int argc, char** argv) {
   core::configure_allocator();
-  CLI::App app{"rosterd keeps a SQLite database in step with the user directories of your telephony, dialer and "
-               "project tools, with full change history."};
+  CLI::App app{"rosterd keeps a database (SQLite or PostgreSQL) in step with the user directories of your "
+               "telephony, dialer and project tools, with full change history."};
   app.name("rosterd");
   app.set_version_flag("-V,--version", "rosterd " ROSTERD_VERSION);
   app.require_subcommand(1);

@@ -89,6 +89,25 @@ TEST_F(DemoE2e, AnExistingRosterdDatabaseIsLeftUnchanged) {
   EXPECT_SAME_DATA(data, dump_data_tables());
 }
 
+// On PostgreSQL the demo fills an empty database, and refuses one that holds rosterd data.
+TEST_F(DemoE2e, FillsAnEmptyPostgresqlDatabaseAndRefusesOneWithData) {
+  use_engine(Engine::postgresql);
+  const auto demo = run_rosterd({"demo", "--database", db_location()});
+  ASSERT_EQ(demo.exit_code, 0) << demo.all();
+  EXPECT_NE(demo.out.find("Round 3: 1 restored"), std::string::npos) << demo.out;
+  EXPECT_NE(demo.out.find("The database is " + db_location() + "; it stays when the demo ends."), std::string::npos)
+      << demo.out;
+  EXPECT_NE(demo.out.find("psql '" + db_location() + "'"), std::string::npos) << demo.out;
+  EXPECT_EQ(count("SELECT count(DISTINCT source) FROM current_users"), 4);
+  const auto data = dump_data_tables();
+
+  const auto again = run_rosterd({"demo", "--database", db_location()});
+  EXPECT_EQ(again.exit_code, 2) << again.all();
+  EXPECT_EQ(again.out, "");
+  EXPECT_NE(again.err.find("already holds a rosterd database"), std::string::npos) << again.err;
+  EXPECT_SAME_DATA(data, dump_data_tables());
+}
+
 TEST_F(DemoE2e, AFileBesideThePathIsRefusedAndLeftUnchanged) {
   for (const std::string suffix : {"-wal", "-shm", "-journal"}) {
     SCOPED_TRACE(suffix);

@@ -218,6 +218,13 @@ TEST_F(InstancesE2e, AKilledInstancesSourcesAreTakenOverAndTheHistoryIsASingleIn
 
   change_vendors(1, 3);
   round(now_timestamp(), "round 1");
+  // `status` sees the shared schedule: every source, due again, whichever instance ran it.
+  const auto status = run_rosterd({"status", "--config", config_path(), "--json"});
+  EXPECT_EQ(status.exit_code, 0) << status.all();
+  for (auto* tenant : m_tenants) {
+    EXPECT_NE(status.out.find("\"" + tenant->options().name + "\""), std::string::npos) << status.out;
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM schedule WHERE next_due_at IS NOT NULL"), 30) << "a due time per source";
 
   // Runs slowed down, one instance killed in the middle of one.
   set_stalls(700ms);

@@ -98,7 +98,8 @@ TEST(UsageE2e, HelpAsACommandPrintsWhatHelpAsAnOptionPrints) {
   EXPECT_EQ(top.exit_code, 0) << top.err;
   EXPECT_EQ(top.out, run_rosterd({"--help"}).out);
   EXPECT_NE(top.out.find("Usage: rosterd"), std::string::npos) << top.out;
-  for (const std::string command : {"run", "sync", "check", "demo", "history", "changes", "users", "status"}) {
+  for (const std::string command :
+       {"run", "sync", "check", "demo", "history", "changes", "users", "status", "migrate"}) {
     EXPECT_NE(top.out.find("  " + command + " "), std::string::npos) << "lists " << command;
     const auto one = run_rosterd({"help", command});
     EXPECT_EQ(one.exit_code, 0) << command << ": " << one.err;
