@@ -27,7 +27,9 @@ class PostgresServer:
 
     def sql(self, statement, database="rosterd"):
         out = subprocess.run(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", self.uri(database),
-                              "-c", statement], check=True, capture_output=True, text=True)
+                              "-c", statement], capture_output=True, text=True)
+        if out.returncode != 0:
+            raise RuntimeError(f"psql {database}: {statement}: {out.stderr.strip()}")
         return out.stdout.strip()
 
     def rows(self, statement, database="rosterd"):

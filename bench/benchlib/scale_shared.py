@@ -26,7 +26,7 @@ def scale_shared_run(args, paths, server, instances=3):
     def running():
         try:
             return int(server.sql("SELECT count(*) FROM sync_runs WHERE status = 'running'", database))
-        except subprocess.CalledProcessError:
+        except RuntimeError:
             return None  # no schema yet
 
     with Simulator(paths.sim, paths.work, tenants, threads=threads, latency_ms=args.scale_latency_ms,

@@ -185,8 +185,11 @@ std::vector<FailureCase> failure_cases() {
   return cases;
 }
 
-class FailureE2e : public FaultE2e, public ::testing::WithParamInterface<FailureCase> {
+// Each case on each engine: a failed run changes nothing in either.
+class FailureE2e : public FaultE2e, public ::testing::WithParamInterface<std::tuple<Engine, FailureCase>> {
  protected:
+  FailureE2e() { use_engine(std::get<0>(GetParam())); }
+
   // The configured credential of the case's source.
   std::string credential(const sim::Tenant& tenant, bool static_token) {
     const auto& o = tenant.options();
@@ -196,7 +199,7 @@ class FailureE2e : public FaultE2e, public ::testing::WithParamInterface<Failure
 };
 
 TEST_P(FailureE2e, FailsTheRunChangesNothingAndTheNextRunRecovers) {
-  const auto& c = GetParam();
+  const auto& c = std::get<1>(GetParam());
   auto& tenant = synced_tenant(c.vendor, c.extra, c.static_token);
   const auto before = dump_data_tables();
   const auto config = read_bytes(config_path());
@@ -232,8 +235,11 @@ TEST_P(FailureE2e, FailsTheRunChangesNothingAndTheNextRunRecovers) {
   expect_recovers(tenant);
 }
 
-INSTANTIATE_TEST_SUITE_P(Faults, FailureE2e, ::testing::ValuesIn(failure_cases()),
-                         [](const ::testing::TestParamInfo<FailureCase>& param) { return param.param.name; });
+INSTANTIATE_TEST_SUITE_P(Faults, FailureE2e, ::testing::Combine(k_engines, ::testing::ValuesIn(failure_cases())),
+                         [](const ::testing::TestParamInfo<std::tuple<Engine, FailureCase>>& param) {
+                           return std::get<1>(param.param).name +
+                                  (std::get<0>(param.param) == Engine::sqlite ? "" : "_postgresql");
+                         });
 // Faults that a retry, a re-login or a second listing absorbs: the run is ok and
 // complete, with no error line.
 struct TransientCase {
