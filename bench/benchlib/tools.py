@@ -79,16 +79,24 @@ class Rosterd:
         if result["exit"] != 0:
             return f"exit status {result['exit']}"
         with read_only(self.db) as db:
-            row = db.execute("SELECT status, fetched, added, updated, removed, restored, unchanged "
-                             "FROM sync_runs ORDER BY id DESC LIMIT 1").fetchone()
-        status, fetched, added, updated, removed, restored, unchanged = row
-        n, c = listing.users, listing.churned
-        expected = {"initial": (n, n, 0, 0), "nochange": (n, 0, 0, n), "churn": (n, 0, c, n - c)}[scenario]
-        got = (fetched, added, updated, unchanged)
-        if status != "ok" or got != expected or removed or restored:
-            return (f"sync_runs: status {status}, fetched/added/updated/unchanged {got}, expected {expected}, "
-                    f"removed {removed}, restored {restored}")
-        return "ok"
+            row = db.execute(LAST_RUN).fetchone()
+        return check_last_run(listing, scenario, row)
+
+
+# The last run's row, which check_last_run() reads.
+LAST_RUN = "SELECT status, fetched, added, updated, removed, restored, unchanged FROM sync_runs ORDER BY id DESC LIMIT 1"
+
+
+def check_last_run(listing, scenario, row):
+    """"ok", or what is wrong with the counts of the run `row` (LAST_RUN) for `scenario`."""
+    status, fetched, added, updated, removed, restored, unchanged = row
+    n, c = listing.users, listing.churned
+    expected = {"initial": (n, n, 0, 0), "nochange": (n, 0, 0, n), "churn": (n, 0, c, n - c)}[scenario]
+    got = (fetched, added, updated, unchanged)
+    if status != "ok" or got != expected or removed or restored:
+        return (f"sync_runs: status {status}, fetched/added/updated/unchanged {got}, expected {expected}, "
+                f"removed {removed}, restored {restored}")
+    return "ok"
 
 
 def floor_argv(binary: Path, listing: Listing):
@@ -212,17 +220,8 @@ class RosterdPostgres(Rosterd):
     def check(self, listing, scenario, result):
         if result["exit"] != 0:
             return f"exit status {result['exit']}"
-        row = self.server.sql("SELECT status, fetched, added, updated, removed, restored, unchanged FROM sync_runs "
-                              "ORDER BY id DESC LIMIT 1", self.database).split("|")
-        status, counts = row[0], tuple(int(x) for x in row[1:])
-        fetched, added, updated, removed, restored, unchanged = counts
-        n, c = listing.users, listing.churned
-        expected = {"initial": (n, n, 0, 0), "nochange": (n, 0, 0, n), "churn": (n, 0, c, n - c)}[scenario]
-        got = (fetched, added, updated, unchanged)
-        if status != "ok" or got != expected or removed or restored:
-            return (f"sync_runs: status {status}, fetched/added/updated/unchanged {got}, expected {expected}, "
-                    f"removed {removed}, restored {restored}")
-        return "ok"
+        row = self.server.rows(LAST_RUN, self.database)[0]
+        return check_last_run(listing, scenario, [row[0]] + [int(x) for x in row[1:]])
 
 
 class CopyFloor:

@@ -319,6 +319,13 @@ std::string E2eTest::dump_data_tables() {
   return out.str();
 }
 
+std::string with_database_line(const std::string& config, const std::string& value) {
+  std::istringstream in(config);
+  std::string line, out;
+  while (std::getline(in, line)) out += (line.rfind("database:", 0) == 0 ? "database: " + value : line) + "\n";
+  return out;
+}
+
 std::string http_get(const std::string& url) {
   const auto after_scheme = url.find("://") + 3;
   const auto path_start = url.find('/', after_scheme);

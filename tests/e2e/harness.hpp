@@ -167,6 +167,10 @@ std::string engine_test_name(const ::testing::TestParamInfo<Engine>& info);
 // A whole file; empty when it is missing.
 std::string read_bytes(const std::string& path);
 
+// `config` (a configuration's text) with its `database:` line replaced by `database: VALUE`
+// (VALUE verbatim YAML).
+std::string with_database_line(const std::string& config, const std::string& value);
+
 // The body of a GET to the simulator (http://127.0.0.1:PORT/...); empty on failure.
 std::string http_get(const std::string& url);
 

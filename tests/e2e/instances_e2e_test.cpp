@@ -164,15 +164,9 @@ class InstancesE2e : public E2eTest {
 // reference the shared database is compared with.
 class Reference {
  public:
-  Reference(const std::string& config_path, const TempDir& dir) : m_db(dir.file("reference.db")) {
-    std::ifstream in(config_path);
-    std::string line, text;
-    while (std::getline(in, line)) {
-      text += line.rfind("database:", 0) == 0 ? "database: \"" + m_db + "\"" : line;
-      text += "\n";
-    }
-    m_config = dir.file("reference.yaml");
-    std::ofstream(m_config) << text;
+  Reference(const std::string& config_path, const TempDir& dir)
+      : m_db(dir.file("reference.db")), m_config(dir.file("reference.yaml")) {
+    std::ofstream(m_config) << with_database_line(read_bytes(config_path), "\"" + m_db + "\"");
   }
   void sync() {
     const auto r = run_rosterd({"sync", "--config", m_config});
@@ -349,12 +343,9 @@ TEST_F(ServerRestartE2e, RunsFailCleanlyWhileTheServerIsDownAndTheDaemonGoesOnWh
                 {*tenants[1], {{"page_size", "2"}}, true},
                 {*tenants[2], {{"page_size", "2"}}, true}},
                "  interval: 2s\n");
-  {  // the test server's database is not this one: point the configuration at the server of its own
-    std::ifstream in(config_path());
-    std::string line, text;
-    while (std::getline(in, line)) text += (line.rfind("database:", 0) == 0 ? "database: \"" + server.uri() + "\"" : line) + "\n";
-    std::ofstream(config_path()) << text;
-  }
+  // The test server's database is not this one: the configuration points at the server of its own.
+  const auto config = with_database_line(read_bytes(config_path()), "\"" + server.uri() + "\"");
+  std::ofstream(config_path()) << config;
   const auto query = [&](const std::string& sql) { return std::stoll(pg_rows(server.uri(), sql).at(0).at(0)); };
   auto daemon = std::make_unique<RosterdProcess>(std::vector<std::string>{"run", "--config", config_path()});
   ASSERT_TRUE(eventually([&] {
@@ -412,10 +403,8 @@ class DatabasePasswordE2e : public E2eTest {
  protected:
   DatabasePasswordE2e() { use_engine(Engine::postgresql); }
   void use_database(const std::string& database) {
-    std::ifstream in(config_path());
-    std::string line, text;
-    while (std::getline(in, line)) text += (line.rfind("database:", 0) == 0 ? "database: " + database : line) + "\n";
-    std::ofstream(config_path()) << text;
+    const auto config = with_database_line(read_bytes(config_path()), database);  // read before truncating
+    std::ofstream(config_path()) << config;
   }
 };
 

@@ -35,15 +35,7 @@ void CopyBatch::separate() {
 
 CopyBatch& CopyBatch::text(std::string_view value) {
   separate();
-  for (char c : value) {
-    switch (c) {
-      case '\\': m_buffer += "\\\\"; break;
-      case '\t': m_buffer += "\\t"; break;
-      case '\n': m_buffer += "\\n"; break;
-      case '\r': m_buffer += "\\r"; break;
-      default: m_buffer += c;
-    }
-  }
+  append_copy_field(m_buffer, value);
   return *this;
 }
 

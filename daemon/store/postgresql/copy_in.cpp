@@ -9,23 +9,6 @@ namespace {
 
 constexpr std::size_t k_flush_bytes = 1 << 20;
 
-// One value in COPY's text format.
-void append_field(std::string& out, const std::optional<std::string>& value) {
-  if (!value) {
-    out += "\\N";
-    return;
-  }
-  for (char c : *value) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
-    }
-  }
-}
-
 class PgCopyTarget final : public CopyTarget {
   template <class Work>
   decltype(auto) guarded(Work&& work) {
@@ -69,7 +52,7 @@ class PgCopyTarget final : public CopyTarget {
   void row(const CopiedRow& row) override {
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i > 0) m_buffer += '\t';
-      append_field(m_buffer, row[i]);
+      append_copy_field(m_buffer, row[i]);
     }
     m_buffer += '\n';
     ++m_rows;

@@ -38,10 +38,7 @@ class Keeper {
   explicit Keeper(const std::string& location)
       : m_connection(connect(location, OpenMode::read_write)) {
     guarded([&] {
-      m_connection.exec(
-          "INSERT INTO rosterd_instances (id, host, pid, daemon, started_at, heartbeat_at, lease_ms) "
-          "VALUES ($1, $2, $3, false, now(), now(), $4) ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()",
-          Params().text(instance_id()).text(host_name()).number(getpid()).number(g_lease_ms.load()));
+      heartbeat();
       m_connection.exec("DELETE FROM rosterd_instances WHERE heartbeat_at < now() - interval '1 day'");
     });
     m_thread = std::jthread([this](std::stop_token stop) { keep(stop); });
@@ -133,13 +130,18 @@ class Keeper {
 
   // The heartbeat, then every claim held: a claim someone else took over (its token
   // raised) is not renewed, and the run holding it will not commit.
+  // This process's row in rosterd_instances, inserted or renewed.
+  void heartbeat() {
+    m_connection.exec(
+        "INSERT INTO rosterd_instances (id, host, pid, daemon, started_at, heartbeat_at, lease_ms) "
+        "VALUES ($1, $2, $3, false, now(), now(), $4) "
+        "ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), lease_ms = excluded.lease_ms",
+        Params().text(instance_id()).text(host_name()).number(getpid()).number(g_lease_ms.load()));
+  }
+
   void renew() {
     try {
-      m_connection.exec(
-          "INSERT INTO rosterd_instances (id, host, pid, daemon, started_at, heartbeat_at, lease_ms) "
-          "VALUES ($1, $2, $3, false, now(), now(), $4) "
-          "ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), lease_ms = excluded.lease_ms",
-          Params().text(instance_id()).text(host_name()).number(getpid()).number(g_lease_ms.load()));
+      heartbeat();
       for (const auto& [source, token] : m_claims) {
         // Skipped while a run of this process commits (its transaction locks the row):
         // no one can take the claim then.

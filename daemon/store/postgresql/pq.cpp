@@ -91,15 +91,36 @@ std::optional<std::string> Result::optional_text(int row, int column) const {
   return text(row, column);
 }
 
-std::int64_t Result::number(int row, int column) const {
-  const auto text = view(row, column);
+std::int64_t parse_number(std::string_view text) {
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) {
-    throw PgError(fmt::format("expected an integer in column {}, got '{}'", column + 1, text), "", false);
+    throw PgError(fmt::format("expected an integer, got '{}'", text), "", false);
   }
   return value;
 }
+
+void append_copy_field(std::string& out, std::string_view value) {
+  for (char c : value) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+}
+
+void append_copy_field(std::string& out, const std::optional<std::string>& value) {
+  if (value) {
+    append_copy_field(out, std::string_view(*value));
+  } else {
+    out += "\\N";
+  }
+}
+
+std::int64_t Result::number(int row, int column) const { return parse_number(view(row, column)); }
 
 std::optional<std::int64_t> Result::optional_number(int row, int column) const {
   if (is_null(row, column)) return std::nullopt;

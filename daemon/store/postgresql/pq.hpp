@@ -146,6 +146,13 @@ class Connection {
   std::unique_ptr<PGconn, void (*)(PGconn*)> m_connection;
 };
 
+// `text` as an integer; PgError when it is not one (a value read from the server).
+std::int64_t parse_number(std::string_view text);
+
+// Appends `value` as one field of COPY's text format (its backslash escapes; \N for NULL).
+void append_copy_field(std::string& out, std::string_view value);
+void append_copy_field(std::string& out, const std::optional<std::string>& value);
+
 // Whether `location` is a PostgreSQL connection URI (postgresql:// or postgres://).
 bool is_postgresql_uri(std::string_view location);
 

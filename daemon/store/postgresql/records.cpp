@@ -1,6 +1,5 @@
 // What a run reads of the stored state: the index of every record a source ever
 // listed, the listed users, the part hashes, the agents' states, and single records.
-#include <charconv>
 #include <climits>
 
 #include <fmt/format.h>
@@ -11,15 +10,6 @@
 
 namespace rosterd::store::postgresql {
 namespace {
-
-std::int64_t to_number(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) {
-    throw PgError(fmt::format("expected an integer, got '{}'", text), "", false);
-  }
-  return value;
-}
 
 // Streamed with COPY: a million rows never sit in one result (peak memory is the index).
 RecordIndex load_index(Connection& c, const std::string& select, std::string_view source) {
@@ -32,8 +22,8 @@ RecordIndex load_index(Connection& c, const std::string& select, std::string_vie
   c.copy_out(fmt::format("COPY ({}) TO STDOUT", fmt::format(fmt::runtime(select), fmt::arg("source", quoted))),
              [&](const std::vector<std::optional<std::string_view>>& row) {
                RecordIndex::Entry entry;
-               entry.content_hash = to_number(*row[1]);
-               const auto version = to_number(*row[2]);
+               entry.content_hash = parse_number(*row[1]);
+               const auto version = parse_number(*row[2]);
                if (version < 0 || version > INT32_MAX) {
                  throw StoreError(fmt::format("{}: user {} has version {}, beyond what rosterd counts", source,
                                               *row[0], version));
@@ -53,11 +43,10 @@ class PgUserLookup final : public UserLookup {
     return translate_errors(m_connection.display(), [&]() -> std::optional<StoredUser> {
       // The open version and user_state: the users view without its first_seen_at join.
       const auto r = m_connection.exec(
-          fmt::format("SELECT v.username, v.full_name, v.email, v.phone, v.extension, v.role, v.user_group, "
-                      "v.active, v.attributes, v.portfolios, s.live_attributes, s.version, s.removed "
-                      "FROM user_state AS s JOIN user_versions AS v ON v.source = s.source AND "
-                      "v.external_id = s.external_id AND v.version = s.version "
-                      "WHERE s.source = $1 AND s.external_id = $2"),
+          "SELECT v.username, v.full_name, v.email, v.phone, v.extension, v.role, v.user_group, v.active, "
+          "v.attributes, v.portfolios, s.live_attributes, s.version, s.removed "
+          "FROM user_state AS s JOIN user_versions AS v ON v.source = s.source AND "
+          "v.external_id = s.external_id AND v.version = s.version WHERE s.source = $1 AND s.external_id = $2",
           Params().text(m_source).text(external_id));
       if (r.rows() == 0) return std::nullopt;
       StoredUser out;
