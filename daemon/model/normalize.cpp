@@ -15,7 +15,13 @@ std::string_view trim(std::string_view text) noexcept {
 std::optional<std::string> text_or_null(std::string_view text) {
   const auto trimmed = trim(text);
   if (trimmed.empty()) return std::nullopt;
-  return std::string(trimmed);
+  std::string out(trimmed);
+  // U+0000 (JSON "\u0000") cannot be stored in PostgreSQL's text type, and C programs
+  // reading SQLite stop at it: both engines store the replacement character instead.
+  for (auto at = out.find('\0'); at != std::string::npos; at = out.find('\0', at + k_replacement.size())) {
+    out.replace(at, 1, k_replacement);
+  }
+  return out;
 }
 
 std::string ascii_lower(std::string_view text) {

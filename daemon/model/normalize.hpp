@@ -1,6 +1,6 @@
 #pragma once
-// Normalization rules of README, "Vendors": trim strings, empty means NULL, emails and roles
-// lower-cased, ids as text.
+// Normalization rules of README, "Vendors": trim strings, empty means NULL, U+0000 replaced,
+// emails and roles lower-cased, ids as text.
 
 #include <optional>
 #include <string>
@@ -11,7 +11,10 @@ namespace rosterd::model {
 
 std::string_view trim(std::string_view text) noexcept;
 
-// Trimmed text, or nullopt when nothing is left.
+// U+FFFD, the replacement character, in UTF-8.
+inline constexpr std::string_view k_replacement = "\xEF\xBF\xBD";
+
+// Trimmed text with each U+0000 replaced by U+FFFD, or nullopt when nothing is left.
 std::optional<std::string> text_or_null(std::string_view text);
 
 // ASCII lower-casing; non-ASCII bytes are left alone (UTF-8 safe).

@@ -199,7 +199,7 @@ std::vector<FieldChange> snapshot_diff(const std::string& before_json, const std
   return out;
 }
 
-class DryRunE2e : public E2eTest {
+class DryRunE2e : public EngineE2eTest {
  protected:
   // The changes the runs after `run_id` wrote, one record per changed record, in the
   // order written.
@@ -213,7 +213,7 @@ class DryRunE2e : public E2eTest {
         "WHEN 'profile' THEN (SELECT name FROM profiles WHERE source = c.source AND profile_id = c.entity_key) "
         "ELSE (SELECT name FROM campaigns WHERE source = c.source AND campaign_id = c.entity_key) END "
         "FROM " +
-        k_changes_with_states + " AS c WHERE c.run_id > " + std::to_string(run_id) + " ORDER BY c.id");
+        changes_with_states("c") + " WHERE c.run_id > " + std::to_string(run_id) + " ORDER BY c.id");
     std::vector<ChangeRecord> out;
     std::string group;
     for (const auto& r : changes) {
@@ -232,7 +232,7 @@ class DryRunE2e : public E2eTest {
   // The snapshot the latest removal before `run` recorded.
   std::string removal_snapshot(const std::string& source, const std::string& entity, const std::string& key,
                                const std::string& run) {
-    return value("SELECT old_value FROM " + k_changes_with_states + " WHERE source = '" + source + "' AND entity = '" +
+    return value("SELECT old_value FROM " + changes_with_states() + " WHERE source = '" + source + "' AND entity = '" +
                  entity + "' AND entity_key = '" + key + "' AND change = 'removed' AND run_id < " + run +
                  " ORDER BY id DESC LIMIT 1");
   }
@@ -240,14 +240,14 @@ class DryRunE2e : public E2eTest {
 
   // Dry run, then the real run; the dry run's lines must be the real run's rows.
   void expect_dry_run_exact(std::size_t at_least) {
-    const bool fresh = !std::filesystem::exists(db_path());
+    const bool fresh = !database_exists();
     const auto file_before = database_bytes();
     const auto runs_before = fresh ? 0 : last_run();
     const auto dry = sync({"--dry-run"});
     ASSERT_EQ(dry.exit_code, 0) << dry.all();
     // Not a byte: no database created, no migration, not even a sync_runs row.
     if (fresh) {
-      EXPECT_FALSE(std::filesystem::exists(db_path()));
+      EXPECT_FALSE(database_exists());
     } else {
       EXPECT_TRUE(database_bytes() == file_before) << "the dry run wrote to the database or its WAL";
     }
@@ -274,7 +274,7 @@ class DryRunE2e : public E2eTest {
   }
 };
 
-TEST_F(DryRunE2e, AFirstSyncPrintsEveryAdditionOfEveryVendor) {
+TEST_P(DryRunE2e, AFirstSyncPrintsEveryAdditionOfEveryVendor) {
   auto& dialer = add_tenant("dialer", "crocodial", 12, 1);
   auto& projects = add_tenant("projects", "worksection", 8, 2);
   auto& flo = add_tenant("flo", "smartflo", 9, 3);
@@ -283,7 +283,7 @@ TEST_F(DryRunE2e, AFirstSyncPrintsEveryAdditionOfEveryVendor) {
   expect_dry_run_exact(38);
 }
 
-TEST_F(DryRunE2e, EveryKindOfChangePrintsExactlyWhatTheRealRunWrites) {
+TEST_P(DryRunE2e, EveryKindOfChangePrintsExactlyWhatTheRealRunWrites) {
   sim::TenantOptions unusual;
   unusual.unusual_text = true;
   unusual.name = "flo";
@@ -352,7 +352,11 @@ TEST_F(DryRunE2e, EveryKindOfChangePrintsExactlyWhatTheRealRunWrites) {
   expect_dry_run_exact(120);
 }
 
-TEST_F(DryRunE2e, ADatabaseAtAnOlderSchemaIsNotMigratedByADryRun) {
+INSTANTIATE_TEST_SUITE_P(Engines, DryRunE2e, k_engines, engine_test_name);
+
+using DryRunSqliteE2e = E2eTest;
+
+TEST_F(DryRunSqliteE2e, ADatabaseAtAnOlderSchemaIsNotMigratedByADryRun) {
   auto& flo = add_tenant("flo", "smartflo", 5, 3);
   write_config({{flo}});
   ASSERT_EQ(sync().exit_code, 0);

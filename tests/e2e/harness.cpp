@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -160,8 +161,8 @@ E2eTest::E2eTest(const sim::SimulatorOptions& options) : m_sim(options) {
   m_sim.start();
 }
 
-std::string E2eTest::changes_with_states() const {
-  if (!m_pg) return k_changes_with_states;
+std::string E2eTest::changes_with_states(const std::string& alias) const {
+  if (!m_pg) return k_changes_with_states + " AS " + alias;
   // The snapshot as SQLite's json_object() writes it: no spaces, keys in this order.
   std::string state = "'{'";
   for (const char* column : {"username", "full_name", "email", "phone", "extension", "role", "user_group"}) {
@@ -177,7 +178,7 @@ std::string E2eTest::changes_with_states() const {
          "CASE WHEN c.entity = 'user' AND c.field IS NULL AND c.change IN ('added', 'restored') THEN " + state +
          " ELSE c.new_value END AS new_value, c.version "
          "FROM changes AS c LEFT JOIN user_versions AS v ON c.entity = 'user' AND v.source = c.source AND "
-         "v.external_id = c.entity_key AND v.version = c.version) AS changes_with_states";
+         "v.external_id = c.entity_key AND v.version = c.version) AS " + alias;
 }
 
 std::string E2eTest::same(const std::string& a, const std::string& b) const {
@@ -187,6 +188,18 @@ std::string E2eTest::same(const std::string& a, const std::string& b) const {
 std::string E2eTest::json_text(const std::string& column, const std::string& key) const {
   if (m_pg) return "(" + column + "::json ->> '" + key + "')";
   return "json_extract(" + column + ", '$.\"" + key + "\"')";
+}
+
+std::string E2eTest::joined(const std::string& expression, const std::string& from,
+                            const std::string& order_by) const {
+  if (m_pg) return "SELECT string_agg(CAST(" + expression + " AS text), ',' ORDER BY " + order_by + ") FROM " + from;
+  // SQLite 3.40 has no ORDER BY in an aggregate; group_concat() follows a subquery's order.
+  return "SELECT group_concat(v) FROM (SELECT " + expression + " AS v FROM " + from + " ORDER BY " + order_by + ")";
+}
+
+bool E2eTest::database_exists() {
+  if (!m_pg) return std::filesystem::exists(db_path());
+  return !pg_rows(m_pg->uri(), "SELECT 1 FROM information_schema.tables WHERE table_name = 'sync_runs'").empty();
 }
 
 void E2eTest::use_engine(Engine engine) {

@@ -132,11 +132,17 @@ class E2eTest : public ::testing::Test {
   void write_sql(const std::string& sql);
   // SQL that differs between the engines, for tests that run on both:
   // `changes` with each user's whole-record state (k_changes_with_states);
-  [[nodiscard]] std::string changes_with_states() const;
+  [[nodiscard]] std::string changes_with_states(const std::string& alias = "changes_with_states") const;
   // null-safe equality ("a IS b" in SQLite);
   [[nodiscard]] std::string same(const std::string& a, const std::string& b) const;
   // the text of the member `key` of the JSON object in `column` (NULL when absent).
   [[nodiscard]] std::string json_text(const std::string& column, const std::string& key) const;
+  // A query of one value: `expression` of the rows of `from` (tables and WHERE) joined
+  // with commas, in the order of `order_by`.
+  [[nodiscard]] std::string joined(const std::string& expression, const std::string& from,
+                                   const std::string& order_by) const;
+  // Whether the database holds rosterd's schema (SQLite: whether the file exists).
+  [[nodiscard]] bool database_exists();
   // Every row of every table but the bookkeeping ones (sync_runs, schedule), as
   // text: equal dumps = unchanged data. Compare with EXPECT_SAME_DATA.
   std::string dump_data_tables();

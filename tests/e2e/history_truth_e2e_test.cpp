@@ -19,16 +19,18 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class HistoryTruthE2e : public E2eTest {
+// The cases of the store contract run on both engines.
+class HistoryTruthE2e : public EngineE2eTest {
  protected:
   std::string last_run(const std::string& column) {
-    return value("SELECT coalesce(" + column + ", '<null>') FROM sync_runs ORDER BY id DESC LIMIT 1");
+    return value("SELECT " + column + " FROM sync_runs ORDER BY id DESC LIMIT 1");
   }
+  std::string updated_fields() { return value(joined("field", "changes WHERE change = 'updated'", "id")); }
 };
 
 // A refused run writes nothing, so its counts say it removed nothing; what it would
 // have removed is in its error, said once.
-TEST_F(HistoryTruthE2e, ARefusedRunRemovedNothingAndSaysWhatItWouldHaveRemoved) {
+TEST_P(HistoryTruthE2e, ARefusedRunRemovedNothingAndSaysWhatItWouldHaveRemoved) {
   auto& ws = add_tenant("ws", "worksection", 10, 3);
   write_config({{ws}});
   ASSERT_EQ(sync().exit_code, 0);
@@ -55,7 +57,7 @@ TEST_F(HistoryTruthE2e, ARefusedRunRemovedNothingAndSaysWhatItWouldHaveRemoved) 
 // Enabling user_stats on a CrocoDial source that has synced its users for a while
 // brings every user's e-mail, group, phone and user_info attributes: one 'filled'
 // version and one 'filled' changes row per user, one summary line, no field rows.
-TEST_F(HistoryTruthE2e, EnablingUserStatsIsAFirstFillNotAFloodOfChanges) {
+TEST_P(HistoryTruthE2e, EnablingUserStatsIsAFirstFillNotAFloodOfChanges) {
   auto& dialer = add_tenant("dialer", "crocodial", 12, 5);
   write_config({{dialer, {{"datasets", "[users]"}}}});
   ASSERT_EQ(sync().exit_code, 0);
@@ -78,12 +80,13 @@ TEST_F(HistoryTruthE2e, EnablingUserStatsIsAFirstFillNotAFloodOfChanges) {
   const auto id = std::to_string(first.id);
   if (!first.email.empty()) {
     EXPECT_EQ(value("SELECT email FROM users WHERE external_id = '" + id + "'"), lower(first.email));
-    EXPECT_EQ(value("SELECT json_extract(new_value, '$.email') FROM changes WHERE change = 'filled' AND "
+    EXPECT_EQ(value("SELECT " + json_text("new_value", "email") + " FROM changes WHERE change = 'filled' AND "
                     "entity_key = '" + id + "'"),
               lower(first.email));
   }
-  EXPECT_GT(count("SELECT count(*) FROM changes, json_each(changes.new_value) WHERE change = 'filled' AND "
-                  "json_each.key LIKE 'attributes.user_info.%'"),
+  EXPECT_GT(count(std::string("SELECT count(*) FROM changes, json_each(changes.new_value") +
+                  (engine() == Engine::postgresql ? "::json" : "") +
+                  ") AS e WHERE change = 'filled' AND e.key LIKE 'attributes.user_info.%'"),
             0);
   EXPECT_EQ(lines_with(r.err, "updated:").size(), 0u) << r.err;
   EXPECT_EQ(lines_with(r.err, "dialer: " + std::to_string(listed) + " users gained data rosterd had not read before")
@@ -106,7 +109,7 @@ TEST_F(HistoryTruthE2e, EnablingUserStatsIsAFirstFillNotAFloodOfChanges) {
 // a value and differs is still a change. The upgrade is simulated on a database made
 // by this build: the reader version set back and a column emptied, as an older reader
 // would have stored it.
-TEST_F(HistoryTruthE2e, FieldsAnUpgradedReaderStartsReadingAreAFirstFill) {
+TEST_P(HistoryTruthE2e, FieldsAnUpgradedReaderStartsReadingAreAFirstFill) {
   auto& sw = add_tenant("sw", "class4", 8, 9);
   write_config({{sw}});
   ASSERT_EQ(sync().exit_code, 0);
@@ -124,7 +127,7 @@ TEST_F(HistoryTruthE2e, FieldsAnUpgradedReaderStartsReadingAreAFirstFill) {
   ASSERT_EQ(r.exit_code, 0) << r.all();
   EXPECT_EQ(count("SELECT count(*) FROM changes WHERE field = 'email'"), 0) << "no email null -> value rows";
   EXPECT_EQ(count("SELECT count(*) FROM changes WHERE change = 'filled'"), with_email);
-  EXPECT_EQ(value("SELECT group_concat(field) FROM changes WHERE change = 'updated'"), "role,attributes.role_id") << r.err;
+  EXPECT_EQ(updated_fields(), "role,attributes.role_id") << r.err;
   EXPECT_EQ(value("SELECT op FROM user_versions WHERE external_id = '" + std::to_string(changed.id) +
                   "' AND valid_to IS NULL"),
             "updated")
@@ -141,20 +144,21 @@ TEST_F(HistoryTruthE2e, FieldsAnUpgradedReaderStartsReadingAreAFirstFill) {
 
 // Ten syncs in which only presence changes (Class4 logins, Smartflo agent states)
 // create no version and no changes row, and users keeps the latest values.
-TEST_F(HistoryTruthE2e, PresenceChangesAreKeptCurrentButAreNeverHistory) {
+TEST_P(HistoryTruthE2e, PresenceChangesAreKeptCurrentButAreNeverHistory) {
   auto& sw = add_tenant("sw", "class4", 6, 2);
   auto& flo = add_tenant("flo", "smartflo", 6, 4);
   write_config({{sw}, {flo, {}, true}});
   ASSERT_EQ(sync().exit_code, 0);
   const auto versions = count("SELECT count(*) FROM user_versions");
   const auto changes = count("SELECT count(*) FROM changes");
-  const auto updated_at = value("SELECT group_concat(updated_at) FROM users");
+  const auto updated_at_query = joined("updated_at", "users", "source, external_id");
+  const auto updated_at = value(updated_at_query);
   // Smartflo's agent object, served as the simulator renders it but for its status.
   std::map<std::int64_t, std::string> agent_prefix;
   for (const auto& u : flo.users()) {
     const auto id = std::to_string(u.id);
-    const auto row = rows("SELECT json_extract(attributes, '$.\"agent.id\"'), json_extract(attributes, "
-                          "'$.\"agent.name\"'), phone FROM users WHERE source = 'flo' AND external_id = '" + id + "'");
+    const auto row = rows("SELECT " + json_text("attributes", "agent.id") + ", " + json_text("attributes", "agent.name") +
+                          ", phone FROM users WHERE source = 'flo' AND external_id = '" + id + "'");
     ASSERT_EQ(row.size(), 1u);
     agent_prefix[u.id] = "{\"id\":" + json_literal(row[0][0]) + ",\"name\":" + json_literal(row[0][1]) +
                          ",\"follow_me_number\":" + (row[0][2] == "<null>" ? "null" : json_literal(row[0][2]));
@@ -181,26 +185,26 @@ TEST_F(HistoryTruthE2e, PresenceChangesAreKeptCurrentButAreNeverHistory) {
   }
   EXPECT_EQ(count("SELECT count(*) FROM user_versions"), versions) << "0 versions in 10 syncs";
   EXPECT_EQ(count("SELECT count(*) FROM changes"), changes) << "0 changes rows in 10 syncs";
-  EXPECT_EQ(value("SELECT group_concat(updated_at) FROM users"), updated_at);
+  EXPECT_EQ(value(updated_at_query), updated_at);
   // Kept current: the last round's values.
-  EXPECT_EQ(count("SELECT count(*) FROM users WHERE source = 'sw' AND json_extract(attributes, '$.login_ip') = "
-                  "'10.0.0.10' AND json_extract(attributes, '$.is_online') = 1"),
+  EXPECT_EQ(count("SELECT count(*) FROM users WHERE source = 'sw' AND " + json_text("attributes", "login_ip") +
+                  " = '10.0.0.10' AND CAST(" + json_text("attributes", "is_online") + " AS text) = '1'"),
             6);
-  EXPECT_EQ(count("SELECT count(*) FROM users WHERE source = 'flo' AND json_extract(attributes, "
-                  "'$.\"agent.status\"') = 3"),
+  EXPECT_EQ(count("SELECT count(*) FROM users WHERE source = 'flo' AND CAST(" +
+                  json_text("attributes", "agent.status") + " AS text) = '3'"),
             6);
-  EXPECT_EQ(count("SELECT count(*) FROM user_versions WHERE json_extract(attributes, '$.login_ip') IS NOT NULL OR "
-                  "json_extract(attributes, '$.\"agent.status\"') IS NOT NULL"),
+  EXPECT_EQ(count("SELECT count(*) FROM user_versions WHERE " + json_text("attributes", "login_ip") +
+                  " IS NOT NULL OR " + json_text("attributes", "agent.status") + " IS NOT NULL"),
             0)
       << "history never holds them";
   // A real change is still one.
   sw.update_user(sw.users().front().id, [](sim::SimUser& s) { s.role = "Viewer"; });
   ASSERT_EQ(sync().exit_code, 0);
-  EXPECT_EQ(value("SELECT group_concat(field) FROM changes WHERE change = 'updated'"), "role,attributes.role_id");
+  EXPECT_EQ(updated_fields(), "role,attributes.role_id");
 }
 
 // volatile_fields moves a field in or out of history for one source.
-TEST_F(HistoryTruthE2e, VolatileFieldsAddsAndRemovesFields) {
+TEST_P(HistoryTruthE2e, VolatileFieldsAddsAndRemovesFields) {
   auto& sw = add_tenant("sw", "class4", 4, 6);
   write_config({{sw, {{"volatile_fields", "{add: [create_time], remove: [login_ip]}"}}}});
   ASSERT_EQ(sync().exit_code, 0);
@@ -211,8 +215,8 @@ TEST_F(HistoryTruthE2e, VolatileFieldsAddsAndRemovesFields) {
     s.extra_json["last_seen"] = "\"2026-03-01T00:00:00Z\"";
   });
   ASSERT_EQ(sync().exit_code, 0);
-  EXPECT_EQ(value("SELECT group_concat(field) FROM changes WHERE change = 'updated'"), "attributes.login_ip");
-  EXPECT_EQ(value("SELECT json_extract(attributes, '$.create_time') FROM users WHERE external_id = '" +
+  EXPECT_EQ(updated_fields(), "attributes.login_ip");
+  EXPECT_EQ(value("SELECT " + json_text("attributes", "create_time") + " FROM users WHERE external_id = '" +
                   std::to_string(target) + "'"),
             "2020-01-01T00:00:00Z");
 
@@ -226,7 +230,7 @@ TEST_F(HistoryTruthE2e, VolatileFieldsAddsAndRemovesFields) {
 }
 
 // user_changes and `rosterd changes` show the username the user had at each change.
-TEST_F(HistoryTruthE2e, UserChangesAndTheChangesCommandNameTheSameUsername) {
+TEST_P(HistoryTruthE2e, UserChangesAndTheChangesCommandNameTheSameUsername) {
   auto& ws = add_tenant("ws", "worksection", 3, 8);
   write_config({{ws}});
   ASSERT_EQ(sync().exit_code, 0);
@@ -241,7 +245,7 @@ TEST_F(HistoryTruthE2e, UserChangesAndTheChangesCommandNameTheSameUsername) {
   EXPECT_EQ(value("SELECT username FROM user_changes WHERE external_id = '" + key + "' AND change = 'added'"), before);
   EXPECT_EQ(value("SELECT username FROM user_changes WHERE external_id = '" + key + "' AND field = 'username'"),
             "renamed@example.com");
-  const auto r = run_rosterd({"changes", "--json", "--limit", "0", "--database", db_path()});
+  const auto r = run_rosterd({"changes", "--json", "--limit", "0", "--database", db_location()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   simdjson::dom::parser parser;
   int compared = 0;
@@ -255,9 +259,14 @@ TEST_F(HistoryTruthE2e, UserChangesAndTheChangesCommandNameTheSameUsername) {
   EXPECT_EQ(compared, count("SELECT count(*) FROM user_changes"));
 }
 
+INSTANTIATE_TEST_SUITE_P(Engines, HistoryTruthE2e, k_engines, engine_test_name);
+
+// The run's clock and its progress, which do not depend on the engine.
+using HistoryClockE2e = E2eTest;
+
 // One run has one clock: with the system clock stepped back between two runs, the
 // second run's start, changes and end are not earlier than anything recorded.
-TEST_F(HistoryTruthE2e, AClockThatStepsBackNeverReordersHistory) {
+TEST_F(HistoryClockE2e, AClockThatStepsBackNeverReordersHistory) {
   const std::string faketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
   if (!std::filesystem::exists(faketime)) GTEST_SKIP() << "needs libfaketime (Debian package faketime)";
   // libfaketime's clock_gettime and the sanitizer runtime's interceptors wait on each
@@ -292,7 +301,7 @@ TEST_F(HistoryTruthE2e, AClockThatStepsBackNeverReordersHistory) {
 }
 
 // A long run logs how far it got at most every 10 s, and `rosterd status` shows it.
-TEST_F(HistoryTruthE2e, ALongRunShowsItsProgress) {
+TEST_F(HistoryClockE2e, ALongRunShowsItsProgress) {
   sim::TenantOptions options;
   options.name = "slow";
   options.vendor = "class4";

@@ -3,7 +3,6 @@
 // not "nobody"), a `changes` window that ends before it starts, and CSV cells that a
 // spreadsheet would run as formulas.
 
-#include <SQLiteCpp/Database.h>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -16,11 +15,11 @@ namespace {
 
 using sim::SimUser;
 
-class ReportGuardsE2e : public E2eTest {
+class ReportGuardsE2e : public EngineE2eTest {
  protected:
   ProcessResult report(std::vector<std::string> args) {
     args.push_back("--database");
-    args.push_back(db_path());
+    args.push_back(db_location());
     return run_rosterd(args);
   }
   void synced() {
@@ -34,7 +33,7 @@ class ReportGuardsE2e : public E2eTest {
   }
 };
 
-TEST_F(ReportGuardsE2e, UsersAsOfBeforeTheFirstSyncSaysSoAndFails) {
+TEST_P(ReportGuardsE2e, UsersAsOfBeforeTheFirstSyncSaysSoAndFails) {
   auto& sw = add_tenant("sw", "class4", 5, 3);
   auto& projects = add_tenant("projects", "worksection", 4, 4);
   write_config({{sw}});
@@ -75,7 +74,7 @@ TEST_F(ReportGuardsE2e, UsersAsOfBeforeTheFirstSyncSaysSoAndFails) {
   EXPECT_EQ(unknown.err, "rosterd: no sync of nosuch had run by " + between + "; this database records no run of it yet\n");
 }
 
-TEST_F(ReportGuardsE2e, ChangesWithAnUntilNotAfterItsSinceIsAUsageError) {
+TEST_P(ReportGuardsE2e, ChangesWithAnUntilNotAfterItsSinceIsAUsageError) {
   auto& sw = add_tenant("sw", "class4", 3, 5);
   write_config({{sw}});
   synced();
@@ -103,7 +102,7 @@ TEST_F(ReportGuardsE2e, ChangesWithAnUntilNotAfterItsSinceIsAUsageError) {
   EXPECT_EQ(parser.parse(window.out).get_array().size(), sw.users().size()) << "the first run's additions";
 }
 
-TEST_F(ReportGuardsE2e, CsvCellsThatASpreadsheetWouldRunAreNeutralized) {
+TEST_P(ReportGuardsE2e, CsvCellsThatASpreadsheetWouldRunAreNeutralized) {
   auto& sw = add_tenant("sw", "class4", 8, 6);
   write_config({{sw}});
   const auto listed = sw.users();
@@ -121,13 +120,11 @@ TEST_F(ReportGuardsE2e, CsvCellsThatASpreadsheetWouldRunAreNeutralized) {
   synced();
   // std::string text is trimmed when stored, so a leading tab or CR can only be a stored value
   // of another origin (an older rosterd, an edit): put them there.
-  {
-    SQLite::Database db(db_path(), SQLite::OPEN_READWRITE);
-    db.exec("UPDATE user_versions SET full_name = char(9) || '=1+1' WHERE external_id = '" +
+  const std::string character = engine() == Engine::postgresql ? "chr" : "char";
+  write_sql("UPDATE user_versions SET full_name = " + character + "(9) || '=1+1' WHERE external_id = '" +
             std::to_string(listed[4].id) + "'");
-    db.exec("UPDATE user_versions SET user_group = char(13) || '=2+2' WHERE external_id = '" +
+  write_sql("UPDATE user_versions SET user_group = " + character + "(13) || '=2+2' WHERE external_id = '" +
             std::to_string(listed[5].id) + "'");
-  }
   const std::map<std::string, std::pair<std::string, std::string>> dangerous{
       // id -> (column, stored value)
       {std::to_string(listed[0].id), {"full_name", formula}},
@@ -180,6 +177,8 @@ TEST_F(ReportGuardsE2e, CsvCellsThatASpreadsheetWouldRunAreNeutralized) {
   EXPECT_TRUE(has_line(text.out, {std::to_string(listed[3].id), at})) << text.out;
   EXPECT_EQ(text.out.find("'" + command), std::string::npos) << text.out;
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, ReportGuardsE2e, k_engines, engine_test_name);
 
 }  // namespace
 }  // namespace rosterd::testing

@@ -11,6 +11,14 @@ TEST(Normalize, TrimsAndTreatsEmptyAsNull) {
   EXPECT_EQ(text_or_null(""), std::nullopt);
 }
 
+// Neither engine can hand a NUL back to every reader (PostgreSQL's text rejects it).
+TEST(Normalize, ReplacesEachNulCharacterWithTheReplacementCharacter) {
+  using namespace std::string_literals;
+  EXPECT_EQ(text_or_null("Nul\0Byte\0\0end"s), "Nul\xEF\xBF\xBD" "Byte\xEF\xBF\xBD\xEF\xBF\xBD" "end");
+  EXPECT_EQ(text_or_null("\0"s), "\xEF\xBF\xBD");
+  EXPECT_EQ(normalize_email(" A\0@B.example "s), "a\xEF\xBF\xBD@b.example");
+}
+
 TEST(Normalize, LowerCasesEmailsAndRolesAsciiOnly) {
   EXPECT_EQ(normalize_email(" John.Doe@Example.COM "), "john.doe@example.com");
   EXPECT_EQ(normalize_role("Account Admin"), "account admin");

@@ -103,10 +103,10 @@ TEST(CrocodialUsers, AcceptsEveryTypeVariation) {
   EXPECT_EQ(listing->total_users, 4);
 }
 
-TEST(CrocodialUsers, KeepsNulBytesInNormalizedColumns) {
+TEST(CrocodialUsers, StoresANulCharacterInANormalizedColumnAsTheReplacementCharacter) {
   auto listing = parse(R"({"result":"success","data":{"user_list":[{"user_id":1,"name":"A\u0000B"}]}})");
   ASSERT_TRUE(listing.ok()) << listing.error().message;
-  EXPECT_EQ(listing->users[0].full_name, "A\0B"s);
+  EXPECT_EQ(listing->users[0].full_name, "A\xEF\xBF\xBD" "B");
 }
 
 TEST(CrocodialUsers, DropsSecretFieldsAndDropFieldsAtEveryDepth) {
