@@ -62,7 +62,7 @@ void print_tenant(const rosterd::sim::Tenant& tenant) {
   std::cout << "tenant " << o.name << " (" << o.vendor << "): " << tenant.config_url() << '\n';
 }
 
-// "crocodial, worksection, smartflo or class4"
+// "crocodial, worksection, smartflo, class4 or scim"
 std::string builtin_vendor_names() {
   std::vector<std::string_view> names;
   for (const auto& vendor : rosterd::sim::builtin_vendors()) names.push_back(vendor.name);
@@ -80,7 +80,7 @@ struct Settings {
   bool fixed_clock = false;
   bool log_requests = false;
   std::size_t cache_limit_mb = 0;  // 0 = TenantOptions' default
-  int prerender = 0;               // page size to pre-render Smartflo and Class4 listings with
+  int prerender = 0;               // page size to pre-render Smartflo, Class4 and SCIM listings with
 };
 
 // Serves until one of `signals` arrives.
@@ -95,10 +95,16 @@ void serve(const Settings& settings, const sigset_t& signals) {
     tenant_options.latency = std::chrono::milliseconds(settings.latency_ms);
     tenant_options.clock_follows_real_time = !settings.fixed_clock;
     if (settings.cache_limit_mb > 0) tenant_options.cache_limit_bytes = settings.cache_limit_mb << 20;
-    auto& tenant = simulator.add_tenant(std::move(tenant_options));
-    if (settings.prerender > 0 && tenant.vendor().prerender != nullptr) tenant.prerender(settings.prerender);
+    simulator.add_tenant(std::move(tenant_options));
   }
   simulator.start(settings.port);
+  // After start, as SCIM pages carry the server's URL; before the port file, so that
+  // clients that wait for it find every page rendered.
+  if (settings.prerender > 0) {
+    for (auto* tenant : simulator.tenants()) {
+      if (tenant->vendor().prerender != nullptr) tenant->prerender(settings.prerender);
+    }
+  }
   std::cout << "rosterd-sim listening on " << simulator.base_url() << " (control API under /_sim/)\n";
   for (const auto* tenant : simulator.tenants()) print_tenant(*tenant);
   if (!simulator.tenants().empty()) {
@@ -116,7 +122,9 @@ void serve(const Settings& settings, const sigset_t& signals) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Serves simulated CrocoDial, Worksection, Smartflo and Class4 APIs on 127.0.0.1"};
+  CLI::App app{
+      "Serves simulated CrocoDial, Worksection, Smartflo, Class4 and SCIM 2.0 (identity provider) APIs on "
+      "127.0.0.1"};
   Settings s;
   app.add_option("--port", s.port, "port on 127.0.0.1 (0 = any free port)");
   app.add_option("--port-file", s.port_file, "write the port to this file once listening");
@@ -128,7 +136,7 @@ int main(int argc, char** argv) {
   app.add_flag("--fixed-clock", s.fixed_clock, "tenant clocks move only through the control API");
   app.add_option("--cache-limit-mb", s.cache_limit_mb, "rendered pages kept per tenant, in MiB (default 256)");
   app.add_option("--prerender", s.prerender,
-                 "render every Smartflo and Class4 listing page of this size at start (see --cache-limit-mb)")
+                 "render every Smartflo, Class4 and SCIM listing page of this size at start (see --cache-limit-mb)")
       ->check(CLI::Range(1, 1000000));
   app.add_flag("--log-requests", s.log_requests, "log method, path and status of each request to stderr");
   CLI11_PARSE(app, argc, argv);

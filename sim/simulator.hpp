@@ -1,6 +1,7 @@
 #pragma once
-// The vendor simulator: serves the four vendor APIs rosterd syncs (CrocoDial goAPIv2,
-// Worksection admin v2, Tata Smartflo, Denovolab Class4) over real HTTP on 127.0.0.1,
+// The vendor simulator: serves the vendor APIs rosterd syncs (CrocoDial goAPIv2,
+// Worksection admin v2, Tata Smartflo, Denovolab Class4, a SCIM 2.0 identity provider's
+// Users listing) over real HTTP on 127.0.0.1,
 // with generated users that tests can change between runs and fault switches that
 // reproduce what real servers and networks do. Wire formats follow the vendor docs and
 // docs/vendor-facts.md, quirks included; where both are silent the choice is marked
@@ -53,20 +54,20 @@ struct NamedItem {
 struct TenantOptions {
   std::string name{};  // URL prefix, [a-z0-9_-]+
   // A row of the simulator's vendor table (sim/vendor_module.hpp): crocodial,
-  // worksection, smartflo, class4, or one given to the Simulator's constructor.
+  // worksection, smartflo, class4, scim, or one given to the Simulator's constructor.
   std::string vendor = "crocodial";
   int users = 20;
   std::uint64_t seed = 1;
   // Credentials the tenant accepts; empty ones are generated when the tenant is added.
   // crocodial: user + password (goUser/goPass); worksection: api_key; smartflo: user (the
   // login email) + password, and token (a static bearer token); class4: user + password,
-  // and token (a static X-Auth-Token).
+  // and token (a static X-Auth-Token); scim: token (a static bearer token).
   std::string user{}, password{}, token{}, api_key{};
   bool unusual_text = false;             // combining marks, RTL, emoji, quotes, backslashes, very long values
   int inactive_percent = 10;             // generated users that are inactive (not Worksection)
   std::chrono::milliseconds latency{0};  // before every answer of this tenant
-  int default_page_size = 0;             // 0 = the documented example's: smartflo 20, class4 30
-  int max_page_size = 0;                 // larger limit/per_page are clamped to it; 0 = no cap
+  int default_page_size = 0;             // 0 = the documented example's: smartflo 20, class4 30; scim 50
+  int max_page_size = 0;                 // larger limit/per_page/count are clamped to it; 0 = no cap (scim: 50)
   std::chrono::seconds token_ttl{3600};  // login tokens (Smartflo documents 1 h)
   // Smartflo: more than this many logins within login_lockout_window lock the account
   // (answered with 429) until the window has passed. 0 = never.
@@ -89,7 +90,7 @@ enum class FaultKind {
   auth_failure,      // the vendor's answer to bad credentials
   expire_token,      // smartflo/class4: every login token expires now; this request gets the 401
   stuck_cursor,      // smartflo: last_seen_id does not advance, has_more stays true
-  shift_insert,      // a new user is inserted before this page is rendered (class4: items shift)
+  shift_insert,      // a new user is inserted before this page is rendered (class4: items shift; scim: total)
   shift_remove,      // the first listed user is removed before this page is rendered
   duplicate_ids,     // the page repeats the previous page's last item (page 1: its own first)
   empty_listing,     // the listing has no users
@@ -106,9 +107,10 @@ std::optional<Endpoint> parse_endpoint(std::string_view name);
 
 struct Fault {
   FaultKind kind = FaultKind::http_status;
-  Endpoint endpoint = Endpoint::listing;  // listing: goGetAllUsers, get_users, /v1/users, /v1/user/list
+  Endpoint endpoint = Endpoint::listing;  // listing: goGetAllUsers, get_users, /v1/users, /v1/user/list, /scim/v2/Users
   // 1-based listing page: class4 page k is page=k-1, smartflo the k-th page of the cursor
-  // walk, crocodial and worksection list in one page. 0 = every page.
+  // walk, scim the page startIndex falls in ((startIndex-1)/count+1), crocodial and
+  // worksection list in one page. 0 = every page.
   int page = 0;
   int times = -1;        // requests it applies to; -1 = always
   int status = 0;        // 0 = the kind's usual status
@@ -191,9 +193,11 @@ class Tenant {
 
   // Benchmarks (bench/): renders every listing page of `page_size` into the page cache,
   // under the keys rosterd's requests look up (Smartflo's cursor walk; Class4's pages in
-  // the default order), so that serving them later costs only the send. Returns the
-  // page count. std::invalid_argument for CrocoDial and Worksection (one page, cached
-  // when first served), a page_size below 1, or pages that do not fit cache_limit_bytes.
+  // the default order; SCIM's walk from startIndex 1), so that serving them later costs
+  // only the send. Returns the page count. std::invalid_argument for CrocoDial and
+  // Worksection (one page, cached when first served), a page_size below 1, pages that do
+  // not fit cache_limit_bytes, or SCIM before the simulator started (its pages carry
+  // the server's URL).
   std::size_t prerender(int page_size);
   // Benchmarks: in one step, gives `count` listed users spread evenly over the listing a
   // new last name (a different one on every call). Returns how many changed.

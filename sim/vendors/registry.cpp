@@ -4,6 +4,7 @@
 #include "sim/vendor_module.hpp"
 #include "sim/vendors/class4/class4.hpp"
 #include "sim/vendors/crocodial/crocodial.hpp"
+#include "sim/vendors/scim/scim.hpp"
 #include "sim/vendors/smartflo/smartflo.hpp"
 #include "sim/vendors/worksection/worksection.hpp"
 
@@ -15,6 +16,7 @@ std::span<const VendorModule> builtin_vendors() {
       detail::worksection_module(),
       detail::smartflo_module(),
       detail::class4_module(),
+      detail::scim_module(),
   };
   return vendors;
 }
