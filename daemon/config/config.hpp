@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -14,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/rest_definition.hpp"
 #include "core/log.hpp"
 
 namespace rosterd::config {
@@ -106,6 +108,9 @@ struct SourceTypeSchema {
   // a user and a password). A source gives exactly one of them, each of its keys not
   // empty. None listed: the type needs no credentials.
   std::vector<std::vector<std::string>> credentials = {};
+  // A declarative type (`rest`): a source gives a `definition:` (rest_definition.hpp) and
+  // the settings it declares under `parameters:`; `keys` and `values` stay empty.
+  bool declarative = false;
 };
 
 struct SourceConfig {
@@ -124,7 +129,8 @@ struct SourceConfig {
   std::vector<std::string> volatile_fields;  // attribute keys; the type's, adjusted by the source
   std::string ca_file;  // absolute; empty = system CAs
   std::uint64_t max_response_bytes = 64ull << 20;
-  std::map<std::string, Setting, std::less<>> settings;  // vendor-specific keys
+  std::map<std::string, Setting, std::less<>> settings;  // vendor-specific keys; a rest source's parameters
+  std::shared_ptr<const RestDefinition> definition;      // a declarative type's; null for the others
 
   [[nodiscard]] const Setting* setting(std::string_view key) const;
   // Throws ConfigError at the source's location when the key is missing, at the setting when empty.

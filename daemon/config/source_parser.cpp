@@ -6,6 +6,7 @@
 
 #include "config/credentials.hpp"
 #include "config/file_access.hpp"
+#include "config/rest_definition_parser.hpp"
 #include "config/suggest.hpp"
 #include "config/values.hpp"
 #include "config/yaml_fields.hpp"
@@ -39,12 +40,6 @@ void warn_if_literal_secret(const ParseContext& context, const Text& text) {
       fmt::format("a literal secret in a file readable by group or others (mode {:04o}); chmod 600 the file, "
                   "or move the value out with ${{credential:NAME}}, ${{file:PATH}} or ${{env:NAME}}",
                   *context.file_mode)));
-}
-
-Setting read_setting(const ParseContext& context, const Field& field, Secrecy secrecy) {
-  Text text = string_value(context, field, secrecy);
-  if (secrecy == Secrecy::secret) warn_if_literal_secret(context, text);
-  return Setting{std::move(text.value), field.location, field.key_path, secrecy == Secrecy::secret};
 }
 
 // The kind and range `type` declares for `key`; null for free text.
@@ -195,44 +190,17 @@ const SourceTypeSchema* identify_source(const ParseContext& context, const std::
 // Keys a source may set that are no default: their values depend on the source's type.
 const std::vector<std::string> k_source_only_keys = {"volatile_fields"};
 
-// `volatile_fields: {add: [...], remove: [...]}`: the type's volatile attributes, with
-// `remove` (each one of the type's) taken out and `add` (attribute keys) put in.
-std::vector<std::string> volatile_fields(const ParseContext& context, const Field& field, const SourceTypeSchema& type) {
-  std::vector<std::string> out = type.volatile_fields;
-  std::vector<std::string> added;
-  const std::vector<std::string> parts = {"add", "remove"};
-  for (const Field& part : map_fields(context, field.value, field.key_path, field.location)) {
-    if (!contains(parts, part.key)) {
-      fail(part, fmt::format("unknown key{} (volatile_fields takes add and remove)", did_you_mean(part.key, parts)));
-    }
-    for (const Text& item : string_list(context, part)) {
-      if (item.value.empty()) throw ConfigError(item.location, item.key_path, "is empty");
-      if (part.key == "add") {
-        added.push_back(item.value);
-        continue;
-      }
-      if (!contains(type.volatile_fields, item.value)) {
-        throw ConfigError(item.location, item.key_path,
-                          fmt::format("{} is not a volatile field of type {}{} (its volatile fields: {})", quoted(item),
-                                      type.type, did_you_mean(item.value, type.volatile_fields),
-                                      type.volatile_fields.empty() ? std::string("none")
-                                                                   : fmt::format("{}", fmt::join(type.volatile_fields, ", "))));
-      }
-      std::erase(out, item.value);
-    }
-  }
-  out.insert(out.end(), added.begin(), added.end());
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
+// Keys of a declarative type's source: read after the others, the definition first.
+const std::vector<std::string> k_declarative_keys = {"definition", "parameters"};
 
 [[noreturn]] void unknown_source_key(const Field& field, const SourceTypeSchema& type) {
   std::vector<std::string> known = k_identity_keys;
+  if (type.declarative) known.insert(known.end(), k_declarative_keys.begin(), k_declarative_keys.end());
   known.insert(known.end(), k_common_keys.begin(), k_common_keys.end());
   known.insert(known.end(), k_source_only_keys.begin(), k_source_only_keys.end());
   known.insert(known.end(), type.keys.begin(), type.keys.end());
   std::string hint = did_you_mean(field.key, known);
+  if (hint.empty() && type.declarative) hint = " (its own keys are: definition, parameters)";
   if (hint.empty()) hint = fmt::format(" (its own keys are: {})", fmt::join(type.keys, ", "));
   fail(field, fmt::format("unknown key for type {}{}", type.type, hint));
 }
@@ -276,6 +244,8 @@ void read_source_key(const ParseContext& context, const Field& field, const Sour
     return;
   } else if (type == nullptr) {
     return;
+  } else if (type->declarative && (contains(k_declarative_keys, field.key) || field.key == "volatile_fields")) {
+    return;  // read_declarative()
   } else if (field.key == "volatile_fields") {
     source.volatile_fields = volatile_fields(context, field, *type);
   } else if (contains(type->keys, field.key)) {
@@ -289,6 +259,44 @@ void read_source_key(const ParseContext& context, const Field& field, const Sour
 }
 
 }  // namespace
+
+Setting read_setting(const ParseContext& context, const Field& field, Secrecy secrecy) {
+  Text text = string_value(context, field, secrecy);
+  if (secrecy == Secrecy::secret) warn_if_literal_secret(context, text);
+  return Setting{std::move(text.value), field.location, field.key_path, secrecy == Secrecy::secret};
+}
+
+// `volatile_fields: {add: [...], remove: [...]}`: the type's volatile attributes, with
+// `remove` (each one of the type's) taken out and `add` (attribute keys) put in.
+std::vector<std::string> volatile_fields(const ParseContext& context, const Field& field, const SourceTypeSchema& type) {
+  std::vector<std::string> out = type.volatile_fields;
+  std::vector<std::string> added;
+  const std::vector<std::string> parts = {"add", "remove"};
+  for (const Field& part : map_fields(context, field.value, field.key_path, field.location)) {
+    if (!contains(parts, part.key)) {
+      fail(part, fmt::format("unknown key{} (volatile_fields takes add and remove)", did_you_mean(part.key, parts)));
+    }
+    for (const Text& item : string_list(context, part)) {
+      if (item.value.empty()) throw ConfigError(item.location, item.key_path, "is empty");
+      if (part.key == "add") {
+        added.push_back(item.value);
+        continue;
+      }
+      if (!contains(type.volatile_fields, item.value)) {
+        throw ConfigError(item.location, item.key_path,
+                          fmt::format("{} is not a volatile field of type {}{} (its volatile fields: {})", quoted(item),
+                                      type.type, did_you_mean(item.value, type.volatile_fields),
+                                      type.volatile_fields.empty() ? std::string("none")
+                                                                   : fmt::format("{}", fmt::join(type.volatile_fields, ", "))));
+      }
+      std::erase(out, item.value);
+    }
+  }
+  out.insert(out.end(), added.begin(), added.end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
 
 Defaults parse_defaults(const ParseContext& context, const Field* field, std::span<const SourceTypeSchema> types) {
   Defaults defaults;
@@ -335,6 +343,7 @@ SourceConfig parse_source(const ParseContext& context, const YAML::Node& node, s
   const bool defaults_read = std::none_of(defaults.unread.begin(), defaults.unread.end(), [&](const std::string& key) {
     return type != nullptr && contains(type->keys, key);
   });
+  if (type != nullptr && type->declarative) read_declarative(context, fields, source);
   if (type != nullptr && read_in_full && defaults_read) check_credentials(context, *type, source);
 
   if (type != nullptr && !has_datasets) {

@@ -17,6 +17,18 @@ struct Defaults {
   std::vector<std::string> unread;                       // keys whose value had a problem
 };
 
+// A vendor setting's value, a secret registered and warned about when written literally
+// in a file others can read.
+Setting read_setting(const ParseContext& context, const Field& field, Secrecy secrecy);
+
+// `volatile_fields: {add: [...], remove: [...]}`: the type's volatile attributes, with
+// `remove` (each one of the type's) taken out and `add` (attribute keys) put in.
+std::vector<std::string> volatile_fields(const ParseContext& context, const Field& field, const SourceTypeSchema& type);
+
+// A declarative type's `definition:` and `parameters:` (rest_definition_parser.cpp), then
+// volatile_fields against the definition's (`fields`: the source's keys).
+void read_declarative(const ParseContext& context, const std::vector<Field>& fields, SourceConfig& source);
+
 // `field` is null when the file has no `defaults:`.
 Defaults parse_defaults(const ParseContext& context, const Field* field, std::span<const SourceTypeSchema> types);
 

@@ -260,6 +260,14 @@ HopResult CurlTransfer::collect(std::string body) {
   if (curl_easy_header(m_easy, "Location", 0, CURLH_HEADER, -1, &location) == CURLHE_OK && location != nullptr) {
     out.response.location = location->value;
   }
+  // Every Link header (RFC 8288), in order; a listing pages by its rel="next".
+  curl_header* link = nullptr;
+  for (std::size_t index = 0;
+       curl_easy_header(m_easy, "Link", index, CURLH_HEADER, -1, &link) == CURLHE_OK && link != nullptr; ++index) {
+    if (!out.response.link.empty()) out.response.link += ", ";
+    out.response.link += link->value;
+    if (index + 1 >= link->amount) break;
+  }
   char* redirect = nullptr;  // Location resolved against the request URL (libcurl's parser)
   if (curl_easy_getinfo(m_easy, CURLINFO_REDIRECT_URL, &redirect) == CURLE_OK && redirect != nullptr) {
     out.redirect_url = redirect;

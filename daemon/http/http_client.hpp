@@ -55,6 +55,7 @@ struct Response {
   std::chrono::seconds retry_after{0};
   std::string content_type;
   std::string location;  // Location header of a redirect, if any
+  std::string link;      // the Link headers (RFC 8288), joined with ", "; empty when none
 };
 
 struct Options {

@@ -4,6 +4,7 @@
 #include "sources/class4/class4_source.hpp"
 #include "sources/crocodial/crocodial_source.hpp"
 #include "sources/per_user.hpp"
+#include "sources/rest/rest_source.hpp"
 #include "sources/smartflo/smartflo_json.hpp"
 #include "sources/smartflo/smartflo_source.hpp"
 #include "sources/source_settings.hpp"
@@ -71,6 +72,15 @@ std::span<const SourceType> source_types() {
                   .credentials = {{"token"}, {"user", "password"}}},
        .create = &class4::make_source,
        .reader_version = class4::k_users_reader_version},
+      // Any JSON user directory, described by the source's `definition:`; its volatile
+      // fields are the definition's.
+      {.schema = {.type = "rest",
+                  .keys = {},
+                  .secret_keys = {},
+                  .datasets = {"users"},
+                  .default_datasets = {"users"},
+                  .declarative = true},
+       .create = &rest::make_source},
   };
   return types;
 }

@@ -1,0 +1,396 @@
+#include "sources/rest/rest_json.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+#include <utility>
+
+#include "model/normalize.hpp"
+#include "sources/json_values.hpp"
+
+namespace rosterd::sources::rest {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+bool is_index(std::string_view token, std::size_t& index) {
+  if (token.empty() || (token.size() > 1 && token.front() == '0')) return false;
+  const auto* end = token.data() + token.size();
+  const auto result = std::from_chars(token.data(), end, index);
+  return result.ec == std::errc() && result.ptr == end;
+}
+
+// The member `key` of `object` (the first, when a key repeats: records are checked for
+// repeats where their fields are stored).
+std::optional<element> member(element value, std::string_view key, const FieldFilter* filter) {
+  simdjson::dom::object object;
+  if (value.get(object) != simdjson::SUCCESS) return std::nullopt;
+  if (filter != nullptr && filter->drops(key)) return std::nullopt;
+  for (auto field : object) {
+    if (field.key == key) return field.value;
+  }
+  return std::nullopt;
+}
+
+std::optional<element> step_into(element value, const config::PathStep& step, const FieldFilter* filter) {
+  std::optional<element> next;
+  std::size_t index = 0;
+  if (value.type() == element_type::ARRAY && is_index(step.token, index)) {
+    element item;
+    if (value.get_array().at(index).get(item) != simdjson::SUCCESS) return std::nullopt;
+    next = item;
+  } else {
+    next = member(value, step.token, filter);
+  }
+  if (!next || !step.match_key) return next;
+  simdjson::dom::array array;
+  if (next->get(array) != simdjson::SUCCESS) return std::nullopt;
+  for (auto item : array) {
+    const auto field = member(item, *step.match_key, filter);
+    if (field && scalar_key(*field) == step.match_value) return item;
+  }
+  return std::nullopt;
+}
+
+std::optional<element> find(element root, const config::JsonPath& path, const FieldFilter* filter) {
+  std::optional<element> value = root;
+  for (const auto& step : path.steps) {
+    value = step_into(*value, step, filter);
+    if (!value) return std::nullopt;
+  }
+  return value;
+}
+
+// The fields of a record its columns read, by member name: a field taken whole leaves
+// the attributes; an object some of whose fields were taken leaves its other fields
+// there as "<key>.<field>".
+class Taken {
+ public:
+  void take(const config::JsonPath& path) {
+    Taken* node = this;
+    for (const auto& step : path.steps) {
+      node = &node->child(step.token);
+      if (step.match_key) return;  // one element of an array: the array stays
+    }
+    node->m_whole = true;
+  }
+  [[nodiscard]] const Taken* find(std::string_view key) const {
+    for (const auto& [name, child] : m_children) {
+      if (name == key) return &child;
+    }
+    return nullptr;
+  }
+  [[nodiscard]] bool whole() const { return m_whole; }
+
+ private:
+  Taken& child(std::string_view key) {
+    for (auto& [name, child] : m_children) {
+      if (name == key) return child;
+    }
+    return m_children.emplace_back(std::string(key), Taken{}).second;
+  }
+
+  bool m_whole = false;
+  std::vector<std::pair<std::string, Taken>> m_children;
+};
+
+core::Status collect(simdjson::dom::object object, const Taken* taken, const std::string& prefix,
+                     const std::string& path, const FieldFilter& filter, model::Attributes& out) {
+  if (auto unique = check_unique_keys(object, path); !unique) return unique;
+  for (auto [key, value] : object) {
+    if (filter.drops(key)) continue;
+    const Taken* part = taken != nullptr ? taken->find(key) : nullptr;
+    if (part != nullptr && part->whole()) continue;
+    const auto field_path = child_path(path, key);
+    simdjson::dom::object nested;
+    if (part != nullptr && value.get(nested) == simdjson::SUCCESS) {
+      if (auto inner = collect(nested, part, prefix + std::string(key) + ".", field_path, filter, out); !inner) {
+        return inner;
+      }
+      continue;
+    }
+    auto json = canonical_json(value, filter, field_path);
+    if (!json) return std::move(json).error();
+    out.insert_or_assign(prefix + std::string(key), std::move(*json));
+  }
+  return {};
+}
+
+std::string where(const std::string& path, const config::JsonPath& pointer) { return path + pointer.text; }
+
+core::Result<std::optional<std::string>> candidate_text(element record, const std::string& path,
+                                                        const config::RestCandidate& candidate,
+                                                        const FieldFilter& filter) {
+  std::optional<std::string> joined;
+  for (const auto& pointer : candidate.pointers) {
+    const auto value = find(record, pointer, &filter);
+    if (!value) continue;
+    auto text = scalar_text(*value, where(path, pointer));
+    if (!text) return std::move(text).error();
+    if (!candidate.joined) return text;
+    if (*text) joined = joined ? *joined + candidate.separator + **text : std::move(*text);
+  }
+  return joined;
+}
+
+std::optional<std::string> transformed(std::optional<std::string> text, const config::RestColumn& column) {
+  for (const auto transform : column.transforms) {
+    if (!text) return text;
+    switch (transform) {
+      case config::Transform::lower:
+        text = model::ascii_lower(*text);
+        break;
+      case config::Transform::upper:
+        std::transform(text->begin(), text->end(), text->begin(),
+                       [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; });
+        break;
+      case config::Transform::email:
+        text = model::looks_like_email(*text) ? model::normalize_email(*text) : std::nullopt;
+        break;
+    }
+  }
+  return text;
+}
+
+// The column's text: the first candidate that gives one, through the map and the
+// transforms. `flag`: the map must know the value (active).
+core::Result<std::optional<std::string>> column_text(element record, const std::string& path,
+                                                     const config::RestColumn& column, const FieldFilter& filter,
+                                                     std::string_view name) {
+  std::optional<std::string> text;
+  const config::RestCandidate* from = nullptr;
+  for (const auto& candidate : column.first) {
+    auto value = candidate_text(record, path, candidate, filter);
+    if (!value) return std::move(value).error();
+    if (*value) {
+      text = std::move(*value);
+      from = &candidate;
+      break;
+    }
+  }
+  if (!text) return text;
+  if (!column.map.empty()) {
+    const auto hit = std::find_if(column.map.begin(), column.map.end(), [&](const auto& entry) { return entry.first == *text; });
+    if (hit != column.map.end()) {
+      text = hit->second;
+    } else if (column.otherwise) {
+      text = *column.otherwise;
+    } else if (name == "active") {
+      return parse_error(where(path, from->pointers.front()),
+                         fmt::format("\"{}\" is not in the map of active", safe_excerpt(*text, 40)));
+    }
+  }
+  text = transformed(std::move(text), column);
+  return text ? model::text_or_null(*text) : text;
+}
+
+}  // namespace
+
+std::optional<element> at_path(element root, const config::JsonPath& path, const FieldFilter* filter) {
+  return find(root, path, filter);
+}
+
+std::optional<std::string> scalar_key(element value) {
+  switch (value.type()) {
+    case element_type::STRING:
+      return std::string(value.get_string().value_unsafe());
+    case element_type::BOOL:
+      return std::string(value.get_bool().value_unsafe() ? "true" : "false");
+    case element_type::NULL_VALUE:
+      return std::string("null");
+    case element_type::ARRAY:
+    case element_type::OBJECT:
+      return std::nullopt;
+    default: {
+      auto text = scalar_text(value, "");
+      if (!text || !*text) return std::nullopt;
+      return **text;
+    }
+  }
+}
+
+core::Result<element> successful_body(long status, JsonBody body, JsonDocumentParser& parser,
+                                      const config::RestSuccess& success) {
+  const bool status_ok = std::find(success.statuses.begin(), success.statuses.end(), status) != success.statuses.end();
+  auto root = parser.parse(body);
+  std::string message;
+  if (root && success.message) {
+    if (const auto value = find(*root, *success.message, nullptr)) {
+      if (auto text = scalar_key(*value); text && *text != "null") message = ": " + safe_excerpt(*text);
+    }
+  }
+  if (!status_ok) {
+    auto kind = core::ErrorKind::vendor;
+    if (status == 401 || status == 403) {
+      kind = core::ErrorKind::auth;
+    } else if (status == 429 || status >= 500) {
+      kind = core::ErrorKind::http;
+    }
+    if (message.empty() && !root) message = fmt::format(" ({})", describe_body(body));
+    return core::Error{kind, fmt::format("HTTP {}{}", status, message)};
+  }
+  if (!root) return std::move(root).error();
+  if (success.pointer) {
+    const auto value = find(*root, *success.pointer, nullptr);
+    const auto text = value ? scalar_key(*value) : std::nullopt;
+    if ((text == success.equals) == success.negated) {
+      return core::Error{core::ErrorKind::vendor,
+                         fmt::format("{} is {}{}{}", success.pointer->text,
+                                     text ? fmt::format("\"{}\"", safe_excerpt(*text, 40)) : std::string("missing"),
+                                     success.negated ? "" : fmt::format(", not {}", success.equals), message)};
+    }
+  }
+  return *root;
+}
+
+core::Result<model::User> map_record(element record, const std::string& path, const config::RestDefinition& definition,
+                                     const FieldFilter& filter) {
+  simdjson::dom::object object;
+  if (record.get(object) != simdjson::SUCCESS) {
+    return parse_error(path, fmt::format("expected an object, got {}", type_name(record.type())));
+  }
+  if (auto unique = check_unique_keys(object, path); !unique) return std::move(unique).error();
+  model::User user;
+  const auto id = find(record, definition.id, &filter);
+  if (!id) return parse_error(where(path, definition.id), "missing");
+  auto id_value = id_text(*id, where(path, definition.id));
+  if (!id_value) return std::move(id_value).error();
+  user.external_id = std::move(*id_value);
+
+  Taken taken;
+  taken.take(definition.id);
+  const auto& c = definition.columns;
+  const std::pair<const std::optional<config::RestColumn>*, std::optional<std::string> model::User::*> text_columns[] = {
+      {&c.username, &model::User::username}, {&c.full_name, &model::User::full_name},
+      {&c.email, &model::User::email},       {&c.phone, &model::User::phone},
+      {&c.extension, &model::User::extension}, {&c.role, &model::User::role},
+      {&c.user_group, &model::User::user_group}};
+  for (const auto& [column, member] : text_columns) {
+    if (!*column) continue;
+    auto text = column_text(record, path, **column, filter, "");
+    if (!text) return std::move(text).error();
+    user.*member = std::move(*text);
+  }
+  // README, "Vendors": e-mails and roles are lower-cased, whatever the source.
+  if (user.email) user.email = model::normalize_email(*user.email);
+  if (user.role) user.role = model::normalize_role(*user.role);
+  if (c.active) {
+    auto text = column_text(record, path, *c.active, filter, "active");
+    if (!text) return std::move(text).error();
+    if (*text) {
+      user.active = model::parse_active_flag(**text);
+      if (!user.active) {
+        return parse_error(where(path, c.active->first.front().pointers.front()),
+                           fmt::format("\"{}\" is not an active flag (give active a map)", safe_excerpt(**text, 40)));
+      }
+    }
+  }
+  for (const auto* column : {&c.username, &c.full_name, &c.email, &c.phone, &c.extension, &c.role, &c.user_group,
+                             &c.active}) {
+    if (!*column) continue;
+    for (const auto& candidate : (*column)->first) {
+      if (!candidate.consume) continue;
+      for (const auto& pointer : candidate.pointers) taken.take(pointer);
+    }
+  }
+  if (auto rest = collect(object, &taken, "", path, filter, user.attributes); !rest) return std::move(rest).error();
+  return user;
+}
+
+core::Result<RestPage> read_rest_page(element root, const config::RestDefinition& definition,
+                                      const FieldFilter& filter, ListingGate* gate) {
+  RestPage page;
+  if (definition.total) {
+    const auto value = find(root, *definition.total, nullptr);
+    if (!value) return parse_error(definition.total->text, "missing (the listing's total)");
+    auto total = as_integer(*value, definition.total->text);
+    if (!total) return std::move(total).error();
+    if (*total < 0) return parse_error(definition.total->text, fmt::format("negative total {}", *total));
+    page.total = *total;
+  }
+  const auto& paging = definition.paging;
+  if (paging.next) {
+    if (const auto value = find(root, *paging.next, nullptr); value && value->type() != element_type::NULL_VALUE) {
+      auto text = id_text(*value, paging.next->text);
+      if (!text) return std::move(text).error();
+      page.next_cursor = std::move(*text);
+    }
+  }
+  if (paging.has_more) {
+    const auto value = find(root, *paging.has_more, nullptr);
+    if (!value) return parse_error(paging.has_more->text, "missing");
+    auto flag = flag_value(*value, paging.has_more->text);
+    if (!flag) return std::move(flag).error();
+    if (!*flag) return parse_error(paging.has_more->text, "null");
+    page.has_more = **flag;
+  }
+  const auto records = find(root, definition.records, nullptr);
+  // SCIM leaves Resources out of an empty listing (RFC 7644 3.4.2).
+  if (!records && page.total == 0) return page;
+  if (!records) return parse_error(definition.records.text, "missing (the page's records)");
+  auto array = as_array(*records, definition.records.text);
+  if (!array) return std::move(array).error();
+  if (definition.count) {
+    const auto value = find(root, *definition.count, nullptr);
+    if (!value) return parse_error(definition.count->text, "missing (the page's count)");
+    auto count = as_integer(*value, definition.count->text);
+    if (!count) return std::move(count).error();
+    if (*count < 0 || static_cast<std::size_t>(*count) != array->size()) {
+      return core::Error{core::ErrorKind::incomplete, fmt::format("{}: {} but {} has {} records", definition.count->text,
+                                                                  *count, definition.records.text, array->size())};
+    }
+  }
+
+  std::set<std::string, std::less<>> seen;
+  std::size_t index = 0;
+  std::optional<element> last;
+  for (auto item : *array) {
+    const auto path = fmt::format("{}[{}]", definition.records.text, index++);
+    last = item;
+    std::optional<std::string> key;
+    if (const auto id = find(item, definition.id, &filter)) {
+      if (auto text = id_text(*id, where(path, definition.id))) key = std::move(*text);
+    }
+    std::optional<std::int64_t> digest;
+    if (key) {
+      if (!seen.insert(*key).second) {
+        return core::Error{core::ErrorKind::incomplete, fmt::format("{}: duplicate user id {}", where(path, definition.id), *key)};
+      }
+      if (!page.first_id) page.first_id = key;
+      page.last_id = key;
+      if (gate != nullptr) {
+        auto known = gate->unchanged(*key, item);
+        if (!known) return std::move(known).error();
+        if (*known) {
+          ++page.unchanged;
+          continue;
+        }
+        digest = gate->last_digest();
+      }
+    }
+    auto user = map_record(item, path, definition, filter);
+    if (!user) return std::move(user).error();
+    page.users.push_back(std::move(*user));
+    page.digests.push_back(digest);
+  }
+  if (paging.next_from_record && last) {
+    const auto value = find(*last, *paging.next_from_record, &filter);
+    if (!value) return parse_error(where(definition.records.text, *paging.next_from_record), "missing on the last record");
+    auto text = id_text(*value, where(definition.records.text, *paging.next_from_record));
+    if (!text) return std::move(text).error();
+    page.next_cursor = std::move(*text);
+  }
+  return page;
+}
+
+core::Result<RestPage> parse_rest_page(long status, JsonBody body, JsonDocumentParser& parser,
+                                       const config::RestDefinition& definition, const FieldFilter& filter) {
+  auto root = successful_body(status, body, parser, definition.success);
+  if (!root) return std::move(root).error();
+  return read_rest_page(*root, definition, filter);
+}
+
+}  // namespace rosterd::sources::rest
