@@ -232,6 +232,11 @@ void E2eTest::write_config(const std::vector<SourceBlock>& sources, const std::s
     const auto& t = *block.tenant;
     const auto& o = t.options();
     out << "  - name: " << o.name << "\n";
+    const auto definition = o.vendor == "scim" ? std::string("scim") : block.definition;
+    if (!definition.empty()) {
+      write_rest_source(out, block, definition);
+      continue;
+    }
     out << "    type: " << o.vendor << "\n";
     out << "    url: " << yaml_quote(t.config_url()) << "\n";
     auto secret = [&](const char* key, const std::string& value) {
@@ -250,6 +255,38 @@ void E2eTest::write_config(const std::vector<SourceBlock>& sources, const std::s
   }
   std::ofstream(config_path()) << out.str();
   ::chmod(config_path().c_str(), 0600);
+}
+
+std::string shipped_definition(const std::string& name) {
+  return std::string(ROSTERD_SOURCE_DIR) + "/config/definitions/" + name + ".yaml";
+}
+
+void E2eTest::write_rest_source(std::ostream& out, const SourceBlock& block, const std::string& definition) {
+  const auto& t = *block.tenant;
+  const auto& o = t.options();
+  out << "    type: rest\n";
+  out << "    url: " << yaml_quote(t.config_url()) << "\n";
+  out << "    definition: " << yaml_quote(shipped_definition(definition)) << "\n";
+  out << "    parameters:\n";
+  auto secret = [&](const char* key, const std::string& value) {
+    out << "      " << key << ": " << yaml_quote(value) << "\n";
+    m_config_secrets.push_back(value);
+  };
+  if (o.vendor == "worksection") {
+    secret("api_key", o.api_key);
+  } else if (o.vendor == "scim") {
+    secret("token", o.token);
+  } else {
+    out << (o.vendor == "smartflo" ? "      email: " : "      user: ") << yaml_quote(o.user) << "\n";
+    secret("password", o.password);
+  }
+  for (const auto& [k, v] : block.extra) {
+    if (k == "page_size") {
+      out << "      page_size: " << yaml_quote(v) << "\n";
+    } else {
+      out << "    " << k << ": " << v << "\n";
+    }
+  }
 }
 
 void E2eTest::write_sql(const std::string& sql) {

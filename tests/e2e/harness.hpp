@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <ostream>
 #include <memory>
 #include <optional>
 #include <set>
@@ -95,7 +96,21 @@ struct SourceBlock {
   const sim::Tenant* tenant;
   std::map<std::string, std::string> extra;  // more keys, verbatim YAML values
   bool use_token;                            // smartflo/class4: the static token instead of a login
+  // Set: a source of type rest with the shipped definition config/definitions/<name>.yaml,
+  // the tenant's credentials and page_size (from `extra`) as its parameters. A scim
+  // tenant is always one (definition "scim").
+  std::string definition{};
 };
+
+// A block of `tenant` through the shipped definition of its vendor.
+inline SourceBlock rest_block(const sim::Tenant& tenant, std::map<std::string, std::string> extra = {}) {
+  SourceBlock block(tenant, std::move(extra));
+  block.definition = tenant.options().vendor;
+  return block;
+}
+
+// The shipped definition `name` (config/definitions/<name>.yaml) in the source tree.
+std::string shipped_definition(const std::string& name);
 
 // The engine behind a test's database: the tests of the store contract run on both
 // (EngineE2eTest below).
@@ -156,6 +171,8 @@ class E2eTest : public ::testing::Test {
   std::vector<std::string> m_config_secrets;
 
  private:
+  void write_rest_source(std::ostream& out, const SourceBlock& block, const std::string& definition);
+
   Engine m_engine = Engine::sqlite;
   std::unique_ptr<PgTestDatabase> m_pg;
 };
