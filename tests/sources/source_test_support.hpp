@@ -55,6 +55,11 @@ class ScriptedClient final : public http::Client {
       m_answer = std::move(response);
       return *this;
     }
+    // The Link headers of the answer (set reply() first).
+    Step& link(std::string value) {
+      m_answer->value().link = std::move(value);
+      return *this;
+    }
     Step& fail(core::ErrorKind kind, std::string message) {
       m_answer = core::Error{kind, std::move(message)};
       return *this;
