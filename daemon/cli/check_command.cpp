@@ -1,6 +1,7 @@
 // `rosterd check`: the configuration validated (config::load_config checks every key,
 // value, range and credential against the source types' schemas; no source is built),
-// and the sources listed; with --connect, each source built and asked to authenticate.
+// and the sources listed; with --connect, each source built and asked to authenticate
+// (a rest source also shows how its definition maps its first users).
 
 #include <cstdio>
 
@@ -12,6 +13,7 @@
 #include "app/root.hpp"
 #include "cli/app_context.hpp"
 #include "cli/commands.hpp"
+#include "cli/preview_output.hpp"
 #include "core/duration.hpp"
 #include "core/secrets.hpp"
 #include "http/retrying_client.hpp"
@@ -33,9 +35,15 @@ int connect_each(const std::vector<std::unique_ptr<app::ConfiguredSource>>& sour
     auto handle = s->handle();
     http::RetryingClient http(handle.transport, handle.retry);
     sources::RunContext context{http, stop};
-    const auto status = s->source().check_connection(context);
+    auto& source = s->source();
+    // A source that previews its mapping connects by reading its first page.
+    auto preview = source.previews() ? source.preview(context, k_preview_users)
+                                     : core::Result<std::vector<model::User>>(std::vector<model::User>{});
+    const auto status = source.previews() ? (preview ? core::Status{} : core::Status{preview.error()})
+                                          : source.check_connection(context);
     if (status) {
       std::printf("  %-20s connect ok\n", s->name().c_str());
+      if (source.previews()) std::fputs(preview_text(s->name(), *preview).c_str(), stdout);
     } else {
       ++failures;
       std::printf("  %-20s connect FAILED: %s\n", s->name().c_str(),

@@ -2,11 +2,14 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 
 #include "app/root.hpp"
 #include "cli/app_context.hpp"
 #include "cli/commands.hpp"
+#include "cli/preview_output.hpp"
+#include "http/retrying_client.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/timestamp.hpp"
@@ -22,6 +25,10 @@ struct Selection {
   app::ConfiguredSource* source;
   std::vector<model::Dataset> datasets;
 };
+
+bool contains_users(const std::vector<model::Dataset>& datasets) {
+  return std::find(datasets.begin(), datasets.end(), model::Dataset::users) != datasets.end();
+}
 
 bool contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -63,6 +70,20 @@ std::vector<Selection> select(const app::Root& root, std::vector<std::unique_ptr
   return out;
 }
 
+// A dry run first shows how each source that previews its mapping (a rest source) reads
+// its first users. A preview that fails is not reported here: the run reports it.
+void print_previews(const std::vector<Selection>& selection, std::stop_token stop) {
+  for (const auto& [source, datasets] : selection) {
+    if (!source->source().previews() || !contains_users(datasets)) continue;
+    auto handle = source->handle();
+    http::RetryingClient http(handle.transport, handle.retry);
+    sources::RunContext context{http, stop};
+    if (auto users = source->source().preview(context, k_preview_users)) {
+      std::fputs(preview_text(source->name(), *users).c_str(), stdout);
+    }
+  }
+}
+
 }  // namespace
 
 int sync_command(const GlobalOptions& global, const app::Root& root, const SyncOptions& options) {
@@ -93,6 +114,7 @@ int sync_command(const GlobalOptions& global, const app::Root& root, const SyncO
       });
     }
     auto runner = root.runner(*db, writer);
+    if (options.dry_run) print_previews(selection, signals.stop_token());
     bool all_ok = true;
     for (const auto& [source, datasets] : selection) {
       for (const auto& dataset : datasets) {

@@ -18,4 +18,9 @@ core::Status Source::fetch_agent_states(RunContext&, std::span<const UserRef>, P
                      fmt::format("{}: dataset 'agent_status' is not available for this source type", name())};
 }
 
+core::Result<std::vector<model::User>> Source::preview(RunContext& context, std::size_t) {
+  if (auto connected = check_connection(context); !connected) return std::move(connected).error();
+  return std::vector<model::User>{};
+}
+
 }  // namespace rosterd::sources

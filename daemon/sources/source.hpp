@@ -14,6 +14,7 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 #include "http/http_client.hpp"
@@ -102,6 +103,14 @@ class Source {
   // Authenticates (or makes the cheapest authenticated call) without syncing:
   // `rosterd check --connect`.
   virtual core::Status check_connection(RunContext& context) = 0;
+
+  // Whether preview() shows something: a source whose mapping its configuration
+  // describes (type rest), for the author of that description.
+  [[nodiscard]] virtual bool previews() const { return false; }
+  // The first `count` users of the listing's first page as the source maps them (their
+  // columns, and in attributes what no column took): `check --connect` and `sync
+  // --dry-run` show them. Proves the connection as check_connection() does.
+  virtual core::Result<std::vector<model::User>> preview(RunContext& context, std::size_t count);
 };
 
 }  // namespace rosterd::sources

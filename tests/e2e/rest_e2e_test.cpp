@@ -8,6 +8,8 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <random>
 
@@ -33,6 +35,13 @@ std::vector<std::vector<std::string>> rows_of(const std::string& path, const std
     }
   }
   return out;
+}
+
+// `text` with the first `from` replaced by `to`.
+std::string replace_first(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
 }
 
 // What the two databases must agree on: everything but ids, run ids and times.
@@ -267,15 +276,59 @@ TEST_F(ScimE2e, ARejectedTokenFailsTheRunNamingTheRequestAndNeverTheToken) {
   auto& idp = provider(10);
   const auto config = read_bytes(config_path());
   const auto token = idp.options().token;
-  const auto at = config.find(token);
-  ASSERT_NE(at, std::string::npos);
-  std::ofstream(config_path(), std::ios::trunc) << config.substr(0, at) + token + "-wrong" + config.substr(at + token.size());
+  std::ofstream(config_path(), std::ios::trunc) << replace_first(config, token, token + "-wrong");
   const auto r = sync();
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("idp: users: failed: GET " + idp.config_url() + "/Users startIndex=1 count=100: HTTP 401"),
             std::string::npos)
       << r.err;
   EXPECT_EQ(r.all().find(token), std::string::npos) << "the token is never shown";
+}
+
+// What helps someone writing a definition: `check` locates each mistake in the
+// definition's file; `check --connect` and `sync --dry-run` show the first users as the
+// definition maps them, and which fields went to attributes.
+TEST_F(ScimE2e, CheckAndDryRunShowHowTheDefinitionMapsTheFirstUsers) {
+  auto& idp = provider(8);
+  const auto first = idp.users().front();
+  const auto shows_mapping = [&](const std::string& out) {
+    EXPECT_NE(out.find("idp: the first 3 users as its definition maps them"), std::string::npos) << out;
+    EXPECT_NE(out.find("  user " + external_id(idp, first.id) + "\n    username    " + first.username + "\n"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("    attributes  "), std::string::npos) << out;
+    EXPECT_NE(out.find("meta"), std::string::npos) << out;
+    EXPECT_EQ(out.find(idp.options().token), std::string::npos);
+  };
+  const auto check = run_rosterd({"check", "--connect", "--config", config_path()});
+  EXPECT_EQ(check.exit_code, 0) << check.all();
+  EXPECT_NE(check.out.find("idp                  connect ok"), std::string::npos) << check.out;
+  shows_mapping(check.out);
+
+  const auto dry = sync({"--dry-run"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.all();
+  shows_mapping(dry.out);
+  EXPECT_FALSE(std::filesystem::exists(db_path())) << "a dry run writes nothing";
+}
+
+TEST_F(ScimE2e, ADefinitionWithAMistakeIsRefusedAtItsLine) {
+  auto& idp = provider(3);
+  auto definition = read_bytes(shipped_definition("scim"));
+  const auto at = definition.find("records: /Resources");
+  ASSERT_NE(at, std::string::npos);
+  definition.replace(at, std::string("records: /Resources").size(), "recods: /Resources");
+  std::ofstream(m_dir.file("scim.yaml")) << definition;
+  const auto line = 1 + std::count(definition.begin(), definition.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+  const auto config = replace_first(read_bytes(config_path()), shipped_definition("scim"), m_dir.file("scim.yaml"));
+  std::ofstream(config_path(), std::ios::trunc) << config;
+  const auto check = run_rosterd({"check", "--config", config_path()});
+  EXPECT_EQ(check.exit_code, 2) << check.all();
+  EXPECT_NE(check.err.find(m_dir.file("scim.yaml") + ":" + std::to_string(line) +
+                           ": recods: unknown key (did you mean \"records\"?)"),
+            std::string::npos)
+      << check.err;
+  EXPECT_NE(check.err.find("records: is required"), std::string::npos) << check.err;
+  static_cast<void>(idp);
 }
 
 }  // namespace

@@ -77,13 +77,23 @@ class RestSource final : public Source {
   // The first page: proves the credentials (logging in when the definition does), the
   // permission to list and that the answer has the definition's shape.
   core::Status check_connection(RunContext& context) override {
+    auto users = preview(context, 0);
+    if (!users) return std::move(users).error();
+    return {};
+  }
+
+  [[nodiscard]] bool previews() const override { return true; }
+
+  core::Result<std::vector<model::User>> preview(RunContext& context, std::size_t count) override {
     JsonDocumentParser parser;
     bool relogged = false;
     Position position;
     position.number = m_definition->paging.first;
     auto page = fetch_page(context, parser, position, relogged, nullptr);
     if (!page) return std::move(page).error();
-    return {};
+    auto& users = page->page.users;
+    if (users.size() > count) users.resize(count);
+    return std::move(users);
   }
 
  private:
