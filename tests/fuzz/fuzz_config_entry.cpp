@@ -50,6 +50,7 @@ const std::vector<config::SourceTypeSchema>& schema_table() {
        .volatile_fields = {},
        .values = {config::whole_number_setting("page_size", 1, 1000)},
        .credentials = {{"token"}, {"user", "password"}}},
+      {.type = "rest", .keys = {}, .secret_keys = {}, .datasets = {"users"}, .default_datasets = {"users"}, .declarative = true},
   };
   return types;
 }
@@ -93,9 +94,21 @@ void check_accepted(const config::Config& config) {
     }
     if (source.timeout.count() <= 0 || source.connect_timeout.count() <= 0) fail("a zero or negative timeout");
     if (source.retries < 0 || source.max_remove_ratio < 0 || source.max_remove_ratio > 1) fail("bad retry/ratio");
+    if (schema->declarative != (source.definition != nullptr)) fail("a definition where the type takes none, or none");
     for (const auto& [key, setting] : source.settings) {
-      if (std::find(schema->keys.begin(), schema->keys.end(), key) == schema->keys.end()) {
-        fail("key " + key + " accepted for type " + source.type);
+      // A declarative type's settings are the parameters its definition declares, each given.
+      const bool known =
+          schema->declarative
+              ? std::any_of(source.definition->parameters.begin(), source.definition->parameters.end(),
+                            [&](const config::RestParameter& parameter) { return parameter.name == key; })
+              : std::find(schema->keys.begin(), schema->keys.end(), key) != schema->keys.end();
+      if (!known) fail("key " + key + " accepted for type " + source.type);
+    }
+    if (source.definition) {
+      for (const auto& parameter : source.definition->parameters) {
+        const auto* setting = source.setting(parameter.name);
+        if (setting == nullptr) fail("parameter " + parameter.name + " missing from an accepted source");
+        if (setting->secret != parameter.secret) fail("parameter " + parameter.name + " of the wrong secrecy");
       }
     }
     // What the sources read later without a range: the loader checked every declared value.
@@ -119,7 +132,10 @@ void check_accepted(const config::Config& config) {
       if (static_cast<std::size_t>(set) != way.size()) fail("a way to authenticate accepted in part: " + source.type);
       ++ways;
     }
-    if (ways != 1) fail("accepted with " + std::to_string(ways) + " ways to authenticate: " + source.type);
+    // A declarative type's credentials are its definition's parameters (checked above).
+    if (ways != (schema->declarative ? 0u : 1u)) {
+      fail("accepted with " + std::to_string(ways) + " ways to authenticate: " + source.type);
+    }
   }
 }
 

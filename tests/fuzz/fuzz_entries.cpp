@@ -11,6 +11,9 @@
 #include "sources/class4/class4_json.hpp"
 #include "sources/crocodial/crocodial_json.hpp"
 #include "sources/crocodial/crocodial_user_info_json.hpp"
+#include "config/config.hpp"
+#include "sources/registry.hpp"
+#include "sources/rest/rest_json.hpp"
 #include "sources/smartflo/smartflo_json.hpp"
 #include "sources/worksection/worksection_json.hpp"
 
@@ -246,12 +249,49 @@ void worksection(std::string_view input) {
                [](const std::vector<model::User>& users) { check_users(users); });
 }
 
+namespace {
+
+// The shipped definitions (config/definitions/), read by the real loader.
+const std::vector<config::SourceConfig>& rest_sources() {
+  static const std::vector<config::SourceConfig> sources = [] {
+    std::string yaml = "database: db\nsources:\n";
+    const std::vector<std::pair<std::string, std::string>> definitions = {
+        {"smartflo", "{email: e, password: p}"}, {"class4", "{user: u, password: p}"},
+        {"worksection", "{api_key: k}"}, {"scim", "{token: t}"}};
+    for (const auto& [name, parameters] : definitions) {
+      yaml += "  - name: " + name + "\n    type: rest\n    url: https://api.example\n    definition: " +
+              std::string(ROSTERD_SOURCE_DIR) + "/config/definitions/" + name + ".yaml\n    parameters: " + parameters +
+              "\n";
+    }
+    return config::parse_config(yaml, "/etc/rosterd/rosterd.yaml", sources::source_schemas()).sources;
+  }();
+  return sources;
+}
+
+}  // namespace
+
+void rest(std::string_view input) {
+  check_document(input);
+  auto& parser = document_parser();
+  for (const auto& source : rest_sources()) {
+    const sources::FieldFilter filter(source.drop_fields);
+    check_result(sources::rest::parse_rest_page(200, input, parser, *source.definition, filter),
+                 [](const sources::rest::RestPage& page) { check_users(page.users); });
+    // An answer that is not a success is an error, whatever its body.
+    auto refused = sources::rest::successful_body(status_for(input) == 200 ? 503 : status_for(input), input, parser,
+                                                  source.definition->success);
+    if (refused) fail("a status the definition does not accept was taken as a success");
+    check_error(refused.error());
+  }
+}
+
 const std::vector<Target>& targets() {
   static const std::vector<Target> all = {
       {"class4", &class4, {"tests/fixtures/class4"}},
       {"crocodial", &crocodial, {"tests/fixtures/crocodial"}},
       {"smartflo", &smartflo, {"tests/fixtures/smartflo"}},
       {"worksection", &worksection, {"tests/fixtures/worksection"}},
+      {"rest", &rest, {"tests/fixtures/smartflo", "tests/fixtures/class4", "tests/fixtures/worksection", "tests/fixtures/scim"}},
       {"config", &config, {"tests/fuzz/config_seeds", "config/rosterd.example.yaml"}},
   };
   return all;

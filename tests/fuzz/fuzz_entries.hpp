@@ -23,6 +23,8 @@ void class4(std::string_view input);
 void crocodial(std::string_view input);
 void smartflo(std::string_view input);
 void worksection(std::string_view input);
+// A page through each shipped rest definition (config/definitions/).
+void rest(std::string_view input);
 void config(std::string_view input);
 
 struct Target {

@@ -11,7 +11,7 @@ build=$(realpath "$1")
 seconds=$2
 shift 2
 targets=("$@")
-((${#targets[@]} > 0)) || targets=(class4 crocodial smartflo worksection config)
+((${#targets[@]} > 0)) || targets=(class4 crocodial smartflo worksection rest config)
 artifacts=${FUZZ_ARTIFACTS:-$build/fuzz-artifacts}
 
 declare -A seeds=(
@@ -19,9 +19,10 @@ declare -A seeds=(
   [crocodial]="tests/fixtures/crocodial"
   [smartflo]="tests/fixtures/smartflo"
   [worksection]="tests/fixtures/worksection"
+  [rest]="tests/fixtures/smartflo tests/fixtures/class4 tests/fixtures/worksection tests/fixtures/scim"
   [config]="tests/fuzz/config_seeds config/rosterd.example.yaml"
 )
-declare -A dicts=([class4]=json [crocodial]=json [smartflo]=json [worksection]=json [config]=yaml)
+declare -A dicts=([class4]=json [crocodial]=json [smartflo]=json [worksection]=json [rest]=json [config]=yaml)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
