@@ -392,6 +392,23 @@ def profile_section(profile):
     return lines
 
 
+def rest_parse_section(results):
+    """The rest source's parser beside the native Smartflo parser (bench/parse/main.cpp)."""
+    measured = results.get("rest_parse") or []
+    if not measured:
+        return []
+    lines = ["## The rest parser beside the native Smartflo parser", "",
+             "The same Smartflo pages, fetched once, parsed and mapped in memory by the native parser and through "
+             "`config/definitions/smartflo.yaml` (no stored digests: every record mapped). Median CPU seconds of "
+             "the repetitions, alternating which goes first. Target: the rest parser within 1.2x.", "",
+             "| users | native | rest | rest / native | target |", "|---:|---:|---:|---:|---|"]
+    for m in measured:
+        native, rest = statistics.median(m["native_s"]), statistics.median(m["rest_s"])
+        lines.append(f"| {m['users']:,} | {native:.3f} s | {rest:.3f} s | {rest / native:.2f}x | "
+                     f"{' '.join(verdict(rest / native, 1.2)).strip()} |")
+    return lines + [""]
+
+
 def generated(results):
     meta, runs = results["meta"], Runs(results["runs"])
     lines = [BEGIN, "", "## Results", ""] + meta_section(meta)
@@ -399,6 +416,7 @@ def generated(results):
     lines += ["## Side by side", ""] + ratios_table(runs, meta) + baseline_table(runs, meta)
     for vendor in meta["vendors"]:
         lines += vendor_table(runs, meta, vendor)
+    lines += rest_parse_section(results)
     lines += postgresql_section(runs, meta)
     lines += scale_shared_section(results.get("scale_shared"))
     lines += body_memory_section(results.get("body_memory"))

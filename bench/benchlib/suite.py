@@ -4,8 +4,15 @@ that takes part in it, back to back (the order rotates between repetitions), eac
 on its own database.
 """
 
+import json
+import statistics
+import subprocess
+from pathlib import Path
+
 from .sim import Simulator
 from .tools import Listing
+
+REPO = Path(__file__).resolve().parent.parent.parent
 
 TENANT = {"smartflo": "sf", "class4": "c4"}
 LARGE_LISTING = 100_000  # above this, sqlite-utils runs --sqlite-utils-large-reps times
@@ -17,13 +24,14 @@ def log(message):
 
 
 class Suite:
-    def __init__(self, args, paths, meter, tools, sink):
+    def __init__(self, args, paths, meter, tools, sink, parse_sink=None):
         self.args = args
         self.paths = paths  # .sim, .work
         self.meter = meter
         self.tools = tools  # Rosterd, Floor, ParseFloor[, SqliteUtils]; the Floor also dumps NDJSON
         self.floor = next(t for t in tools if t.name == "floor")
         self.sink = sink    # called with every result dict
+        self.parse_sink = parse_sink  # called with the rest parser's result on each Smartflo listing
 
     def run(self):
         for users in self.args.sizes:
@@ -39,9 +47,27 @@ class Suite:
                                       ndjson=self.paths.work / f"{vendor}-{users}.ndjson")
                     for rep in range(self.args.reps):
                         self.repetition(sim, TENANT[vendor], listing, rep)
+                    if vendor == "smartflo" and self.parse_sink:
+                        self.parse_sink(self.rest_parse(listing))
                     listing.ndjson.unlink(missing_ok=True)
                     for tool in self.tools:
                         tool.reset(listing)  # frees the disk for the next listing
+
+    def rest_parse(self, listing: Listing):
+        """The rest source's parser (config/definitions/smartflo.yaml) beside the native
+        Smartflo parser on the pages of this listing: CPU seconds of each repetition."""
+        argv = [str(self.paths.parse), "--url", listing.url, "--token", listing.token,
+                "--definition", str(REPO / "config" / "definitions" / "smartflo.yaml"),
+                "--page-size", str(listing.page_size), "--reps", str(max(5, self.args.reps))]
+        result = json.loads(subprocess.run(argv, capture_output=True, text=True, check=True).stdout)
+        result["users"] = listing.users
+        if result["native_records"] != listing.users or result["rest_records"] != listing.users:
+            raise RuntimeError(f"the parse bench mapped {result['native_records']} and {result['rest_records']} "
+                               f"records of {listing.users}")
+        native, rest = statistics.median(result["native_s"]), statistics.median(result["rest_s"])
+        log(f"  smartflo {listing.users:>8} rest parser {rest:.3f} s CPU, native {native:.3f} s CPU: "
+            f"{rest / native:.2f}x")
+        return result
 
     def tools_for(self, listing: Listing, rep):
         """Every tool, except sqlite-utils past its repetitions on large listings (it is

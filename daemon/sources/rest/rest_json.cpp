@@ -97,22 +97,28 @@ class Taken {
   std::vector<std::pair<std::string, Taken>> m_children;
 };
 
+// The record's own keys were checked for repeats by map_record(); a nested object's are
+// checked here.
 core::Status collect(simdjson::dom::object object, const Taken* taken, const std::string& prefix,
                      const std::string& path, const FieldFilter& filter, model::Attributes& out) {
-  if (auto unique = check_unique_keys(object, path); !unique) return unique;
+  if (!prefix.empty()) {
+    if (auto unique = check_unique_keys(object, path); !unique) return unique;
+  }
   for (auto [key, value] : object) {
     if (filter.drops(key)) continue;
     const Taken* part = taken != nullptr ? taken->find(key) : nullptr;
     if (part != nullptr && part->whole()) continue;
-    const auto field_path = child_path(path, key);
     simdjson::dom::object nested;
     if (part != nullptr && value.get(nested) == simdjson::SUCCESS) {
-      if (auto inner = collect(nested, part, prefix + std::string(key) + ".", field_path, filter, out); !inner) {
+      const auto nested_path = child_path(path, key);
+      if (auto inner = collect(nested, part, prefix + std::string(key) + ".", nested_path, filter, out); !inner) {
         return inner;
       }
       continue;
     }
-    auto json = canonical_json(value, filter, field_path);
+    // The path is for the message of an error, which most values have not.
+    auto json = canonical_json(value, filter, {});
+    if (!json) json = canonical_json(value, filter, child_path(path, key));
     if (!json) return std::move(json).error();
     out.insert_or_assign(prefix + std::string(key), std::move(*json));
   }
@@ -121,6 +127,15 @@ core::Status collect(simdjson::dom::object object, const Taken* taken, const std
 
 std::string where(const std::string& path, const config::JsonPath& pointer) { return path + pointer.text; }
 
+// `read` (scalar_text, id_text) of the value at `pointer`; the path its error names is
+// only built when there is an error: most records have none.
+template <class Read>
+auto read_at(Read&& read, element value, const std::string& path, const config::JsonPath& pointer) {
+  auto result = read(value, std::string_view{});
+  if (!result) return read(value, where(path, pointer));
+  return result;
+}
+
 core::Result<std::optional<std::string>> candidate_text(element record, const std::string& path,
                                                         const config::RestCandidate& candidate,
                                                         const FieldFilter& filter) {
@@ -128,7 +143,7 @@ core::Result<std::optional<std::string>> candidate_text(element record, const st
   for (const auto& pointer : candidate.pointers) {
     const auto value = find(record, pointer, &filter);
     if (!value) continue;
-    auto text = scalar_text(*value, where(path, pointer));
+    auto text = read_at(scalar_text, *value, path, pointer);
     if (!text) return std::move(text).error();
     if (!candidate.joined) return text;
     if (*text) joined = joined ? *joined + candidate.separator + **text : std::move(*text);
@@ -183,8 +198,83 @@ core::Result<std::optional<std::string>> column_text(element record, const std::
                          fmt::format("\"{}\" is not in the map of active", safe_excerpt(*text, 40)));
     }
   }
+  if (column.map.empty() && column.transforms.empty()) return text;  // scalar_text trimmed it
   text = transformed(std::move(text), column);
   return text ? model::text_or_null(*text) : text;
+}
+
+// ASCII lower-casing in place (model::ascii_lower without the copy).
+void lower_in_place(std::optional<std::string>& text) {
+  if (!text) return;
+  for (auto& c : *text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+}
+
+// The fields the definition's id and columns read (those not kept): the same for every
+// record, since it depends on the pointers alone.
+Taken taken_by(const config::RestDefinition& definition) {
+  Taken taken;
+  taken.take(definition.id);
+  const auto& c = definition.columns;
+  for (const auto* column : {&c.username, &c.full_name, &c.email, &c.phone, &c.extension, &c.role, &c.user_group,
+                             &c.active}) {
+    if (!*column) continue;
+    for (const auto& candidate : (*column)->first) {
+      if (!candidate.consume) continue;
+      for (const auto& pointer : candidate.pointers) taken.take(pointer);
+    }
+  }
+  return taken;
+}
+
+// One record, with `taken` (taken_by(definition)) computed once per page.
+core::Result<model::User> map_one(element record, const std::string& path, const config::RestDefinition& definition,
+                                  const FieldFilter& filter, const Taken& taken, std::optional<std::string> key = {}) {
+  simdjson::dom::object object;
+  if (record.get(object) != simdjson::SUCCESS) {
+    return parse_error(path, fmt::format("expected an object, got {}", type_name(record.type())));
+  }
+  if (auto unique = check_unique_keys(object, path); !unique) return std::move(unique).error();
+  model::User user;
+  if (key) {  // read by the page already
+    user.external_id = std::move(*key);
+  } else {
+    const auto id = find(record, definition.id, &filter);
+    if (!id) return parse_error(where(path, definition.id), "missing");
+    auto id_value = read_at(id_text, *id, path, definition.id);
+    if (!id_value) return std::move(id_value).error();
+    user.external_id = std::move(*id_value);
+  }
+
+  const auto& c = definition.columns;
+  const std::pair<const std::optional<config::RestColumn>*, std::optional<std::string> model::User::*> text_columns[] = {
+      {&c.username, &model::User::username}, {&c.full_name, &model::User::full_name},
+      {&c.email, &model::User::email},       {&c.phone, &model::User::phone},
+      {&c.extension, &model::User::extension}, {&c.role, &model::User::role},
+      {&c.user_group, &model::User::user_group}};
+  for (const auto& [column, member] : text_columns) {
+    if (!*column) continue;
+    auto text = column_text(record, path, **column, filter, "");
+    if (!text) return std::move(text).error();
+    user.*member = std::move(*text);
+  }
+  // README, "Vendors": e-mails and roles are lower-cased, whatever the source.
+  lower_in_place(user.email);
+  lower_in_place(user.role);
+  if (c.active) {
+    auto text = column_text(record, path, *c.active, filter, "active");
+    if (!text) return std::move(text).error();
+    if (*text) {
+      user.active = model::parse_active_flag(**text);
+      if (!user.active) {
+        return parse_error(where(path, c.active->first.front().pointers.front()),
+                           fmt::format("\"{}\" is not an active flag (give active a map)", safe_excerpt(**text, 40)));
+      }
+    }
+  }
+  if (auto rest = collect(object, &taken, "", path, filter, user.attributes); !rest) return std::move(rest).error();
+  return user;
 }
 
 }  // namespace
@@ -248,56 +338,7 @@ core::Result<element> successful_body(long status, JsonBody body, JsonDocumentPa
 
 core::Result<model::User> map_record(element record, const std::string& path, const config::RestDefinition& definition,
                                      const FieldFilter& filter) {
-  simdjson::dom::object object;
-  if (record.get(object) != simdjson::SUCCESS) {
-    return parse_error(path, fmt::format("expected an object, got {}", type_name(record.type())));
-  }
-  if (auto unique = check_unique_keys(object, path); !unique) return std::move(unique).error();
-  model::User user;
-  const auto id = find(record, definition.id, &filter);
-  if (!id) return parse_error(where(path, definition.id), "missing");
-  auto id_value = id_text(*id, where(path, definition.id));
-  if (!id_value) return std::move(id_value).error();
-  user.external_id = std::move(*id_value);
-
-  Taken taken;
-  taken.take(definition.id);
-  const auto& c = definition.columns;
-  const std::pair<const std::optional<config::RestColumn>*, std::optional<std::string> model::User::*> text_columns[] = {
-      {&c.username, &model::User::username}, {&c.full_name, &model::User::full_name},
-      {&c.email, &model::User::email},       {&c.phone, &model::User::phone},
-      {&c.extension, &model::User::extension}, {&c.role, &model::User::role},
-      {&c.user_group, &model::User::user_group}};
-  for (const auto& [column, member] : text_columns) {
-    if (!*column) continue;
-    auto text = column_text(record, path, **column, filter, "");
-    if (!text) return std::move(text).error();
-    user.*member = std::move(*text);
-  }
-  // README, "Vendors": e-mails and roles are lower-cased, whatever the source.
-  if (user.email) user.email = model::normalize_email(*user.email);
-  if (user.role) user.role = model::normalize_role(*user.role);
-  if (c.active) {
-    auto text = column_text(record, path, *c.active, filter, "active");
-    if (!text) return std::move(text).error();
-    if (*text) {
-      user.active = model::parse_active_flag(**text);
-      if (!user.active) {
-        return parse_error(where(path, c.active->first.front().pointers.front()),
-                           fmt::format("\"{}\" is not an active flag (give active a map)", safe_excerpt(**text, 40)));
-      }
-    }
-  }
-  for (const auto* column : {&c.username, &c.full_name, &c.email, &c.phone, &c.extension, &c.role, &c.user_group,
-                             &c.active}) {
-    if (!*column) continue;
-    for (const auto& candidate : (*column)->first) {
-      if (!candidate.consume) continue;
-      for (const auto& pointer : candidate.pointers) taken.take(pointer);
-    }
-  }
-  if (auto rest = collect(object, &taken, "", path, filter, user.attributes); !rest) return std::move(rest).error();
-  return user;
+  return map_one(record, path, definition, filter, taken_by(definition));
 }
 
 core::Result<RestPage> read_rest_page(element root, const config::RestDefinition& definition,
@@ -344,6 +385,7 @@ core::Result<RestPage> read_rest_page(element root, const config::RestDefinition
     }
   }
 
+  const Taken taken = taken_by(definition);
   std::set<std::string, std::less<>> seen;
   std::size_t index = 0;
   std::optional<element> last;
@@ -352,7 +394,7 @@ core::Result<RestPage> read_rest_page(element root, const config::RestDefinition
     last = item;
     std::optional<std::string> key;
     if (const auto id = find(item, definition.id, &filter)) {
-      if (auto text = id_text(*id, where(path, definition.id))) key = std::move(*text);
+      if (auto text = id_text(*id, {})) key = std::move(*text);
     }
     std::optional<std::int64_t> digest;
     if (key) {
@@ -371,7 +413,7 @@ core::Result<RestPage> read_rest_page(element root, const config::RestDefinition
         digest = gate->last_digest();
       }
     }
-    auto user = map_record(item, path, definition, filter);
+    auto user = map_one(item, path, definition, filter, taken, std::move(key));
     if (!user) return std::move(user).error();
     page.users.push_back(std::move(*user));
     page.digests.push_back(digest);
