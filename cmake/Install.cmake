@@ -3,6 +3,7 @@
 #   P/lib/systemd/system/rosterd.service    ExecStart names P/bin/rosterd (the configure-time prefix)
 #   P/lib/sysusers.d/rosterd.conf           the rosterd user and group
 #   P/lib/tmpfiles.d/rosterd.conf           /etc/rosterd/credentials, which the unit loads
+#   P/share/rosterd/definitions/*.yaml      the shipped rest definitions (config/definitions/)
 #   P/share/doc/rosterd/                    the documents, laid out as in the source tree so that
 #                                           their links work: README.md, BENCHMARKS.md, ARCHITECTURE.md,
 #                                           docs/schema.md, docs/reliability.md, docs/vendor-facts.md,
@@ -40,5 +41,7 @@ install(FILES systemd/rosterd.tmpfiles DESTINATION ${ROSTERD_TMPFILES_DIR} RENAM
 install(FILES README.md BENCHMARKS.md ARCHITECTURE.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES docs/schema.md docs/reliability.md docs/vendor-facts.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 install(FILES config/rosterd.example.yaml DESTINATION ${CMAKE_INSTALL_DOCDIR}/config)
+# The shipped rest definitions, for a source's `definition:`.
+install(DIRECTORY config/definitions/ DESTINATION ${CMAKE_INSTALL_DATADIR}/rosterd/definitions FILES_MATCHING PATTERN "*.yaml")
 install(FILES sim/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/sim)
 install(DIRECTORY schema/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/schema FILES_MATCHING PATTERN "*.sql")

@@ -45,7 +45,7 @@ class ConfigReportE2e : public E2eTest {
         path + ":7: sources[0].pasword: unknown key for type crocodial (did you mean \"password\"?)",
         path + ":11: sources[1].apikey: unknown key for type worksection (did you mean \"api_key\"?)",
         path + ":13: sources[2].type: unknown type \"clas4\" (did you mean \"class4\"?) "
-               "(known types: class4, crocodial, smartflo, worksection)",
+               "(known types: class4, crocodial, rest, smartflo, worksection)",
         path + ":15: sources[2].interval: \"5x\" is not a duration (use 30s, 5m, 1h or seconds)",
     };
   }

@@ -44,6 +44,7 @@ $p/share/doc/rosterd/docs/vendor-facts.md
 $p/share/doc/rosterd/config/rosterd.example.yaml
 $p/share/doc/rosterd/sim/README.md
 $(cd "$source_dir" && ls schema/*.sql schema/postgresql/*.sql | sed "s|^|$p/share/doc/rosterd/|")
+$(cd "$source_dir" && ls config/definitions/*.yaml | sed "s|^config/|$p/share/rosterd/|")
 EOT
 )
 installed=$(cd "$root" && find . -type f -o -type l | sed 's|^\./||' | sort)

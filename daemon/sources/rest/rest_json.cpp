@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <set>
 #include <utility>
 
@@ -15,54 +14,6 @@ namespace {
 
 using simdjson::dom::element;
 using simdjson::dom::element_type;
-
-bool is_index(std::string_view token, std::size_t& index) {
-  if (token.empty() || (token.size() > 1 && token.front() == '0')) return false;
-  const auto* end = token.data() + token.size();
-  const auto result = std::from_chars(token.data(), end, index);
-  return result.ec == std::errc() && result.ptr == end;
-}
-
-// The member `key` of `object` (the first, when a key repeats: records are checked for
-// repeats where their fields are stored).
-std::optional<element> member(element value, std::string_view key, const FieldFilter* filter) {
-  simdjson::dom::object object;
-  if (value.get(object) != simdjson::SUCCESS) return std::nullopt;
-  if (filter != nullptr && filter->drops(key)) return std::nullopt;
-  for (auto field : object) {
-    if (field.key == key) return field.value;
-  }
-  return std::nullopt;
-}
-
-std::optional<element> step_into(element value, const config::PathStep& step, const FieldFilter* filter) {
-  std::optional<element> next;
-  std::size_t index = 0;
-  if (value.type() == element_type::ARRAY && is_index(step.token, index)) {
-    element item;
-    if (value.get_array().at(index).get(item) != simdjson::SUCCESS) return std::nullopt;
-    next = item;
-  } else {
-    next = member(value, step.token, filter);
-  }
-  if (!next || !step.match_key) return next;
-  simdjson::dom::array array;
-  if (next->get(array) != simdjson::SUCCESS) return std::nullopt;
-  for (auto item : array) {
-    const auto field = member(item, *step.match_key, filter);
-    if (field && scalar_key(*field) == step.match_value) return item;
-  }
-  return std::nullopt;
-}
-
-std::optional<element> find(element root, const config::JsonPath& path, const FieldFilter* filter) {
-  std::optional<element> value = root;
-  for (const auto& step : path.steps) {
-    value = step_into(*value, step, filter);
-    if (!value) return std::nullopt;
-  }
-  return value;
-}
 
 // The fields of a record its columns read, by member name: a field taken whole leaves
 // the attributes; an object some of whose fields were taken leaves its other fields
@@ -141,7 +92,7 @@ core::Result<std::optional<std::string>> candidate_text(element record, const st
                                                         const FieldFilter& filter) {
   std::optional<std::string> joined;
   for (const auto& pointer : candidate.pointers) {
-    const auto value = find(record, pointer, &filter);
+    const auto value = at_path(record, pointer, &filter);
     if (!value) continue;
     auto text = read_at(scalar_text, *value, path, pointer);
     if (!text) return std::move(text).error();
@@ -240,7 +191,7 @@ core::Result<model::User> map_one(element record, const std::string& path, const
   if (key) {  // read by the page already
     user.external_id = std::move(*key);
   } else {
-    const auto id = find(record, definition.id, &filter);
+    const auto id = at_path(record, definition.id, &filter);
     if (!id) return parse_error(where(path, definition.id), "missing");
     auto id_value = read_at(id_text, *id, path, definition.id);
     if (!id_value) return std::move(id_value).error();
@@ -279,63 +230,6 @@ core::Result<model::User> map_one(element record, const std::string& path, const
 
 }  // namespace
 
-std::optional<element> at_path(element root, const config::JsonPath& path, const FieldFilter* filter) {
-  return find(root, path, filter);
-}
-
-std::optional<std::string> scalar_key(element value) {
-  switch (value.type()) {
-    case element_type::STRING:
-      return std::string(value.get_string().value_unsafe());
-    case element_type::BOOL:
-      return std::string(value.get_bool().value_unsafe() ? "true" : "false");
-    case element_type::NULL_VALUE:
-      return std::string("null");
-    case element_type::ARRAY:
-    case element_type::OBJECT:
-      return std::nullopt;
-    default: {
-      auto text = scalar_text(value, "");
-      if (!text || !*text) return std::nullopt;
-      return **text;
-    }
-  }
-}
-
-core::Result<element> successful_body(long status, JsonBody body, JsonDocumentParser& parser,
-                                      const config::RestSuccess& success) {
-  const bool status_ok = std::find(success.statuses.begin(), success.statuses.end(), status) != success.statuses.end();
-  auto root = parser.parse(body);
-  std::string message;
-  if (root && success.message) {
-    if (const auto value = find(*root, *success.message, nullptr)) {
-      if (auto text = scalar_key(*value); text && *text != "null") message = ": " + safe_excerpt(*text);
-    }
-  }
-  if (!status_ok) {
-    auto kind = core::ErrorKind::vendor;
-    if (status == 401 || status == 403) {
-      kind = core::ErrorKind::auth;
-    } else if (status == 429 || status >= 500) {
-      kind = core::ErrorKind::http;
-    }
-    if (message.empty() && !root) message = fmt::format(" ({})", describe_body(body));
-    return core::Error{kind, fmt::format("HTTP {}{}", status, message)};
-  }
-  if (!root) return std::move(root).error();
-  if (success.pointer) {
-    const auto value = find(*root, *success.pointer, nullptr);
-    const auto text = value ? scalar_key(*value) : std::nullopt;
-    if ((text == success.equals) == success.negated) {
-      return core::Error{core::ErrorKind::vendor,
-                         fmt::format("{} is {}{}{}", success.pointer->text,
-                                     text ? fmt::format("\"{}\"", safe_excerpt(*text, 40)) : std::string("missing"),
-                                     success.negated ? "" : fmt::format(", not {}", success.equals), message)};
-    }
-  }
-  return *root;
-}
-
 core::Result<model::User> map_record(element record, const std::string& path, const config::RestDefinition& definition,
                                      const FieldFilter& filter) {
   return map_one(record, path, definition, filter, taken_by(definition));
@@ -345,7 +239,7 @@ core::Result<RestPage> read_rest_page(element root, const config::RestDefinition
                                       const FieldFilter& filter, ListingGate* gate) {
   RestPage page;
   if (definition.total) {
-    const auto value = find(root, *definition.total, nullptr);
+    const auto value = at_path(root, *definition.total, nullptr);
     if (!value) return parse_error(definition.total->text, "missing (the listing's total)");
     auto total = as_integer(*value, definition.total->text);
     if (!total) return std::move(total).error();
@@ -354,28 +248,28 @@ core::Result<RestPage> read_rest_page(element root, const config::RestDefinition
   }
   const auto& paging = definition.paging;
   if (paging.next) {
-    if (const auto value = find(root, *paging.next, nullptr); value && value->type() != element_type::NULL_VALUE) {
+    if (const auto value = at_path(root, *paging.next, nullptr); value && value->type() != element_type::NULL_VALUE) {
       auto text = id_text(*value, paging.next->text);
       if (!text) return std::move(text).error();
       page.next_cursor = std::move(*text);
     }
   }
   if (paging.has_more) {
-    const auto value = find(root, *paging.has_more, nullptr);
+    const auto value = at_path(root, *paging.has_more, nullptr);
     if (!value) return parse_error(paging.has_more->text, "missing");
     auto flag = flag_value(*value, paging.has_more->text);
     if (!flag) return std::move(flag).error();
     if (!*flag) return parse_error(paging.has_more->text, "null");
     page.has_more = **flag;
   }
-  const auto records = find(root, definition.records, nullptr);
+  const auto records = at_path(root, definition.records, nullptr);
   // SCIM leaves Resources out of an empty listing (RFC 7644 3.4.2).
   if (!records && page.total == 0) return page;
   if (!records) return parse_error(definition.records.text, "missing (the page's records)");
   auto array = as_array(*records, definition.records.text);
   if (!array) return std::move(array).error();
   if (definition.count) {
-    const auto value = find(root, *definition.count, nullptr);
+    const auto value = at_path(root, *definition.count, nullptr);
     if (!value) return parse_error(definition.count->text, "missing (the page's count)");
     auto count = as_integer(*value, definition.count->text);
     if (!count) return std::move(count).error();
@@ -393,7 +287,7 @@ core::Result<RestPage> read_rest_page(element root, const config::RestDefinition
     const auto path = fmt::format("{}[{}]", definition.records.text, index++);
     last = item;
     std::optional<std::string> key;
-    if (const auto id = find(item, definition.id, &filter)) {
+    if (const auto id = at_path(item, definition.id, &filter)) {
       if (auto text = id_text(*id, {})) key = std::move(*text);
     }
     std::optional<std::int64_t> digest;
@@ -419,7 +313,7 @@ core::Result<RestPage> read_rest_page(element root, const config::RestDefinition
     page.digests.push_back(digest);
   }
   if (paging.next_from_record && last) {
-    const auto value = find(*last, *paging.next_from_record, &filter);
+    const auto value = at_path(*last, *paging.next_from_record, &filter);
     if (!value) return parse_error(where(definition.records.text, *paging.next_from_record), "missing on the last record");
     auto text = id_text(*value, where(definition.records.text, *paging.next_from_record));
     if (!text) return std::move(text).error();
