@@ -91,8 +91,9 @@ void read_definition_map(const ParseContext& context, const YAML::Node& node, co
       if (definition.id.steps.empty()) fail(*field, "must name a field of the user, not the whole user");
     });
   }
-  for (const auto& [key, into] : {std::pair{"total", &definition.total}, std::pair{"count", &definition.count}}) {
-    if (const Field* field = find_field(fields, key)) checked(context, [&] { *into = path_value(*field); });
+  for (const auto& entry : {std::pair{"total", &definition.total}, std::pair{"count", &definition.count}}) {
+    auto* into = entry.second;
+    if (const Field* field = find_field(fields, entry.first)) checked(context, [&] { *into = path_value(*field); });
   }
   if (const Field* field = find_field(fields, "relist")) {
     checked(context, [&] {

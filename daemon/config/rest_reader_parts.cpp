@@ -240,8 +240,11 @@ void RestReader::columns(const Field& field) const {
   const auto fields = map_of(field);
   only_keys(fields, names, "columns");
   for (const Field& entry : fields) {
-    for (const auto& [name, target] : targets) {
-      if (name == entry.key) checked(m_context, [&] { *target = column(entry, name == "active"); });
+    for (const auto& target : targets) {
+      if (target.first != entry.key) continue;
+      auto* into = target.second;
+      const bool flag = target.first == "active";
+      checked(m_context, [&] { *into = column(entry, flag); });
     }
   }
 }

@@ -95,7 +95,8 @@ void check_accepted(const config::Config& config) {
     if (source.timeout.count() <= 0 || source.connect_timeout.count() <= 0) fail("a zero or negative timeout");
     if (source.retries < 0 || source.max_remove_ratio < 0 || source.max_remove_ratio > 1) fail("bad retry/ratio");
     if (schema->declarative != (source.definition != nullptr)) fail("a definition where the type takes none, or none");
-    for (const auto& [key, setting] : source.settings) {
+    for (const auto& entry : source.settings) {
+      const std::string& key = entry.first;
       // A declarative type's settings are the parameters its definition declares, each given.
       const bool known =
           schema->declarative
