@@ -38,6 +38,9 @@ int run_command(const GlobalOptions& global, const app::Root& root) {
   } catch (const store::StoreError& e) {
     print_error(e.what());
     return k_exit_failed;
+  } catch (const std::exception& e) {  // the metrics endpoint cannot listen, say
+    print_error(e.what());
+    return k_exit_failed;
   }
   daemon.store(instance.get());
   const int status = instance->run(signals.stop_token());

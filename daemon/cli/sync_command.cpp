@@ -9,10 +9,13 @@
 #include "cli/app_context.hpp"
 #include "cli/commands.hpp"
 #include "cli/preview_output.hpp"
-#include "http/retrying_client.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/timestamp.hpp"
+#include "http/retrying_client.hpp"
+#include "metrics/registry.hpp"
+#include "metrics/run_metrics.hpp"
+#include "metrics/textfile.hpp"
 #include "service/signals.hpp"
 #include "store/database.hpp"
 #include "store/runs.hpp"
@@ -84,6 +87,20 @@ void print_previews(const std::vector<Selection>& selection, std::stop_token sto
   }
 }
 
+// node_exporter's textfile (`metrics: textfile:`): this invocation's runs, and what the
+// database says of every configured source. False (reported) when it cannot be written.
+bool write_metrics_textfile(const config::Config& config, store::Database& db, const metrics::Registry& counted) {
+  try {
+    metrics::Registry state;
+    metrics::StateCollector().collect(state, db, config);
+    metrics::write_textfile(config.metrics.textfile, metrics::Registry::render({&counted, &state}));
+    return true;
+  } catch (const std::exception& e) {
+    print_error(e.what());  // a store error names the database; a textfile error its file
+    return false;
+  }
+}
+
 }  // namespace
 
 int sync_command(const GlobalOptions& global, const app::Root& root, const SyncOptions& options) {
@@ -116,6 +133,8 @@ int sync_command(const GlobalOptions& global, const app::Root& root, const SyncO
     auto runner = root.runner(*db, writer);
     if (options.dry_run) print_previews(selection, signals.stop_token());
     bool all_ok = true;
+    metrics::Registry counted;
+    metrics::declare_sources(counted, config);
     for (const auto& [source, datasets] : selection) {
       for (const auto& dataset : datasets) {
         if (signals.stop_token().stop_requested()) return k_exit_failed;
@@ -123,6 +142,7 @@ int sync_command(const GlobalOptions& global, const app::Root& root, const SyncO
         run_options.dry_run = options.dry_run;
         run_options.force = options.force;
         const auto outcome = runner.run(source->handle(), dataset, run_options, signals.stop_token());
+        if (!options.dry_run) metrics::count_run(counted, source->name(), dataset, outcome);
         all_ok = all_ok && outcome.status == store::RunStatus::ok;
       }
     }
@@ -132,6 +152,9 @@ int sync_command(const GlobalOptions& global, const app::Root& root, const SyncO
           fmt::format("{}: the failed runs above could not be recorded in sync_runs: the database still takes "
                       "no writes{}",
                       store::display_location(config.database), holder ? " (" + *holder + ")" : std::string()));
+    }
+    if (!options.dry_run && !config.metrics.textfile.empty()) {
+      all_ok = write_metrics_textfile(config, *db, counted) && all_ok;
     }
     // A dry run may have read the file without locks (see Database::check_read).
     db->check_read();

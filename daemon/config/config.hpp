@@ -155,6 +155,20 @@ struct SourceConfig {
 // kind or lies outside its range, quoting the value unless it is a credential.
 void check_setting(const SettingSpec& spec, const Setting& setting);
 
+// `metrics:` (README, "Monitoring").
+struct MetricsConfig {
+  // The endpoint of `rosterd run` (/metrics, /healthz, /readyz); host empty: none.
+  std::string host;  // an IPv4 or IPv6 address, or localhost
+  int port = 0;      // 0: any free port (logged)
+  bool allow_non_loopback = false;
+  std::string textfile;  // absolute; empty: none. Written by `rosterd sync` after its runs.
+  Location location;     // of the `metrics:` key
+};
+
+// The tables `retention:` may thin out, and how long each keeps its rows; a table not
+// named keeps them forever (README, "Retention").
+inline constexpr std::string_view k_retained_tables[] = {"changes", "agent_status_log", "user_stats", "sync_runs"};
+
 struct Config {
   std::string path;      // the file it was read from (absolute)
   std::string database;  // an absolute file path (SQLite), or a postgresql:// URI (a secret: never log it)
@@ -163,6 +177,8 @@ struct Config {
   // PostgreSQL: how long an instance's claim on a source outlives its last renewal, so
   // the longest a source waits for another instance after its own died or froze.
   std::chrono::milliseconds claim_timeout{std::chrono::seconds{30}};
+  MetricsConfig metrics;
+  std::map<std::string, std::chrono::milliseconds, std::less<>> retention;  // by table (k_retained_tables)
   std::vector<SourceConfig> sources;
   std::vector<std::string> warnings;  // e.g. literal secrets in a world-readable file
 

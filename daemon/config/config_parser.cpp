@@ -13,6 +13,7 @@
 
 #include "config/config.hpp"
 #include "config/file_access.hpp"
+#include "config/operations_parser.hpp"
 #include "config/parse_context.hpp"
 #include "config/source_parser.hpp"
 #include "config/suggest.hpp"
@@ -23,8 +24,8 @@
 namespace rosterd::config {
 namespace {
 
-const std::vector<std::string> k_top_level_keys = {"database", "log_level",     "concurrency",
-                                                   "defaults", "claim_timeout", "sources"};
+const std::vector<std::string> k_top_level_keys = {"database",      "log_level", "concurrency", "defaults",
+                                                   "claim_timeout", "metrics",   "retention",   "sources"};
 
 const Field* find_field(const std::vector<Field>& fields, std::string_view key) {
   for (const auto& field : fields) {
@@ -126,6 +127,12 @@ Config parse_document(const ParseContext& context, const YAML::Node& root, std::
       config.claim_timeout = positive_duration_value(context, *field);
       if (config.claim_timeout < std::chrono::seconds{1}) fail(*field, "must be at least 1s");
     });
+  }
+  if (const Field* field = find_field(fields, "metrics")) {
+    checked(context, [&] { read_metrics(context, *field, config); });
+  }
+  if (const Field* field = find_field(fields, "retention")) {
+    checked(context, [&] { read_retention(context, *field, config); });
   }
   // A `defaults:` that is not a map counts as empty: its problem is reported, and the
   // sources are still checked with the built-in defaults.

@@ -50,6 +50,7 @@ std::string format_duration(Millis duration) {
   auto ms = duration.count();
   if (ms % 1000 != 0 || ms == 0) return fmt::format("{}ms", ms);
   auto s = ms / 1000;
+  if (s % 86400 == 0) return fmt::format("{}d", s / 86400);
   if (s % 3600 == 0) return fmt::format("{}h", s / 3600);
   if (s % 60 == 0) return fmt::format("{}m", s / 60);
   return fmt::format("{}s", s);

@@ -15,4 +15,8 @@ std::string label_of(const Request& request) {
   return request.label.empty() ? default_label(request) : request.label;
 }
 
+std::size_t status_class(long status) noexcept {
+  return status >= 100 && status <= 599 ? static_cast<std::size_t>(status / 100) : 0;
+}
+
 }  // namespace rosterd::http

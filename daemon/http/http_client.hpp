@@ -8,6 +8,7 @@
 // Errors are transport failures: connection, timeout, TLS, size cap, refused
 // redirect, cancellation.
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -84,10 +85,17 @@ std::string default_label(const Request& request);
 // request.label, or default_label(request) when it is empty.
 std::string label_of(const Request& request);
 
-// Counts requests and bytes for one run (sync_runs.requests/bytes).
+// Counts requests and bytes for one run (sync_runs.requests/bytes), and for the metrics
+// (README, "Monitoring") the attempts by status class and the retries.
 struct TransferCounters {
   std::int64_t requests = 0;
   std::int64_t bytes = 0;
+  std::int64_t retries = 0;
+  // Attempts by outcome: [0] no response (a transport error), [1]..[5] statuses 1xx..5xx.
+  std::array<std::int64_t, 6> by_class{};
 };
+
+// The index of TransferCounters::by_class a response's status counts in (0: outside 100..599).
+std::size_t status_class(long status) noexcept;
 
 }  // namespace rosterd::http

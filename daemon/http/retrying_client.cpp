@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <random>
 #include <string>
@@ -98,6 +99,7 @@ core::Result<Response> RetryingClient::send(const Request& request, std::stop_to
     if (!m_sleeper.sleep_for(delay, stop)) {
       return core::Error{core::ErrorKind::cancelled, label + ": cancelled while waiting to retry"};
     }
+    if (m_retries != nullptr) std::atomic_ref<std::int64_t>(*m_retries).fetch_add(1, std::memory_order_relaxed);
   }
 }
 

@@ -44,6 +44,10 @@ class RetryingClient final : public Client {
 
   core::Result<Response> send(const Request& request, std::stop_token stop = {}) override;
 
+  // Counts each retry in `counters.retries` (atomically: per-user calls retry concurrently);
+  // `counters` must outlive this client.
+  void count_retries_in(TransferCounters& counters) noexcept { m_retries = &counters.retries; }
+
   // min(max_delay, base_delay * 2^retry_index), without overflow.
   [[nodiscard]] static std::chrono::milliseconds backoff_ceiling(const RetryPolicy& policy, int retry_index);
 
@@ -56,6 +60,7 @@ class RetryingClient final : public Client {
   Sleeper& m_sleeper;
   std::mutex m_random_mutex;
   RandomBits m_random;  // guarded by m_random_mutex
+  std::int64_t* m_retries = nullptr;
 };
 
 bool is_retryable_status(long status) noexcept;

@@ -18,6 +18,7 @@
 #include "service/yielding_source.hpp"
 #include "store/runs.hpp"
 #include "store/status.hpp"
+#include "sync/interval.hpp"
 #include "sync/runner.hpp"
 
 namespace rosterd::service {
@@ -55,15 +56,6 @@ std::vector<model::Dataset> datasets_of(const config::SourceConfig& source) {
 
 }  // namespace
 
-core::Millis interval_for(const config::SourceConfig& source, const model::Dataset& dataset) {
-  // Live agent state is polled far more often than the directory.
-  if (dataset == model::Dataset::agent_status) {
-    return std::max<core::Millis>(std::chrono::seconds{1},
-                                  source.setting_duration("agent_status_interval", std::chrono::seconds{30}));
-  }
-  return source.interval;
-}
-
 Daemon::Daemon(DaemonOptions options, const SourceFactory& sources, Notifier& notifier, const core::Clock& clock)
     : m_options(std::move(options)),
       m_factory(sources),
@@ -100,6 +92,10 @@ Daemon::Daemon(DaemonOptions options, const SourceFactory& sources, Notifier& no
   const auto concurrency = static_cast<std::size_t>(m_config.concurrency);
   m_slots = std::make_unique<RunSlots>(concurrency);
   m_readers = std::make_unique<ReaderPool>(m_config.database, concurrency);
+  m_metrics = std::make_unique<DaemonMetrics>(m_config, m_clock);
+  m_retention = std::make_unique<RetentionKeeper>(
+      *m_writer, m_clock, m_config.retention,
+      [this](const std::string& table, std::int64_t rows) { m_metrics->count_pruned(table, rows); });
 
   std::vector<std::string> names;
   for (const auto& source : m_config.sources) names.push_back(source.name);
@@ -139,7 +135,7 @@ void Daemon::schedule_sources(const std::vector<std::string>& names) {
       }
     }
     for (const auto& dataset : datasets) {
-      m_scheduler.upsert({name, dataset}, interval_for(source, dataset), now);
+      m_scheduler.upsert({name, dataset}, sync::interval_for(source, dataset), now);
     }
   }
 }
@@ -161,6 +157,8 @@ int Daemon::run(std::stop_token stop) {
     }
     if (reload_now) reload();
     dispatch(stop);
+    m_metrics->set_ready();
+    m_metrics->loop_alive();
     if (watchdog_due && m_clock.steady_now() >= *watchdog_due) {
       m_notifier.notify("WATCHDOG=1");
       watchdog_due = m_clock.steady_now() + *watchdog / 2;
@@ -236,13 +234,13 @@ Daemon::RunEnd Daemon::execute(const JobKey& key, const sync::SourceHandle& conf
     sync::RunOptions options;
     options.lock_wait = m_db->shared_schedule() ? sync::LockWait::held : sync::LockWait::skip_if_busy;
     if (m_db->shared_schedule()) {
-      const auto turn = take_shared_turn(*reader, *m_writer, key, interval_for(configured.config, key.dataset),
-                                         m_clock, [&] { return runner.run(handle, key.dataset, options, stop); });
+      const auto turn = take_shared_turn(*reader, *m_writer, key, sync::interval_for(configured.config, key.dataset),
+                                         m_clock, [&] { return counted(key, runner.run(handle, key.dataset, options, stop)); });
       lease.on_yield({});
       m_readers->give_back(std::move(reader));
       return {turn.ok, turn.kind == SharedTurn::Kind::busy, turn.due};
     }
-    const auto outcome = runner.run(handle, key.dataset, options, stop);
+    const auto outcome = counted(key, runner.run(handle, key.dataset, options, stop));
     lease.on_yield({});
     m_readers->give_back(std::move(reader));
     if (outcome.deferred) {
@@ -258,6 +256,11 @@ Daemon::RunEnd Daemon::execute(const JobKey& key, const sync::SourceHandle& conf
     core::log().error("{}: {}: the run failed with an unknown exception", key.source, model::to_string(key.dataset));
   }
   return {};
+}
+
+sync::RunOutcome Daemon::counted(const JobKey& key, sync::RunOutcome outcome) {
+  if (!outcome.deferred) m_metrics->count_run(key.source, key.dataset, outcome);
+  return outcome;
 }
 
 void Daemon::handle_completions() {
@@ -322,6 +325,9 @@ void Daemon::reload() {
                      store::display_location(m_config.database));
     next.database = m_config.database;
   }
+  if (next.metrics.host != m_config.metrics.host || next.metrics.port != m_config.metrics.port) {
+    core::log().warn("reload: a change of metrics.listen needs a restart; still serving the previous address");
+  }
   for (const auto& name : diff.removed) {
     m_sources.erase(name);
     for (auto it = m_scheduler.jobs().begin(); it != m_scheduler.jobs().end();) {
@@ -332,6 +338,8 @@ void Daemon::reload() {
   for (auto& [name, source] : rebuilt) m_sources.insert_or_assign(name, source);
   // Unchanged sources keep their objects; their configs are equal but for positions.
   m_config = std::move(next);
+  m_metrics->reconfigured(m_config, diff.removed);
+  m_retention->configure(m_config.retention);
   std::vector<std::string> scheduled = diff.added;
   scheduled.insert(scheduled.end(), diff.changed.begin(), diff.changed.end());
   schedule_sources(scheduled);
@@ -346,30 +354,6 @@ void Daemon::reload() {
                    join(diff.changed));
   update_status();
   m_notifier.notify("READY=1\nSTATUS=" + m_status);
-}
-
-void Daemon::publish_all() {
-  std::set<JobKey> keys;
-  for (const auto& [key, job] : m_scheduler.jobs()) keys.insert(key);
-  publish(keys);
-}
-
-void Daemon::publish(const std::set<JobKey>& keys) {
-  // A shared schedule's rows are written by the instance that ran each job, under its claim.
-  if (m_db->shared_schedule()) return;
-  if (keys.empty()) return;
-  const auto wall = m_clock.now();
-  const auto steady = m_clock.steady_now();
-  std::vector<store::ScheduleRow> rows;
-  for (const auto& key : keys) rows.push_back(published_row(key, m_scheduler.jobs().at(key), wall, steady));
-  try {
-    m_writer->run([&](store::Database& db) {
-      for (const auto& row : rows) db.upsert_schedule(row);
-    });
-  } catch (const std::exception& e) {
-    core::log().warn("could not publish the schedule: {}",
-                     store::describe_failure(e, store::display_location(m_config.database)));
-  }
 }
 
 void Daemon::update_status() {

@@ -23,8 +23,10 @@
 
 #include "config/config.hpp"
 #include "core/clock.hpp"
+#include "service/daemon_metrics.hpp"
 #include "service/notifier.hpp"
 #include "service/reader_pool.hpp"
+#include "service/retention.hpp"
 #include "service/run_slots.hpp"
 #include "service/run_threads.hpp"
 #include "service/scheduler.hpp"
@@ -39,9 +41,6 @@ struct DaemonOptions {
   std::string config_path;
   std::optional<core::LogLevel> log_level;  // overrides the file's log_level
 };
-
-// How often a dataset of a source runs.
-core::Millis interval_for(const config::SourceConfig& source, const model::Dataset& dataset);
 
 class Daemon {
  public:
@@ -86,6 +85,8 @@ class Daemon {
   // when it never did). Never throws.
   RunEnd execute(const JobKey& key, const sync::SourceHandle& configured, std::stop_token stop,
                  core::SteadyTime& started) noexcept;
+  // Counts a run that ran in the metrics; returns it.
+  sync::RunOutcome counted(const JobKey& key, sync::RunOutcome outcome);
   void handle_completions();
   void reload();
   void publish(const std::set<JobKey>& keys);
@@ -107,6 +108,8 @@ class Daemon {
   std::optional<store::Writer> m_writer;
   std::unique_ptr<RunSlots> m_slots;
   std::unique_ptr<ReaderPool> m_readers;
+  std::unique_ptr<DaemonMetrics> m_metrics;  // counted into by run threads: outlives them
+  std::unique_ptr<RetentionKeeper> m_retention;  // writes through m_writer: goes before it
   RunThreads m_threads;  // joined before the slots and readers its runs use are destroyed
   std::size_t m_in_flight = 0;
   std::string m_status;

@@ -32,6 +32,7 @@
 #include "store/runs.hpp"
 #include "store/status.hpp"
 #include "store/store_error.hpp"
+#include "store/upkeep.hpp"
 
 namespace rosterd::store {
 
@@ -165,7 +166,7 @@ class Locks {
   virtual DaemonState daemon_state() = 0;
 };
 
-class Database : public RunLog, public RecordStore, public ScheduleStore, public Reports, public Locks {
+class Database : public RunLog, public RecordStore, public ScheduleStore, public Reports, public Locks, public Upkeep {
  public:
   // For messages: the file, or the server's location without its password.
   [[nodiscard]] virtual const std::string& path() const = 0;

@@ -93,7 +93,7 @@ RunOutcome Runner::run_dataset(const SourceHandle& handle, const model::Dataset&
   RunOutcome outcome;
   RunTransport transport(handle, stop, m_clock);
   const auto take_counters = [&] {
-    transport.count_into(outcome.counts);
+    transport.count_into(outcome.counts, &outcome.transfer);
     outcome.elapsed = std::chrono::duration_cast<core::Millis>(m_clock.steady_now() - started);
   };
   try {

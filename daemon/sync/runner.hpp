@@ -19,6 +19,7 @@
 
 #include "config/config.hpp"
 #include "core/clock.hpp"
+#include "http/http_client.hpp"
 #include "model/dataset.hpp"
 #include "store/database.hpp"
 #include "store/runs.hpp"
@@ -48,6 +49,7 @@ struct RunOutcome {
   std::int64_t run_id = 0;  // 0 for a dry run, or a run that could not record its start
   store::RunStatus status = store::RunStatus::failed;
   store::RunCounts counts;
+  http::TransferCounters transfer;   // the run's HTTP attempts by status class, and its retries
   std::optional<std::string> error;  // redacted
   core::Millis elapsed{0};
   std::string started_at;  // the run's clock (sync_runs.started_at)

@@ -37,14 +37,18 @@ struct RunTransport {
       : counting(handle.transport, counters),
         retrying(counting, handle.retry),
         progress(retrying, clock),
-        context{progress, std::move(stop)} {}
+        context{progress, std::move(stop)} {
+    retrying.count_retries_in(counters);
+  }
   RunTransport(const RunTransport&) = delete;
   RunTransport& operator=(const RunTransport&) = delete;
 
-  // Requests and bytes so far, into the run's counts.
-  void count_into(store::RunCounts& counts) const {
-    counts.requests = counters.requests;
-    counts.bytes = counters.bytes;
+  // Requests and bytes so far, into the run's counts; everything counted, for the metrics.
+  void count_into(store::RunCounts& counts, http::TransferCounters* everything = nullptr) const {
+    const auto now = counting.snapshot();
+    counts.requests = now.requests;
+    counts.bytes = now.bytes;
+    if (everything != nullptr) *everything = now;
   }
 
   http::TransferCounters counters;

@@ -2,6 +2,7 @@
 // what the bundled unit gives rosterd: its credentials, and no environment variables.
 
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "config_fixture.hpp"
@@ -50,6 +51,34 @@ TEST_F(ConfigTest, TheExampleConfigurationLoads) {
   EXPECT_EQ(switch_source.max_response_bytes, 16u << 20);
   EXPECT_EQ(switch_source.interval, 15min);  // from defaults
   EXPECT_EQ(config.secret_values().size(), 4u);
+}
+
+// The commented `metrics:` and `retention:` blocks are valid once uncommented (all but the
+// textfile, whose directory exists only where node_exporter is installed).
+TEST_F(ConfigTest, TheExamplesMetricsAndRetentionBlocksLoadUncommented) {
+  std::ifstream example(ROSTERD_SOURCE_DIR "/config/rosterd.example.yaml");
+  std::string text;
+  int uncommented = 0;
+  const std::regex commented(R"(^# ((metrics|retention):.*|  (listen|sync_runs|agent_status_log|user_stats|changes):.*)$)");
+  for (std::string line; std::getline(example, line);) {
+    std::smatch match;
+    if (std::regex_match(line, match, commented)) {
+      line = match[1];
+      ++uncommented;
+    }
+    text += line + "\n";
+  }
+  EXPECT_EQ(uncommented, 7);
+  write("rosterd.yaml", text);
+  write("creds/vendor_croco-password", "example-croco-pass");
+  write("creds/vendor_worksection-key", "example-ws-key\n");
+  write("creds/vendor_smartflo-token", "example-smartflo-token");
+  write("creds/vendor_switch-password", "example-switch-pass");
+  m_env.credentials_directory = path("creds");
+  const Config config = load_config(config_path(), k_spec_types, m_env);
+  EXPECT_EQ(config.metrics.host, "127.0.0.1");
+  EXPECT_EQ(config.metrics.port, 9464);
+  EXPECT_EQ(config.retention.size(), 3u);  // changes: forever
 }
 
 }  // namespace

@@ -28,6 +28,8 @@ TEST(Duration, FormatsInTheLargestExactUnit) {
   EXPECT_EQ(format_duration(minutes{15}), "15m");
   EXPECT_EQ(format_duration(seconds{90}), "90s");
   EXPECT_EQ(format_duration(hours{2}), "2h");
+  EXPECT_EQ(format_duration(hours{36}), "36h");
+  EXPECT_EQ(format_duration(hours{24 * 90}), "90d");
   EXPECT_EQ(format_duration(milliseconds{1500}), "1500ms");
 }
 

@@ -13,6 +13,7 @@
 #include "store/sqlite/run_log.hpp"
 #include "store/sqlite/schedule.hpp"
 #include "store/sqlite/status_queries.hpp"
+#include "store/sqlite/upkeep.hpp"
 #include "store/sqlite/user_stats.hpp"
 
 namespace rosterd::store::sqlite {
@@ -330,6 +331,25 @@ std::optional<RunStart> Database::first_run(const std::optional<std::string>& so
 
 std::vector<DatasetStatus> Database::dataset_status() {
   return guarded([&](SQLite::Database& db) { return sqlite::load_dataset_status(db, m_locks.daemon_state()); });
+}
+
+std::optional<std::string> Database::last_success(std::string_view source, std::string_view dataset) {
+  return guarded([&](SQLite::Database& db) { return sqlite::last_success(db, source, dataset); });
+}
+
+UserTotals Database::user_totals(std::string_view source) {
+  return guarded([&](SQLite::Database& db) { return sqlite::user_totals(db, source); });
+}
+
+std::int64_t Database::size_bytes() {
+  return sqlite::size_bytes(m_connection.path());
+}
+
+std::int64_t Database::prune(RetainedTable table, const std::string& cutoff, std::int64_t limit) {
+  auto transaction = begin_write();
+  const auto deleted = guarded([&](SQLite::Database& db) { return sqlite::prune(db, table, cutoff, limit); });
+  transaction->commit();
+  return deleted;
 }
 
 std::unique_ptr<Lock> Database::try_lock_source(const std::string& source) {

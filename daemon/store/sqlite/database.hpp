@@ -78,6 +78,12 @@ class Database final : public store::Database {
   std::unique_ptr<Lock> lock_source(const std::string& source, std::stop_token stop, const OnWait& on_wait) override;
   DaemonState daemon_state() override;
 
+  // Upkeep
+  std::optional<std::string> last_success(std::string_view source, std::string_view dataset) override;
+  UserTotals user_totals(std::string_view source) override;
+  std::int64_t size_bytes() override;
+  std::int64_t prune(RetainedTable table, const std::string& cutoff, std::int64_t limit) override;
+
  private:
   // Runs `work(SQLite::Database&)`, its SQLite errors as StoreError.
   template <class Work>
