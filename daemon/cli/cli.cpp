@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
       add_users_command(app, global, root),
       add_status_command(app, global, root),
       add_migrate_command(app, global, root),
+      add_backup_command(app, global, root),
       add_help_command(app),
   };
   // Each subcommand's help lists the global options too.

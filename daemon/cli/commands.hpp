@@ -41,6 +41,7 @@ Command add_changes_command(CLI::App& parent, const GlobalOptions& global, const
 Command add_users_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
 Command add_status_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
 Command add_migrate_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
+Command add_backup_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
 // `rosterd help [COMMAND]`: the help of `parent` or of one of its commands.
 Command add_help_command(CLI::App& parent);
 

@@ -129,10 +129,7 @@ std::string this_program() {
 }
 
 std::string refusal(const std::vector<std::string>& existing) {
-  std::string files;
-  for (std::size_t i = 0; i < existing.size(); ++i) {
-    files += (i == 0 ? "" : i + 1 == existing.size() ? " and " : ", ") + existing[i];
-  }
+  const auto files = listed_files(existing);
   return fmt::format(
       "demo: {} already exist{}, and the demo only ever creates a new database: it never overwrites or deletes a "
       "file it did not create. Choose another path with --database PATH, or, if that is an earlier demo's database "
