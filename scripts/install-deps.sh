@@ -23,8 +23,9 @@ for arg in "$@"; do
     # What the test suite needs beyond the build: clang for the libFuzzer targets,
     # faketime for the test of a system clock that steps back,
     # systemd for `systemd-analyze security` on the unit, python3 for the benchmark smoke test,
-    # PostgreSQL 15 for the tests of that engine (scripts/pg-cluster.sh starts a throwaway cluster).
-    --test-tools) packages+=(clang-14 libclang-rt-14-dev systemd python3 faketime postgresql-15) ;;
+    # PostgreSQL 15 for the tests of that engine (scripts/pg-cluster.sh starts a throwaway cluster),
+    # man-db and groff-base to render the generated man pages and check them for warnings.
+    --test-tools) packages+=(clang-14 libclang-rt-14-dev systemd python3 faketime postgresql-15 man-db groff-base) ;;
     # The benchmark's comparison tool and measurement helpers.
     --bench-tools) packages+=(sqlite-utils time valgrind) ;;
     *) echo "usage: $0 [--test-tools] [--bench-tools]" >&2; exit 2 ;;

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
       add_migrate_command(app, global, root),
       add_backup_command(app, global, root),
       add_help_command(app),
+      add_generate_command(app, root),
   };
   // Each subcommand's help lists the global options too.
   for (const auto& command : commands) {

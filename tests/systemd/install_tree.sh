@@ -28,25 +28,7 @@ if ! log=$(DESTDIR=$root "$cmake" --install "$build" --prefix "$prefix" 2>&1); t
   fail "cmake --install failed"
 fi
 
-p=${prefix#/}
-expected=$(
-  sort <<EOT
-$p/bin/rosterd
-$p/lib/systemd/system/rosterd.service
-$p/lib/sysusers.d/rosterd.conf
-$p/lib/tmpfiles.d/rosterd.conf
-$p/share/doc/rosterd/README.md
-$p/share/doc/rosterd/BENCHMARKS.md
-$p/share/doc/rosterd/ARCHITECTURE.md
-$p/share/doc/rosterd/docs/schema.md
-$p/share/doc/rosterd/docs/reliability.md
-$p/share/doc/rosterd/docs/vendor-facts.md
-$p/share/doc/rosterd/config/rosterd.example.yaml
-$p/share/doc/rosterd/sim/README.md
-$(cd "$source_dir" && ls schema/*.sql schema/postgresql/*.sql | sed "s|^|$p/share/doc/rosterd/|")
-$(cd "$source_dir" && ls config/definitions/*.yaml | sed "s|^config/|$p/share/rosterd/|")
-EOT
-)
+expected=$(bash "$here/installed_files.sh" "$prefix" "$source_dir")
 installed=$(cd "$root" && find . -type f -o -type l | sed 's|^\./||' | sort)
 diff -u <(echo "$expected") <(echo "$installed") || fail "the install tree differs (-expected +installed)"
 echo "installed: $(tr '\n' ' ' <<<"$installed")"
