@@ -68,8 +68,11 @@ Command add_backup_command(CLI::App& parent, const GlobalOptions& global, const 
   auto options = std::make_shared<BackupOptions>();
   auto* app = parent.add_subcommand(
       "backup", "Copy the SQLite database into a new file while rosterd keeps running, and check the copy");
-  app->add_option("PATH", options->path, "The new backup file (must not exist; its directory must)")->required();
-  app->add_option("--database", options->database, "Back up this SQLite database instead of the configuration's");
+  app->add_option("PATH", options->path, "The new backup file (must not exist; its directory must)")
+      ->required()
+      ->type_name("PATH");
+  app->add_option("--database", options->database, "Back up this SQLite database instead of the configuration's")
+      ->type_name("DATABASE");
   return {app, [&global, &root, options] { return backup_command(global, root, *options); }};
 }
 

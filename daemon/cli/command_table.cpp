@@ -48,13 +48,13 @@ CommandLine describe_command_line(const CLI::App& top) {
   for (const CLI::Option* option : top.get_options(visible)) line.global_options.push_back(describe(*option));
   for (const CLI::App* command : top.get_subcommands([](const CLI::App*) { return true; })) {
     if (command->get_group().empty()) continue;  // hidden: for the build and the completion
-    CommandInfo info{command->get_name(), command->get_description(), {}};
+    CommandInfo info{command->get_name(), command->get_description(), {}, {}};
     for (const CLI::Option* option : command->get_options(visible)) {
       auto described = describe(*option);
       // The global options each command repeats for its own --help; --help is global too.
       const bool global = std::any_of(line.global_options.begin(), line.global_options.end(),
                                       [&](const OptionInfo& g) { return same_names(g, described); });
-      if (!global) info.options.push_back(std::move(described));
+      (global ? info.inherited : info.options).push_back(std::move(described));
     }
     line.commands.push_back(std::move(info));
   }

@@ -26,7 +26,8 @@ struct OptionInfo {
 struct CommandInfo {
   std::string name;
   std::string description;
-  std::vector<OptionInfo> options;  // its own, without the global ones
+  std::vector<OptionInfo> options;    // its own, without the global ones
+  std::vector<OptionInfo> inherited;  // the global ones it takes too (`help` takes only --help)
 };
 
 struct CommandLine {

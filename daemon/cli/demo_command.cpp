@@ -289,7 +289,8 @@ Command add_demo_command(CLI::App& parent, const GlobalOptions& global, const ap
       "demo",
       "Sync the bundled vendor simulator into a new database (./rosterd-demo.db), change some users, sync again");
   app->add_option("--database", options->database,
-                  "The new database file for the demo (default ./rosterd-demo.db); an existing file is refused");
+                  "The new database file for the demo (default ./rosterd-demo.db); an existing file is refused")
+      ->type_name("DATABASE");
   app->add_flag("--keep", options->keep)->group("");  // hidden: explains that it is gone
   return {app, [&global, &root, options] { return demo_command(global, root, *options); }};
 }

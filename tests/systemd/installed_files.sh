@@ -14,6 +14,7 @@ $p/lib/sysusers.d/rosterd.conf
 $p/lib/tmpfiles.d/rosterd.conf
 $p/share/man/man8/rosterd.8.gz
 $p/share/man/man5/rosterd.yaml.5.gz
+$p/share/bash-completion/completions/rosterd
 $p/share/doc/rosterd/README.md
 $p/share/doc/rosterd/BENCHMARKS.md
 $p/share/doc/rosterd/ARCHITECTURE.md
