@@ -108,7 +108,7 @@ TEST_F(BackupE2e, ACopyTakenWhileTheDaemonSyncsIsWholeAndTheDocumentedRestoreBri
       [&] { return count("SELECT count(*) FROM sync_runs WHERE status = 'ok' AND id > " + last_backed_up_run) >= 1; },
       15s))
       << daemon->err();
-  const auto status = run_rosterd({"status", "--config", config_path()});
+  const auto status = run_rosterd({"status", "--database", db});
   EXPECT_EQ(status.exit_code, 0) << status.all();
   EXPECT_EQ(lines_with(status.out, "sw ").size(), 1u) << status.out;
   // History runs on from the backup: the change made after it is recorded again, by a
