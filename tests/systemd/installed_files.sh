@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Usage: installed_files.sh PREFIX SOURCE_DIR
 # Prints, sorted, every file rosterd's install rules put under PREFIX (without its leading
-# /): what `cmake --install` installs (install_tree.sh). cmake/Install.cmake's header lists
-# the same.
+# /): what `cmake --install` installs (install_tree.sh) and the Debian package holds
+# (deb_package.sh). cmake/Install.cmake's header lists the same.
 set -euo pipefail
 p=${1#/}
 source_dir=$2
 
-sort <<EOT
+monitoring=
+if [[ -f $source_dir/monitoring/rosterd.rules.yml ]]; then
+  monitoring=$p/share/rosterd/monitoring/rosterd.rules.yml
+fi
+
+grep -v '^$' <<EOT | sort
 $p/bin/rosterd
 $p/lib/systemd/system/rosterd.service
 $p/lib/sysusers.d/rosterd.conf
@@ -25,4 +30,5 @@ $p/share/doc/rosterd/config/rosterd.example.yaml
 $p/share/doc/rosterd/sim/README.md
 $(cd "$source_dir" && ls schema/*.sql schema/postgresql/*.sql | sed "s|^|$p/share/doc/rosterd/|")
 $(cd "$source_dir" && ls config/definitions/*.yaml | sed "s|^config/|$p/share/rosterd/|")
+$monitoring
 EOT
