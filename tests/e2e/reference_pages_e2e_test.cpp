@@ -108,7 +108,7 @@ TEST_F(ReferencePages, EveryCommandAndOptionOfTheHelpIsInRosterd8) {
       }
     }
   }
-  for (const char* hidden : {"generate"}) {
+  for (const char* hidden : {"generate", "complete"}) {
     EXPECT_EQ(page.find("rosterd " + std::string(hidden)), std::string::npos) << "a hidden command is documented";
   }
 }
