@@ -24,8 +24,9 @@ for arg in "$@"; do
     # faketime for the test of a system clock that steps back,
     # systemd for `systemd-analyze security` on the unit, python3 for the benchmark smoke test,
     # PostgreSQL 15 for the tests of that engine (scripts/pg-cluster.sh starts a throwaway cluster),
-    # Prometheus for promtool and a real server scraping `rosterd run` (tests/e2e/monitoring_e2e_test.cpp).
-    --test-tools) packages+=(clang-14 libclang-rt-14-dev systemd python3 faketime postgresql-15 prometheus) ;;
+    # Prometheus for promtool and a real server scraping `rosterd run` (tests/e2e/monitoring_e2e_test.cpp),
+    # man-db and groff-base to render the generated man pages and check them for warnings.
+    --test-tools) packages+=(clang-14 libclang-rt-14-dev systemd python3 faketime postgresql-15 prometheus man-db groff-base) ;;
     # The benchmark's comparison tool and measurement helpers.
     --bench-tools) packages+=(sqlite-utils time valgrind) ;;
     *) echo "usage: $0 [--test-tools] [--bench-tools]" >&2; exit 2 ;;

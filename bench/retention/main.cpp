@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
   fill_year(path, shape, now);
   const double fill_seconds = seconds_since(started);
 
-  SQLite::Database reader(path, SQLite::OPEN_READONLY);
+  SQLite::Database reader(path, SQLite::OPEN_READWRITE);  // counts, and checkpoints to measure the file
   const std::vector<std::string> tables = {"sync_runs", "agent_status_log", "user_stats", "changes"};
   std::vector<std::int64_t> before;
   for (const auto& table : tables) before.push_back(rows_of(reader, table));
@@ -139,19 +139,21 @@ int main(int argc, char** argv) {
   started = Clock::now();
   for (const auto table : {rosterd::store::RetainedTable::agent_status_log, rosterd::store::RetainedTable::user_stats,
                            rosterd::store::RetainedTable::sync_runs}) {
+    rosterd::store::PruneStep step;
     for (;;) {
       const auto batch_start = Clock::now();
-      const auto rows = writer.run([&](rosterd::store::Database& db) { return db.prune(table, cutoff, 1000); });
+      step = writer.run(
+          [&](rosterd::store::Database& db) { return db.prune(table, cutoff, 1000, step.resume_after); });
       batches.push_back(seconds_since(batch_start));
-      deleted += rows;
-      if (rows < 1000) break;
+      deleted += step.deleted;
+      if (step.deleted < 1000) break;
     }
   }
   const double pass_seconds = seconds_since(started);
   started = Clock::now();
   for (const auto table : {rosterd::store::RetainedTable::agent_status_log, rosterd::store::RetainedTable::user_stats,
                            rosterd::store::RetainedTable::sync_runs}) {
-    (void)writer.run([&](rosterd::store::Database& db) { return db.prune(table, cutoff, 1000); });
+    (void)writer.run([&](rosterd::store::Database& db) { return db.prune(table, cutoff, 1000, 0); });
   }
   const double idle_pass_seconds = seconds_since(started);
   started = Clock::now();

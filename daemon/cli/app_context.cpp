@@ -16,15 +16,17 @@ config::Config load_configuration(const GlobalOptions& global, const app::Root& 
   return config;
 }
 
+std::string database_location(const GlobalOptions& global, const app::Root& root,
+                              const std::optional<std::string>& database) {
+  if (!database) return load_configuration(global, root).database;
+  core::init_logging(global.log_level ? core::parse_log_level(*global.log_level).value_or(core::LogLevel::info)
+                                      : core::LogLevel::info);
+  return *database;
+}
+
 std::unique_ptr<store::Database> open_database_for_reading(const GlobalOptions& global, const app::Root& root,
                                                            const std::optional<std::string>& database) {
-  if (database) {
-    core::init_logging(global.log_level ? core::parse_log_level(*global.log_level).value_or(core::LogLevel::info)
-                                        : core::LogLevel::info);
-    return root.open_store(*database, app::StoreAccess::read_only);
-  }
-  const auto config = load_configuration(global, root);
-  return root.open_store(config.database, app::StoreAccess::read_only);
+  return root.open_store(database_location(global, root, database), app::StoreAccess::read_only);
 }
 
 void print_error(std::string_view message) {

@@ -18,6 +18,12 @@ namespace rosterd::cli {
 // else the file) and logs the configuration's warnings. Throws config::ConfigError.
 config::Config load_configuration(const GlobalOptions& global, const app::Root& root);
 
+// Where the reading commands (and backup) find the database: `database` (their
+// --database option) when given, logging then set up from --log-level alone, else the
+// configuration's `database:` (load_configuration()). Throws config::ConfigError.
+std::string database_location(const GlobalOptions& global, const app::Root& root,
+                              const std::optional<std::string>& database);
+
 // The database for read-only commands (status, history, changes, users): `database`
 // (their --database option) when given, else the configuration's. Reporting
 // users often may not read the configuration (it holds credentials), so

@@ -122,14 +122,15 @@ Command add_changes_command(CLI::App& parent, const GlobalOptions& global, const
   auto* app = parent.add_subcommand("changes", "Show the audit log of changes, newest first");
   app->add_option("--since", options->since, "From this long ago (24h, 7d) or this timestamp (default 24h)");
   app->add_option("--until", options->until, "Up to (not including) this long ago or this timestamp");
-  app->add_option("--source", options->source, "Only changes of this source");
+  app->add_option("--source", options->source, "Only changes of this source")->type_name("NAME");
   app->add_option("--entity", options->entity, "Only changes of user, portfolio, profile or campaign records")
       ->check(one_of({"user", "portfolio", "profile", "campaign"}));
   app->add_option("--limit", options->limit, "Show at most N changes (default 1000; 0 = all)")
       ->type_name("N")
       ->check(count_validator());
   app->add_flag("--json", options->json, "Print a JSON array instead of text");
-  app->add_option("--database", options->database, "Read this database instead of the configuration's");
+  app->add_option("--database", options->database, "Read this database instead of the configuration's")
+      ->type_name("DATABASE");
   return {app, [&global, &root, options] { return changes_command(global, root, *options); }};
 }
 

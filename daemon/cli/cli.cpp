@@ -14,7 +14,8 @@ namespace {
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_option("--config", global.config_path,
-                 "Configuration file (default: $ROSTERD_CONFIG, else /etc/rosterd/rosterd.yaml)");
+                 "Configuration file (default: $ROSTERD_CONFIG, else /etc/rosterd/rosterd.yaml)")
+      ->type_name("PATH");
   app.add_option("--log-level", global.log_level, "trace, debug, info, warn or error (overrides log_level)")
       ->check(one_of({"trace", "debug", "info", "warn", "error"}));
 }
@@ -45,7 +46,10 @@ int main(int argc, char** argv) {
       add_status_command(app, global, root),
       add_migrate_command(app, global, root),
       add_prune_command(app, global, root),
+      add_backup_command(app, global, root),
       add_help_command(app),
+      add_generate_command(app, root),
+      add_complete_command(app, global),
   };
   // Each subcommand's help lists the global options too.
   for (const auto& command : commands) {

@@ -42,8 +42,15 @@ Command add_users_command(CLI::App& parent, const GlobalOptions& global, const a
 Command add_status_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
 Command add_migrate_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
 Command add_prune_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
+Command add_backup_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root);
 // `rosterd help [COMMAND]`: the help of `parent` or of one of its commands.
 Command add_help_command(CLI::App& parent);
+// Hidden: `rosterd generate rosterd.8|rosterd.yaml.5|bash-completion`, the man pages of
+// `parent`'s commands and of the configuration and the bash completion (reference_pages.hpp),
+// which the build installs; `rosterd complete sources`, the configuration's source names for
+// that completion, or nothing.
+Command add_generate_command(CLI::App& parent, const app::Root& root);
+Command add_complete_command(CLI::App& parent, const GlobalOptions& global);
 
 // For `demo`, which drives the same code path as `rosterd sync`.
 struct SyncOptions {

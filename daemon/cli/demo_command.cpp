@@ -129,10 +129,7 @@ std::string this_program() {
 }
 
 std::string refusal(const std::vector<std::string>& existing) {
-  std::string files;
-  for (std::size_t i = 0; i < existing.size(); ++i) {
-    files += (i == 0 ? "" : i + 1 == existing.size() ? " and " : ", ") + existing[i];
-  }
+  const auto files = listed_files(existing);
   return fmt::format(
       "demo: {} already exist{}, and the demo only ever creates a new database: it never overwrites or deletes a "
       "file it did not create. Choose another path with --database PATH, or, if that is an earlier demo's database "
@@ -292,7 +289,8 @@ Command add_demo_command(CLI::App& parent, const GlobalOptions& global, const ap
       "demo",
       "Sync the bundled vendor simulator into a new database (./rosterd-demo.db), change some users, sync again");
   app->add_option("--database", options->database,
-                  "The new database file for the demo (default ./rosterd-demo.db); an existing file is refused");
+                  "The new database file for the demo (default ./rosterd-demo.db); an existing file is refused")
+      ->type_name("DATABASE");
   app->add_flag("--keep", options->keep)->group("");  // hidden: explains that it is gone
   return {app, [&global, &root, options] { return demo_command(global, root, *options); }};
 }

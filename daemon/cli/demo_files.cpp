@@ -24,6 +24,14 @@ std::vector<std::string> existing_database_files(const std::string& database) {
   return out;
 }
 
+std::string listed_files(const std::vector<std::string>& files) {
+  std::string out;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == files.size() ? " and " : ", ") + files[i];
+  }
+  return out;
+}
+
 NewDatabaseFile::NewDatabaseFile(std::string path) : m_path(std::move(path)) {
   const int fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) {

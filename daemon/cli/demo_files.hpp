@@ -16,6 +16,9 @@ namespace rosterd::cli {
 // -wal or -journal left by another database would be replayed into the new one.
 std::vector<std::string> existing_database_files(const std::string& database);
 
+// "a", "a and b", "a, b and c": such files named in a message.
+std::string listed_files(const std::vector<std::string>& files);
+
 // A database file the demo created, empty, with O_CREAT | O_EXCL: it never replaces a
 // file, whatever appears at the path meanwhile.
 class NewDatabaseFile {

@@ -115,11 +115,12 @@ Command add_history_command(CLI::App& parent, const GlobalOptions& global, const
   auto options = std::make_shared<HistoryOptions>();
   auto* app = parent.add_subcommand("history", "Show every version and field change of one user");
   app->add_option("USER", options->key, "External id, username or email (email case-insensitive)")->required();
-  app->add_option("--source", options->source, "Only users of this source");
+  app->add_option("--source", options->source, "Only users of this source")->type_name("NAME");
   app->add_option("--match", options->match, "Match USER against: any (default), id, username or email")
       ->check(one_of({"any", "id", "username", "email"}));
   app->add_flag("--json", options->json, "Print JSON instead of text");
-  app->add_option("--database", options->database, "Read this database instead of the configuration's");
+  app->add_option("--database", options->database, "Read this database instead of the configuration's")
+      ->type_name("DATABASE");
   return {app, [&global, &root, options] { return history_command(global, root, *options); }};
 }
 

@@ -62,7 +62,8 @@ Command add_migrate_command(CLI::App& parent, const GlobalOptions& global, const
   auto* app = parent.add_subcommand(
       "migrate", "Copy the SQLite database, history included, into an empty PostgreSQL database");
   app->add_option("--to", options->to, "The PostgreSQL database (postgresql://...), empty of rosterd data")->required();
-  app->add_option("--from", options->from, "The SQLite database file (default: the configuration's database)");
+  app->add_option("--from", options->from, "The SQLite database file (default: the configuration's database)")
+      ->type_name("PATH");
   return {app, [options, &global, &root] { return migrate(global, root, *options); }};
 }
 

@@ -374,7 +374,8 @@ Command add_status_command(CLI::App& parent, const GlobalOptions& global, const 
   auto* app = parent.add_subcommand("status", "Show each source's last run, outcome and next due time");
   app->add_flag("--json", options->json, "Print a JSON array (keys documented in README.md)");
   app->add_option("--database", options->database,
-                  "Read this database; without --config, show only what the database knows");
+                  "Read this database; without --config, show only what the database knows")
+      ->type_name("DATABASE");
   return {app, [&global, &root, options] { return status_command(global, root, *options); }};
 }
 

@@ -168,9 +168,10 @@ int sync_command(const GlobalOptions& global, const app::Root& root, const SyncO
 Command add_sync_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root) {
   auto options = std::make_shared<SyncOptions>();
   auto* app = parent.add_subcommand("sync", "Sync every (or the named) source once, then exit");
-  app->add_option("--source", options->sources, "Only this source (repeatable)");
+  app->add_option("--source", options->sources, "Only this source (repeatable)")->type_name("NAME");
   app->add_option("--dataset", options->datasets,
-                  "Only this dataset: users, portfolios, profiles, campaigns (repeatable)");
+                  "Only this dataset: users, portfolios, profiles, campaigns (repeatable)")
+      ->type_name("DATASET");
   app->add_flag("--dry-run", options->dry_run, "Print the changes a run would make; write nothing");
   app->add_flag("--force", options->force, "Apply a run the mass-removal guard would refuse");
   return {app, [&global, &root, options] { return sync_command(global, root, *options); }};

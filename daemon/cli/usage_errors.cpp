@@ -29,10 +29,11 @@ std::string help_for(const CLI::App* command) {
   return command == nullptr ? std::string{"rosterd help"} : "rosterd help " + command->get_name();
 }
 
+// The commands --help lists: a hidden one (the build's, the shell's) is never suggested.
 std::vector<std::string> command_names(const CLI::App& top) {
   std::vector<std::string> names;
   for (const CLI::App* command : top.get_subcommands([](const CLI::App*) { return true; })) {
-    names.push_back(command->get_name());
+    if (!command->get_group().empty()) names.push_back(command->get_name());
   }
   return names;
 }

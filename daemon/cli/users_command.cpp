@@ -165,13 +165,14 @@ int users_command(const GlobalOptions& global, const app::Root& root, const User
 Command add_users_command(CLI::App& parent, const GlobalOptions& global, const app::Root& root) {
   auto options = std::make_shared<UsersOptions>();
   auto* app = parent.add_subcommand("users", "List the users present now or at a past moment");
-  app->add_option("--source", options->source, "Only users of this source");
+  app->add_option("--source", options->source, "Only users of this source")->type_name("NAME");
   app->add_option("--as-of", options->as_of,
                   "At this moment: a timestamp (UTC unless it has an offset) or 24h, 7d ago");
   app->add_flag("--all", options->all, "Also list users removed at that moment (STATE removed, SINCE when)");
   app->add_option("--format", options->format, "table (default), csv or json")
       ->check(one_of({"table", "csv", "json"}));
-  app->add_option("--database", options->database, "Read this database instead of the configuration's");
+  app->add_option("--database", options->database, "Read this database instead of the configuration's")
+      ->type_name("DATABASE");
   return {app, [&global, &root, options] { return users_command(global, root, *options); }};
 }
 

@@ -76,6 +76,8 @@ enum class ValueKind { text, whole_number, number, duration };
 // Whether a number's lower bound is itself allowed (a rate must be more than 0).
 enum class LowerBound { inclusive, exclusive };
 
+// One vendor key of a source type: what its value must be, whether it is a credential,
+// and its documentation (rosterd.yaml(5) lists every key of every type from these).
 struct SettingSpec {
   std::string key;
   ValueKind kind = ValueKind::text;
@@ -84,33 +86,49 @@ struct SettingSpec {
   double min = 0;
   double max = 0;
   LowerBound lower = LowerBound::inclusive;
+  bool secret = false;        // a credential: registered for redaction, never logged nor quoted
+  std::string default_value{};  // as the reference states it; empty: none
+  std::string help{};           // what it does
+
+  // This setting with its default and help.
+  [[nodiscard]] SettingSpec documented(std::string default_text, std::string what) &&;
 };
 
+SettingSpec text_setting(std::string key);
+SettingSpec secret_setting(std::string key);  // a credential
 SettingSpec whole_number_setting(std::string key, long long min, long long max);
 SettingSpec number_setting(std::string key, double min, double max, LowerBound lower = LowerBound::inclusive);
 SettingSpec duration_setting(std::string key);
+// "whole number 1..1000", "number, more than 0, at most 1000", "duration", "text": the
+// value a setting takes, as the reference states it.
+std::string describe_value(const SettingSpec& spec);
 
 // What a source type accepts; supplied by the source registry so that config/
 // does not know the vendors. Everything the loader checks about a source's vendor
 // settings is declared here: no source object is needed to validate a file.
 struct SourceTypeSchema {
   std::string type;
-  std::vector<std::string> keys;         // vendor-specific keys (user, password, page_size, ...)
-  std::vector<std::string> secret_keys;  // those of `keys` that hold credentials
+  std::string description = {};  // one line for the reference: the vendor and its API
+  // The vendor-specific keys (user, password, page_size, ...), each with its kind and
+  // range, whether it holds a credential, and its documentation.
+  std::vector<SettingSpec> settings = {};
   std::vector<std::string> datasets;     // datasets the type supports
   std::vector<std::string> default_datasets;
   // Presence attributes (change whenever an agent logs in): kept current in `users`,
   // never a version or a change. A source's `volatile_fields` adds and removes.
   std::vector<std::string> volatile_fields = {};
-  // The kind and range of those of `keys` that are not free text.
-  std::vector<SettingSpec> values = {};
   // The ways a source of the type authenticates, each the keys given together (a token;
   // a user and a password). A source gives exactly one of them, each of its keys not
   // empty. None listed: the type needs no credentials.
   std::vector<std::vector<std::string>> credentials = {};
   // A declarative type (`rest`): a source gives a `definition:` (rest_definition.hpp) and
-  // the settings it declares under `parameters:`; `keys` and `values` stay empty.
+  // the settings it declares under `parameters:`; `settings` stays empty.
   bool declarative = false;
+
+  // The vendor key `key`, or null when the type does not take it.
+  [[nodiscard]] const SettingSpec* setting(std::string_view key) const;
+  // Every vendor key, in the order declared.
+  [[nodiscard]] std::vector<std::string> keys() const;
 };
 
 struct SourceConfig {
@@ -165,10 +183,6 @@ struct MetricsConfig {
   Location location;     // of the `metrics:` key
 };
 
-// The tables `retention:` may thin out, and how long each keeps its rows; a table not
-// named keeps them forever (README, "Retention").
-inline constexpr std::string_view k_retained_tables[] = {"changes", "agent_status_log", "user_stats", "sync_runs"};
-
 struct Config {
   std::string path;      // the file it was read from (absolute)
   std::string database;  // an absolute file path (SQLite), or a postgresql:// URI (a secret: never log it)
@@ -178,7 +192,9 @@ struct Config {
   // the longest a source waits for another instance after its own died or froze.
   std::chrono::milliseconds claim_timeout{std::chrono::seconds{30}};
   MetricsConfig metrics;
-  std::map<std::string, std::chrono::milliseconds, std::less<>> retention;  // by table (k_retained_tables)
+  // `retention:`: how long each table named keeps its rows (README, "Retention"); a table not
+  // named keeps them forever. The tables are the map "retention" of config_keys.cpp.
+  std::map<std::string, std::chrono::milliseconds, std::less<>> retention;
   std::vector<SourceConfig> sources;
   std::vector<std::string> warnings;  // e.g. literal secrets in a world-readable file
 

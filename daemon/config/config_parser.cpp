@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "config/config.hpp"
+#include "config/config_keys.hpp"
 #include "config/file_access.hpp"
 #include "config/operations_parser.hpp"
 #include "config/parse_context.hpp"
@@ -24,8 +25,8 @@
 namespace rosterd::config {
 namespace {
 
-const std::vector<std::string> k_top_level_keys = {"database",      "log_level", "concurrency", "defaults",
-                                                   "claim_timeout", "metrics",   "retention",   "sources"};
+// The keys the top level takes: the table's map "" (config_keys.cpp).
+const std::vector<std::string> k_top_level_keys = keys_of(k_top_level);
 
 const Field* find_field(const std::vector<Field>& fields, std::string_view key) {
   for (const auto& field : fields) {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "config/config_keys.hpp"
 #include "config/file_access.hpp"
 #include "config/rest_reader.hpp"
 #include "config/suggest.hpp"
@@ -18,7 +19,9 @@
 namespace rosterd::config {
 namespace {
 
-const std::vector<std::string> k_metrics_keys = {"listen", "allow_non_loopback", "textfile"};
+// The keys of `metrics:` and `retention:`: the table's maps (config_keys.cpp).
+const std::vector<std::string> k_metrics_keys = keys_of("metrics");
+const std::vector<std::string> k_retention_keys = keys_of("retention");
 
 bool is_ip_address(const std::string& host) {
   in6_addr address{};
@@ -103,7 +106,7 @@ void read_metrics(const ParseContext& context, const Field& field, Config& confi
 }
 
 void read_retention(const ParseContext& context, const Field& field, Config& config) {
-  std::vector<std::string> tables(std::begin(k_retained_tables), std::end(k_retained_tables));
+  const auto& tables = k_retention_keys;
   for (const Field& entry : map_fields(context, field.value, field.key_path, field.location)) {
     checked(context, [&] {
       if (entry.key == "user_versions") {

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/config_keys.hpp"
 #include "config/file_access.hpp"
 #include "config/rest_reader.hpp"
 #include "config/source_parser.hpp"
@@ -21,9 +22,8 @@ namespace {
 
 using namespace rest_reading;
 
-const Keys k_definition_keys = {"parameters", "auth",    "request", "paging",          "success",     "records",
-                                "id",         "total",   "count",   "relist",          "columns",     "volatile_fields",
-                                "drop_fields"};
+// The keys of a definition: the table's map "definition" (config_keys.cpp).
+const Keys k_definition_keys = keys_of("definition");
 
 void collect_used(const Template& value, std::set<std::string>& used) {
   for (const auto& part : value.parts) {

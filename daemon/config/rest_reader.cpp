@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "config/config_keys.hpp"
 #include "config/rest_definition_parser.hpp"
 #include "config/values.hpp"
 
@@ -93,7 +94,7 @@ void RestReader::parameters(const Field& field) {
     }
     if (!entry.value.IsNull()) {
       const auto fields = map_of(entry);
-      only_keys(fields, {"secret", "default"}, "a parameter");
+      only_keys(fields, keys_of("definition.parameters.NAME"), "a parameter");
       if (const Field* secret = find_field(fields, "secret")) parameter.secret = boolean(*secret);
       if (const Field* fallback = find_field(fields, "default")) parameter.fallback = scalar(*fallback);
       if (parameter.secret && parameter.fallback) {
@@ -141,7 +142,7 @@ TemplateList RestReader::template_map(const Field& field) const {
 
 RestRequest RestReader::request(const Field& field, std::string_view what) const {
   const auto fields = map_of(field);
-  only_keys(fields, {"method", "path", "query", "headers", "form", "json"}, what);
+  only_keys(fields, keys_of("definition.request"), what);
   RestRequest out;
   if (const Field* method = find_field(fields, "method")) {
     out.method = choice<std::string>(*method, {{"GET", "GET"}, {"POST", "POST"}});
@@ -162,7 +163,7 @@ RestRequest RestReader::request(const Field& field, std::string_view what) const
 
 RestSuccess RestReader::success(const Field& field) const {
   const auto fields = map_of(field);
-  only_keys(fields, {"status", "pointer", "equals", "not_equals", "message"}, "success");
+  only_keys(fields, keys_of("definition.success"), "success");
   RestSuccess out;
   if (const Field* status = find_field(fields, "status")) {
     out.statuses.clear();

@@ -1,7 +1,10 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <stdexcept>
 
+#include "config/config_keys.hpp"
 #include "config/rest_reader.hpp"
 #include "core/duration.hpp"
 
@@ -25,30 +28,30 @@ RestAuth RestReader::auth(const Field& field) const {
   };
   switch (out.kind) {
     case AuthKind::none:
-      only_keys(fields, {"type"}, "auth type none");
+      only_keys(fields, keys_of("definition.auth", "none"), "auth type none");
       break;
     case AuthKind::bearer:
-      only_keys(fields, {"type", "token"}, "auth type bearer");
+      only_keys(fields, keys_of("definition.auth", "bearer"), "auth type bearer");
       out.value = template_value(need("token"));
       break;
     case AuthKind::header:
     case AuthKind::query:
-      only_keys(fields, {"type", "name", "value"}, fmt::format("auth type {}", scalar(type)));
+      only_keys(fields, keys_of("definition.auth", scalar(type)), fmt::format("auth type {}", scalar(type)));
       out.name = scalar(need("name"));
       out.value = template_value(need("value"));
       break;
     case AuthKind::basic:
-      only_keys(fields, {"type", "username", "password"}, "auth type basic");
+      only_keys(fields, keys_of("definition.auth", "basic"), "auth type basic");
       out.username = template_value(need("username"));
       out.password = template_value(need("password"));
       break;
     case AuthKind::form:
-      only_keys(fields, {"type", "fields"}, "auth type form");
+      only_keys(fields, keys_of("definition.auth", "form"), "auth type form");
       out.fields = template_map(need("fields"));
       if (out.fields.empty()) fail(need("fields"), "lists no field");
       break;
     case AuthKind::signature:
-      only_keys(fields, {"type", "name", "algorithm", "key"}, "auth type signature");
+      only_keys(fields, keys_of("definition.auth", "signature"), "auth type signature");
       out.name = scalar(need("name"));
       out.algorithm = choice<std::string>(need("algorithm"), {{"md5", "md5"}, {"sha256", "sha256"}});
       out.key = template_value(need("key"));
@@ -61,7 +64,7 @@ RestAuth RestReader::auth(const Field& field) const {
 }
 
 void RestReader::login(const std::vector<Field>& fields, const Field& field, RestAuth& out) const {
-  only_keys(fields, {"type", "request", "success", "token", "expires_in", "lifetime", "send"}, "auth type login");
+  only_keys(fields, keys_of("definition.auth", "login"), "auth type login");
   const auto need = [&](std::string_view key) -> const Field& {
     return required(fields, key, field.key_path, field.location, " for auth type login");
   };
@@ -78,7 +81,7 @@ void RestReader::login(const std::vector<Field>& fields, const Field& field, Res
   }
   if (const Field* send = find_field(fields, "send")) {
     const auto parts = map_of(*send);
-    only_keys(parts, {"header", "prefix", "query"}, "send");
+    only_keys(parts, keys_of("definition.auth.send"), "send");
     const Field* header = find_field(parts, "header");
     const Field* query = find_field(parts, "query");
     if ((header == nullptr) == (query == nullptr)) fail(*send, "takes a header (and its prefix) or a query parameter");
@@ -111,11 +114,11 @@ RestPaging RestReader::paging(const Field& field) const {
   switch (out.kind) {
     case PagingKind::none:
     case PagingKind::link:
-      only_keys(fields, {"type"}, fmt::format("paging type {}", scalar(type)));
+      only_keys(fields, keys_of("definition.paging", scalar(type)), fmt::format("paging type {}", scalar(type)));
       break;
     case PagingKind::page:
     case PagingKind::offset: {
-      only_keys(fields, {"type", "param", "first", "size_param", "size"}, fmt::format("paging type {}", scalar(type)));
+      only_keys(fields, keys_of("definition.paging", scalar(type)), fmt::format("paging type {}", scalar(type)));
       out.param = scalar(need("param"));
       if (const Field* first = find_field(fields, "first")) out.first = whole_number(*first, 0, 1);
       const Field* size_param = find_field(fields, "size_param");
@@ -132,7 +135,7 @@ RestPaging RestReader::paging(const Field& field) const {
       break;
     }
     case PagingKind::cursor: {
-      only_keys(fields, {"type", "param", "next", "next_from_record", "has_more"}, "paging type cursor");
+      only_keys(fields, keys_of("definition.paging", "cursor"), "paging type cursor");
       out.param = scalar(need("param"));
       const Field* next = find_field(fields, "next");
       const Field* from_record = find_field(fields, "next_from_record");
@@ -183,9 +186,9 @@ RestColumn RestReader::column(const Field& field, bool flag) const {
     return out;
   }
   const auto fields = map_of(field);
-  only_keys(fields, {"pointer", "join", "separator", "keep", "first", "transform", "map", "otherwise"}, "a column");
+  only_keys(fields, keys_of("definition.columns.COLUMN"), "a column");
   if (const Field* first = find_field(fields, "first")) {
-    for (const char* key : {"pointer", "join", "separator", "keep"}) {
+    for (const auto& key : keys_of("definition.columns.COLUMN.first[]")) {
       if (const Field* other = find_field(fields, key)) fail(*other, "goes in an entry of first, not beside it");
     }
     for (const Field& item : list_items(m_context, *first)) {
@@ -194,7 +197,7 @@ RestColumn RestReader::column(const Field& field, bool flag) const {
         continue;
       }
       const auto parts = map_of(item);
-      only_keys(parts, {"pointer", "join", "separator", "keep"}, "an entry of first");
+      only_keys(parts, keys_of("definition.columns.COLUMN.first[]"), "an entry of first");
       out.first.push_back(candidate(item, &parts));
     }
     if (out.first.empty()) fail(*first, "lists nothing");
@@ -235,17 +238,15 @@ void RestReader::columns(const Field& field) const {
       {"username", &c.username}, {"full_name", &c.full_name}, {"email", &c.email},
       {"phone", &c.phone},       {"extension", &c.extension}, {"role", &c.role},
       {"user_group", &c.user_group}, {"active", &c.active}};
-  Keys names;
-  for (const auto& [name, target] : targets) names.push_back(name);
+  // The columns a definition may set are the table's (config_keys.cpp); each has its target here.
   const auto fields = map_of(field);
-  only_keys(fields, names, "columns");
+  only_keys(fields, keys_of("definition.columns"), "columns");
   for (const Field& entry : fields) {
-    for (const auto& target : targets) {
-      if (target.first != entry.key) continue;
-      auto* into = target.second;
-      const bool flag = target.first == "active";
-      checked(m_context, [&] { *into = column(entry, flag); });
-    }
+    const auto target = std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return t.first == entry.key; });
+    if (target == targets.end()) throw std::logic_error("column " + entry.key + " has no target in RestColumns");
+    auto* into = target->second;
+    const bool flag = target->first == "active";
+    checked(m_context, [&] { *into = column(entry, flag); });
   }
 }
 

@@ -48,6 +48,20 @@ std::chrono::milliseconds duration(const Setting& setting) {
 
 }  // namespace
 
+SettingSpec SettingSpec::documented(std::string default_text, std::string what) && {
+  default_value = std::move(default_text);
+  help = std::move(what);
+  return std::move(*this);
+}
+
+SettingSpec text_setting(std::string key) { return {std::move(key)}; }
+
+SettingSpec secret_setting(std::string key) {
+  SettingSpec spec{std::move(key)};
+  spec.secret = true;
+  return spec;
+}
+
 SettingSpec whole_number_setting(std::string key, long long min, long long max) {
   return {std::move(key), ValueKind::whole_number, static_cast<double>(min), static_cast<double>(max),
           LowerBound::inclusive};
@@ -59,6 +73,34 @@ SettingSpec number_setting(std::string key, double min, double max, LowerBound l
 
 SettingSpec duration_setting(std::string key) {
   return {std::move(key), ValueKind::duration, 0, 0, LowerBound::inclusive};
+}
+
+std::string describe_value(const SettingSpec& spec) {
+  switch (spec.kind) {
+    case ValueKind::text:
+      return spec.secret ? "text, a credential" : "text";
+    case ValueKind::whole_number:
+      return fmt::format("whole number {}..{}", std::llround(spec.min), std::llround(spec.max));
+    case ValueKind::number:
+      return spec.lower == LowerBound::exclusive ? fmt::format("number, more than {}, at most {}", spec.min, spec.max)
+                                                 : fmt::format("number {}..{}", spec.min, spec.max);
+    case ValueKind::duration:
+      return "duration";
+  }
+  return "text";
+}
+
+const SettingSpec* SourceTypeSchema::setting(std::string_view key) const {
+  for (const auto& spec : settings) {
+    if (spec.key == key) return &spec;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> SourceTypeSchema::keys() const {
+  std::vector<std::string> out;
+  for (const auto& spec : settings) out.push_back(spec.key);
+  return out;
 }
 
 void check_setting(const SettingSpec& spec, const Setting& setting) {

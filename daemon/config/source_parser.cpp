@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "config/config_keys.hpp"
 #include "config/credentials.hpp"
 #include "config/file_access.hpp"
 #include "config/rest_definition_parser.hpp"
@@ -16,10 +17,9 @@
 namespace rosterd::config {
 namespace {
 
-const std::vector<std::string> k_identity_keys = {"name", "type", "url"};
-const std::vector<std::string> k_common_keys = {"datasets",        "interval", "timeout",
-                                                "connect_timeout", "retries",  "max_remove_ratio",
-                                                "drop_fields",     "ca_file",  "max_response_bytes"};
+// The keys of a source, by role: the table's map "sources[]" (config_keys.cpp).
+const std::vector<std::string> k_identity_keys = keys_of(k_source_map, KeyRole::identity);
+const std::vector<std::string> k_common_keys = keys_of(k_source_map, KeyRole::shared);
 
 bool contains(const std::vector<std::string>& list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
@@ -40,14 +40,6 @@ void warn_if_literal_secret(const ParseContext& context, const Text& text) {
       fmt::format("a literal secret in a file readable by group or others (mode {:04o}); chmod 600 the file, "
                   "or move the value out with ${{credential:NAME}}, ${{file:PATH}} or ${{env:NAME}}",
                   *context.file_mode)));
-}
-
-// The kind and range `type` declares for `key`; null for free text.
-const SettingSpec* spec_of(const SourceTypeSchema& type, std::string_view key) {
-  for (const auto& spec : type.values) {
-    if (spec.key == key) return &spec;
-  }
-  return nullptr;
 }
 
 // Shorter intervals are allowed (a test tenant, a vendor without limits) but are
@@ -188,20 +180,21 @@ const SourceTypeSchema* identify_source(const ParseContext& context, const std::
 }
 
 // Keys a source may set that are no default: their values depend on the source's type.
-const std::vector<std::string> k_source_only_keys = {"volatile_fields"};
+const std::vector<std::string> k_source_only_keys = keys_of(k_source_map, KeyRole::source_only);
 
 // Keys of a declarative type's source: read after the others, the definition first.
-const std::vector<std::string> k_declarative_keys = {"definition", "parameters"};
+const std::vector<std::string> k_declarative_keys = keys_of(k_source_map, KeyRole::declarative);
 
 [[noreturn]] void unknown_source_key(const Field& field, const SourceTypeSchema& type) {
   std::vector<std::string> known = k_identity_keys;
   if (type.declarative) known.insert(known.end(), k_declarative_keys.begin(), k_declarative_keys.end());
   known.insert(known.end(), k_common_keys.begin(), k_common_keys.end());
   known.insert(known.end(), k_source_only_keys.begin(), k_source_only_keys.end());
-  known.insert(known.end(), type.keys.begin(), type.keys.end());
+  const auto own = type.keys();
+  known.insert(known.end(), own.begin(), own.end());
   std::string hint = did_you_mean(field.key, known);
-  if (hint.empty() && type.declarative) hint = " (its own keys are: definition, parameters)";
-  if (hint.empty()) hint = fmt::format(" (its own keys are: {})", fmt::join(type.keys, ", "));
+  if (hint.empty() && type.declarative) hint = fmt::format(" (its own keys are: {})", fmt::join(k_declarative_keys, ", "));
+  if (hint.empty()) hint = fmt::format(" (its own keys are: {})", fmt::join(own, ", "));
   fail(field, fmt::format("unknown key for type {}{}", type.type, hint));
 }
 
@@ -218,14 +211,16 @@ void read_default(const ParseContext& context, const Field& entry, std::span<con
   }
   if (apply_common_key(context, entry, defaults.common)) return;
   const bool accepted =
-      std::any_of(types.begin(), types.end(), [&](const auto& t) { return contains(t.keys, entry.key); });
+      std::any_of(types.begin(), types.end(), [&](const auto& t) { return t.setting(entry.key) != nullptr; });
   if (!accepted) fail(entry, fmt::format("no source type accepts this key{}", did_you_mean(entry.key, known)));
-  const bool secret =
-      std::any_of(types.begin(), types.end(), [&](const auto& t) { return contains(t.secret_keys, entry.key); });
+  const bool secret = std::any_of(types.begin(), types.end(), [&](const auto& t) {
+    const auto* spec = t.setting(entry.key);
+    return spec != nullptr && spec->secret;
+  });
   Setting setting = read_setting(context, entry, secret ? Secrecy::secret : Secrecy::plain);
   // A default is checked once, where it is written: against every type that takes the key.
   for (const auto& type : types) {
-    if (const auto* spec = spec_of(type, entry.key)) check_setting(*spec, setting);
+    if (const auto* spec = type.setting(entry.key)) check_setting(*spec, setting);
   }
   defaults.settings.emplace(entry.key, std::move(setting));
 }
@@ -248,10 +243,9 @@ void read_source_key(const ParseContext& context, const Field& field, const Sour
     return;  // read_declarative()
   } else if (field.key == "volatile_fields") {
     source.volatile_fields = volatile_fields(context, field, *type);
-  } else if (contains(type->keys, field.key)) {
-    const Secrecy secrecy = contains(type->secret_keys, field.key) ? Secrecy::secret : Secrecy::plain;
-    Setting setting = read_setting(context, field, secrecy);
-    if (const auto* spec = spec_of(*type, field.key)) check_setting(*spec, setting);
+  } else if (const auto* spec = type->setting(field.key)) {
+    Setting setting = read_setting(context, field, spec->secret ? Secrecy::secret : Secrecy::plain);
+    check_setting(*spec, setting);
     source.settings.insert_or_assign(field.key, std::move(setting));
   } else {
     unknown_source_key(field, *type);
@@ -271,7 +265,7 @@ Setting read_setting(const ParseContext& context, const Field& field, Secrecy se
 std::vector<std::string> volatile_fields(const ParseContext& context, const Field& field, const SourceTypeSchema& type) {
   std::vector<std::string> out = type.volatile_fields;
   std::vector<std::string> added;
-  const std::vector<std::string> parts = {"add", "remove"};
+  const std::vector<std::string> parts = keys_of("sources[].volatile_fields");
   for (const Field& part : map_fields(context, field.value, field.key_path, field.location)) {
     if (!contains(parts, part.key)) {
       fail(part, fmt::format("unknown key{} (volatile_fields takes add and remove)", did_you_mean(part.key, parts)));
@@ -302,7 +296,9 @@ Defaults parse_defaults(const ParseContext& context, const Field* field, std::sp
   Defaults defaults;
   if (field == nullptr || field->value.IsNull()) return defaults;
   std::vector<std::string> known = k_common_keys;
-  for (const auto& type : types) known.insert(known.end(), type.keys.begin(), type.keys.end());
+  for (const auto& type : types) {
+    for (const auto& spec : type.settings) known.push_back(spec.key);
+  }
 
   for (const Field& entry : map_fields(context, field->value, field->key_path, field->location)) {
     if (!checked(context, [&] { read_default(context, entry, types, known, defaults); })) {
@@ -324,9 +320,10 @@ SourceConfig parse_source(const ParseContext& context, const YAML::Node& node, s
 
   if (type != nullptr) {
     for (const auto& [key, setting] : defaults.settings) {
-      if (!contains(type->keys, key)) continue;
+      const auto* spec = type->setting(key);
+      if (spec == nullptr) continue;
       Setting copy = setting;
-      copy.secret = copy.secret || contains(type->secret_keys, key);
+      copy.secret = copy.secret || spec->secret;
       source.settings.insert_or_assign(key, std::move(copy));
     }
   }
@@ -341,7 +338,7 @@ SourceConfig parse_source(const ParseContext& context, const YAML::Node& node, s
   // What the source lacks is judged only when every key that could supply it was read:
   // a mistyped `pasword` is reported as such, not also as a missing password.
   const bool defaults_read = std::none_of(defaults.unread.begin(), defaults.unread.end(), [&](const std::string& key) {
-    return type != nullptr && contains(type->keys, key);
+    return type != nullptr && type->setting(key) != nullptr;
   });
   if (type != nullptr && type->declarative) read_declarative(context, fields, source);
   if (type != nullptr && read_in_full && defaults_read) check_credentials(context, *type, source);

@@ -22,10 +22,12 @@ std::map<std::string, std::int64_t> prune_once(store::Writer& writer, const Rete
     if (setting == settings.end()) continue;
     const auto cutoff = core::format_timestamp(now - setting->second);
     auto& total = deleted[std::string(store::to_string(table))];
+    store::PruneStep step;
     while (!stop.stop_requested()) {
-      const auto rows = writer.run([&](store::Database& db) { return db.prune(table, cutoff, options.batch); });
-      total += rows;
-      if (rows < options.batch) break;
+      step = writer.run(
+          [&](store::Database& db) { return db.prune(table, cutoff, options.batch, step.resume_after); });
+      total += step.deleted;
+      if (step.deleted < options.batch) break;
       std::unique_lock lock(pause_mutex);
       pause.wait_for(lock, stop, options.pause, [] { return false; });
     }

@@ -103,8 +103,13 @@ bool RateLimiter::acquire(std::stop_token stop) {
 }
 
 std::vector<config::SettingSpec> per_user_settings() {
-  return {config::whole_number_setting("concurrency", 1, 64),
-          config::number_setting("max_requests_per_second", 0, 1000, config::LowerBound::exclusive)};
+  const PerUserLimits defaults;
+  return {config::whole_number_setting("concurrency", 1, 64)
+              .documented(std::to_string(defaults.concurrency),
+                          "Requests of the per-user datasets (one per user per run) in flight at once, across the source's runs."),
+          config::number_setting("max_requests_per_second", 0, 1000, config::LowerBound::exclusive)
+              .documented(fmt::format("{}", defaults.max_requests_per_second),
+                          "Requests of the per-user datasets started per second at most, across the source's runs.")};
 }
 
 PerUserLimits per_user_limits(const config::SourceConfig& config) {

@@ -13,11 +13,26 @@
 namespace rosterd::sources {
 namespace {
 
-std::vector<config::SettingSpec> crocodial_values() {
-  auto values = per_user_settings();
+using config::secret_setting;
+using config::text_setting;
+
+// A static token, or a login (`login_key` and password) that yields one: Smartflo, Class4.
+std::vector<config::SettingSpec> token_or_login_settings(const std::string& login_key, const std::string& login_help) {
+  return {secret_setting("token").documented("", "A static API token, instead of a login."),
+          text_setting(login_key).documented("", login_help),
+          secret_setting("password").documented("", "The password of the login."),
+          page_size_setting()};
+}
+
+std::vector<config::SettingSpec> crocodial_settings() {
+  std::vector<config::SettingSpec> settings{
+      text_setting("user").documented("", "The API user (POSTed with each request, never put in the URL)."),
+      secret_setting("password").documented("", "The API user's password.")};
+  for (auto& spec : per_user_settings()) settings.push_back(std::move(spec));
   // Read by the daemon's scheduler (service/daemon.cpp), not by the source.
-  values.push_back(config::duration_setting("agent_status_interval"));
-  return values;
+  settings.push_back(config::duration_setting("agent_status_interval")
+                         .documented("30s", "How often agent_status is polled, apart from interval."));
+  return settings;
 }
 
 }  // namespace
@@ -29,54 +44,50 @@ std::span<const SourceType> source_types() {
       // user_stats and agent_status cost one request per user: not synced by default. Live
       // agent state has a table of its own (agent_status), not attributes.
       {.schema = {.type = "crocodial",
-                  .keys = {"user", "password", "concurrency", "max_requests_per_second", "agent_status_interval"},
-                  .secret_keys = {"password"},
+                  .description = "CrocoDial dialer (goAPIv2)",
+                  .settings = crocodial_settings(),
                   .datasets = {"users", "portfolios", "profiles", "campaigns", "user_stats", "agent_status"},
                   .default_datasets = {"users", "portfolios", "profiles", "campaigns"},
                   .volatile_fields = {},
-                  .values = crocodial_values(),
                   .credentials = {{"user", "password"}}},
        .create = &crocodial::make_source,
        .reader_version = 1,
        // getUserInfo supplies email, user_group and phone (phone_login).
        .info_columns = model::InfoColumns::all()},
       {.schema = {.type = "worksection",
-                  .keys = {"api_key"},
-                  .secret_keys = {"api_key"},
+                  .description = "Worksection admin API v2: the key signs each request",
+                  .settings = {secret_setting("api_key").documented("", "The account's admin API key.")},
                   .datasets = {"users"},
                   .default_datasets = {"users"},
                   .volatile_fields = {},
-                  .values = {},
                   .credentials = {{"api_key"}}},
        .create = &worksection::make_source},
       // agent.status: Enabled 0, Blocked 1, Disabled 2, Busy 3, Offline 4.
       {.schema = {.type = "smartflo",
-                  .keys = {"token", "email", "password", "page_size"},
-                  .secret_keys = {"token", "password"},
+                  .description = "Tata Smartflo: a token, or a login (which lasts an hour and is reused)",
+                  .settings = token_or_login_settings("email", "The login's e-mail address (with password)."),
                   .datasets = {"users"},
                   .default_datasets = {"users"},
                   .volatile_fields = {"agent.status"},
-                  .values = {page_size_setting()},
                   .credentials = {{"token"}, {"email", "password"}}},
        .create = &smartflo::make_source,
        .reader_version = smartflo::k_users_reader_version},
       // DNL users: last_login_time, login_ip and last_seen move at each login; is_online
       // (1 online, 2 offline, 3 away) with the agent's state.
       {.schema = {.type = "class4",
-                  .keys = {"token", "user", "password", "page_size"},
-                  .secret_keys = {"token", "password"},
+                  .description = "Denovolab Class4 softswitch: a token, or a login",
+                  .settings = token_or_login_settings("user", "The login's user name (with password)."),
                   .datasets = {"users"},
                   .default_datasets = {"users"},
                   .volatile_fields = {"is_online", "last_login_time", "last_seen", "login_ip"},
-                  .values = {page_size_setting()},
                   .credentials = {{"token"}, {"user", "password"}}},
        .create = &class4::make_source,
        .reader_version = class4::k_users_reader_version},
       // Any JSON user directory, described by the source's `definition:`; its volatile
       // fields are the definition's.
       {.schema = {.type = "rest",
-                  .keys = {},
-                  .secret_keys = {},
+                  .description = "Any JSON user directory, described by the source's definition",
+                  .settings = {},
                   .datasets = {"users"},
                   .default_datasets = {"users"},
                   .declarative = true},

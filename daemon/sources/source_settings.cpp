@@ -7,7 +7,8 @@
 namespace rosterd::sources {
 
 config::SettingSpec page_size_setting() {
-  return config::whole_number_setting("page_size", 1, k_max_page_size);
+  return config::whole_number_setting("page_size", 1, k_max_page_size)
+      .documented(std::to_string(k_default_page_size), "Users asked for per page of the listing.");
 }
 
 int page_size(const config::SourceConfig& config) {

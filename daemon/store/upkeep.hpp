@@ -23,6 +23,11 @@ enum class RetainedTable { changes, agent_status_log, user_stats, sync_runs };
 std::string_view to_string(RetainedTable table) noexcept;
 std::optional<RetainedTable> parse_retained_table(std::string_view name) noexcept;
 
+struct PruneStep {
+  std::int64_t deleted = 0;
+  std::int64_t resume_after = 0;  // sync_runs: the last id deleted (or the one given)
+};
+
 class Upkeep {
  public:
   virtual ~Upkeep() = default;
@@ -34,17 +39,19 @@ class Upkeep {
   virtual std::int64_t size_bytes() = 0;
 
   // Deletes at most `limit` rows of `table` older than `cutoff` (a timestamp), in a
-  // transaction of its own, and returns how many it deleted. Older means:
+  // transaction of its own, the oldest first. Older means:
   //   changes           changed_at before the cutoff;
   //   agent_status_log  intervals that ended before it (an open one is kept);
   //   user_stats        days before the cutoff's day;
   //   sync_runs         runs that ended before it and that no row of another table names:
-  //                     runs that changed nothing (their counts say so, and no changes row
-  //                     names them) and runs that failed, were refused or interrupted
-  //                     (they wrote nothing but their row). The latest run and the latest
-  //                     ok run of each (source, dataset) are kept whatever their age:
+  //                     runs that changed nothing (their counts say so) and runs that failed, were refused or interrupted
+  //                     (they wrote nothing but their row). The latest finished run and the
+  //                     latest ok run of each (source, dataset) are kept whatever their age:
   //                     `rosterd status` and the metrics read them.
-  virtual std::int64_t prune(RetainedTable table, const std::string& cutoff, std::int64_t limit) = 0;
+  // A pass calls it until fewer than `limit` rows go, each time with the previous step's
+  // `resume_after`: runs it kept are not examined again (sync_runs; 0 to start).
+  virtual PruneStep prune(RetainedTable table, const std::string& cutoff, std::int64_t limit,
+                          std::int64_t resume_after) = 0;
 };
 
 }  // namespace rosterd::store

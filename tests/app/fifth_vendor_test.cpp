@@ -163,12 +163,10 @@ std::unique_ptr<sources::Source> make_acme(const config::SourceConfig& config) {
 
 const sources::SourceType k_acme_type{
     .schema = {.type = "acmedesk",
-               .keys = {"api_key"},
-               .secret_keys = {"api_key"},
+               .settings = {config::secret_setting("api_key")},
                .datasets = {"users", "teams"},
                .default_datasets = {"users", "teams"},
                .volatile_fields = {},
-               .values = {},
                .credentials = {{"api_key"}}},
     .create = &make_acme,
 };

@@ -54,12 +54,10 @@ std::unique_ptr<sources::Source> make_fake(const config::SourceConfig& config) {
 
 const sources::SourceType k_fake_type{
     .schema = {.type = "fakevendor",
-               .keys = {"token", "batch"},
-               .secret_keys = {"token"},
+               .settings = {config::secret_setting("token"), config::whole_number_setting("batch", 1, 10)},
                .datasets = {"users"},
                .default_datasets = {"users"},
                .volatile_fields = {},
-               .values = {config::whole_number_setting("batch", 1, 10)},
                .credentials = {{"token"}}},
     .create = &make_fake,
     .reader_version = 3,

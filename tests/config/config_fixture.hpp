@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -15,14 +16,30 @@
 
 namespace rosterd::config::testing {
 
+// Vendor keys of free text, those named in `secrets` credentials.
+inline std::vector<SettingSpec> text_settings(const std::vector<std::string>& keys,
+                                              const std::vector<std::string>& secrets) {
+  std::vector<SettingSpec> out;
+  for (const auto& key : keys) {
+    out.push_back(std::find(secrets.begin(), secrets.end(), key) != secrets.end() ? secret_setting(key)
+                                                                                  : text_setting(key));
+  }
+  return out;
+}
+
 inline const std::vector<SourceTypeSchema> k_types = {
-    {"crocodial",
-     {"user", "password", "page_size"},
-     {"password"},
-     {"users", "portfolios", "profiles", "campaigns", "user_stats", "agent_status"},
-     {"users", "portfolios", "profiles", "campaigns"}},
-    {"worksection", {"api_key"}, {"api_key"}, {"users"}, {"users"}},
-    {"smartflo", {"token", "email", "password", "page_size", "login_ttl"}, {"token", "password"}, {"users"}, {}},
+    {.type = "crocodial",
+     .settings = text_settings({"user", "password", "page_size"}, {"password"}),
+     .datasets = {"users", "portfolios", "profiles", "campaigns", "user_stats", "agent_status"},
+     .default_datasets = {"users", "portfolios", "profiles", "campaigns"}},
+    {.type = "worksection",
+     .settings = text_settings({"api_key"}, {"api_key"}),
+     .datasets = {"users"},
+     .default_datasets = {"users"}},
+    {.type = "smartflo",
+     .settings = text_settings({"token", "email", "password", "page_size", "login_ttl"}, {"token", "password"}),
+     .datasets = {"users"},
+     .default_datasets = {}},
 };
 
 class ConfigTest : public ::testing::Test {

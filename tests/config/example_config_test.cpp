@@ -14,14 +14,20 @@ using namespace std::chrono_literals;
 
 // The vendor keys, as the source registry declares them.
 const std::vector<SourceTypeSchema> k_spec_types = {
-    {"crocodial",
-     {"user", "password"},
-     {"password"},
-     {"users", "portfolios", "profiles", "campaigns"},
-     {"users", "portfolios", "profiles", "campaigns"}},
-    {"worksection", {"api_key"}, {"api_key"}, {"users"}, {"users"}},
-    {"smartflo", {"token", "email", "password", "page_size"}, {"token", "password"}, {"users"}, {"users"}},
-    {"class4", {"user", "password", "token", "page_size"}, {"password", "token"}, {"users"}, {"users"}},
+    {.type = "crocodial",
+     .settings = text_settings({"user", "password"}, {"password"}),
+     .datasets = {"users", "portfolios", "profiles", "campaigns"},
+     .default_datasets = {"users", "portfolios", "profiles", "campaigns"}},
+    {.type = "worksection", .settings = text_settings({"api_key"}, {"api_key"}), .datasets = {"users"},
+     .default_datasets = {"users"}},
+    {.type = "smartflo",
+     .settings = text_settings({"token", "email", "password", "page_size"}, {"token", "password"}),
+     .datasets = {"users"},
+     .default_datasets = {"users"}},
+    {.type = "class4",
+     .settings = text_settings({"user", "password", "token", "page_size"}, {"password", "token"}),
+     .datasets = {"users"},
+     .default_datasets = {"users"}},
 };
 
 TEST_F(ConfigTest, TheExampleConfigurationLoads) {

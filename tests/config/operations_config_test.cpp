@@ -77,7 +77,7 @@ TEST_F(ConfigTest, ReportsEachMistakeInMetricsAndRetentionAtItsLine) {
            ":4: metrics.textfil: unknown key (did you mean \"textfile\"?)",
            ":5: metrics.allow_non_loopback: \"yes\" is not true or false",
            ":7: retention.sync_run: not a table retention applies to (did you mean \"sync_runs\"?) (it applies to "
-           "changes, agent_status_log, user_stats, sync_runs)",
+           "sync_runs, agent_status_log, user_stats, changes)",
            ":8: retention.changes: \"10m\" is less than 1h",
            ":9: retention.user_versions: history is kept forever",
            ":10: retention.agent_status_log: \"soon\" is not a duration",

@@ -9,21 +9,18 @@ namespace {
 
 const std::vector<SourceTypeSchema> k_declared_types = {
     {.type = "pager",
-     .keys = {"token", "user", "password", "page_size", "rate", "pause"},
-     .secret_keys = {"token", "password"},
+     .settings = {secret_setting("token"), text_setting("user"), secret_setting("password"),
+                  whole_number_setting("page_size", 1, 1000), number_setting("rate", 0, 100, LowerBound::exclusive),
+                  duration_setting("pause")},
      .datasets = {"users"},
      .default_datasets = {"users"},
      .volatile_fields = {},
-     .values = {whole_number_setting("page_size", 1, 1000), number_setting("rate", 0, 100, LowerBound::exclusive),
-                duration_setting("pause")},
      .credentials = {{"token"}, {"user", "password"}}},
     {.type = "keyed",
-     .keys = {"api_key", "page_size"},
-     .secret_keys = {"api_key"},
+     .settings = {secret_setting("api_key"), whole_number_setting("page_size", 1, 50)},
      .datasets = {"users"},
      .default_datasets = {"users"},
      .volatile_fields = {},
-     .values = {whole_number_setting("page_size", 1, 50)},
      .credentials = {{"api_key"}}},
 };
 
@@ -83,12 +80,14 @@ TEST_F(VendorSettingsTest, EachKindIsCheckedAtItsOwnLine) {
 
 TEST_F(VendorSettingsTest, ACredentialIsNeverQuoted) {
   const std::vector<SourceTypeSchema> types = {{.type = "pager",
-                                                .keys = {"token", "page_size"},
-                                                .secret_keys = {"token", "page_size"},
+                                                .settings = {secret_setting("token"), [] {
+                                                               auto page_size = whole_number_setting("page_size", 1, 10);
+                                                               page_size.secret = true;
+                                                               return page_size;
+                                                             }()},
                                                 .datasets = {"users"},
                                                 .default_datasets = {"users"},
                                                 .volatile_fields = {},
-                                                .values = {whole_number_setting("page_size", 1, 10)},
                                                 .credentials = {}}};
   try {
     (void)parse_config(

@@ -17,40 +17,35 @@ namespace {
 const std::vector<config::SourceTypeSchema>& schema_table() {
   static const std::vector<config::SourceTypeSchema> types = {
       {.type = "crocodial",
-       .keys = {"user", "password", "concurrency", "max_requests_per_second", "agent_status_interval"},
-       .secret_keys = {"password"},
+       .settings = {config::text_setting("user"), config::secret_setting("password"),
+                    config::whole_number_setting("concurrency", 1, 64),
+                    config::number_setting("max_requests_per_second", 0, 1000, config::LowerBound::exclusive),
+                    config::duration_setting("agent_status_interval")},
        .datasets = {"users", "portfolios", "profiles", "campaigns", "user_stats", "agent_status"},
        .default_datasets = {"users", "portfolios", "profiles", "campaigns"},
        .volatile_fields = {},
-       .values = {config::whole_number_setting("concurrency", 1, 64),
-                  config::number_setting("max_requests_per_second", 0, 1000, config::LowerBound::exclusive),
-                  config::duration_setting("agent_status_interval")},
        .credentials = {{"user", "password"}}},
       {.type = "worksection",
-       .keys = {"api_key"},
-       .secret_keys = {"api_key"},
+       .settings = {config::secret_setting("api_key")},
        .datasets = {"users"},
        .default_datasets = {"users"},
        .volatile_fields = {},
-       .values = {},
        .credentials = {{"api_key"}}},
       {.type = "smartflo",
-       .keys = {"token", "email", "password", "page_size"},
-       .secret_keys = {"token", "password"},
+       .settings = {config::secret_setting("token"), config::text_setting("email"), config::secret_setting("password"),
+                    config::whole_number_setting("page_size", 1, 1000)},
        .datasets = {"users"},
        .default_datasets = {"users"},
        .volatile_fields = {},
-       .values = {config::whole_number_setting("page_size", 1, 1000)},
        .credentials = {{"token"}, {"email", "password"}}},
       {.type = "class4",
-       .keys = {"token", "user", "password", "page_size"},
-       .secret_keys = {"token", "password"},
+       .settings = {config::secret_setting("token"), config::text_setting("user"), config::secret_setting("password"),
+                    config::whole_number_setting("page_size", 1, 1000)},
        .datasets = {"users"},
        .default_datasets = {"users"},
        .volatile_fields = {},
-       .values = {config::whole_number_setting("page_size", 1, 1000)},
        .credentials = {{"token"}, {"user", "password"}}},
-      {.type = "rest", .keys = {}, .secret_keys = {}, .datasets = {"users"}, .default_datasets = {"users"}, .declarative = true},
+      {.type = "rest", .settings = {}, .datasets = {"users"}, .default_datasets = {"users"}, .declarative = true},
   };
   return types;
 }
@@ -102,7 +97,7 @@ void check_accepted(const config::Config& config) {
           schema->declarative
               ? std::any_of(source.definition->parameters.begin(), source.definition->parameters.end(),
                             [&](const config::RestParameter& parameter) { return parameter.name == key; })
-              : std::find(schema->keys.begin(), schema->keys.end(), key) != schema->keys.end();
+              : schema->setting(key) != nullptr;
       if (!known) fail("key " + key + " accepted for type " + source.type);
     }
     if (source.definition) {
@@ -113,7 +108,7 @@ void check_accepted(const config::Config& config) {
       }
     }
     // What the sources read later without a range: the loader checked every declared value.
-    for (const auto& spec : schema->values) {
+    for (const auto& spec : schema->settings) {
       const auto* setting = source.setting(spec.key);
       if (setting == nullptr) continue;
       try {

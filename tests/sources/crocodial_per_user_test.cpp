@@ -329,7 +329,7 @@ TEST(CrocodialRegistry, OffersThePerUserDatasetsButDoesNotSyncThemByDefault) {
   ASSERT_NE(type, nullptr);
   const auto& schema = type->schema;
   for (const char* key : {"concurrency", "max_requests_per_second", "agent_status_interval"}) {
-    EXPECT_NE(std::find(schema.keys.begin(), schema.keys.end(), key), schema.keys.end()) << key;
+    EXPECT_NE(schema.setting(key), nullptr) << key;
   }
   for (const char* dataset : {"user_stats", "agent_status"}) {
     EXPECT_NE(std::find(schema.datasets.begin(), schema.datasets.end(), dataset), schema.datasets.end());

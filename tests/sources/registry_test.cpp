@@ -40,18 +40,21 @@ std::string at(int line, const std::string& rest) {
   return k_path + ":" + std::to_string(line) + ": " + rest;
 }
 
-TEST(SourceTypeRegistry, EverySettingWithAKindAndEveryCredentialIsAKeyOfItsType) {
+// rosterd.yaml(5) lists every type and every key of it from the schema: none may lack its text.
+TEST(SourceTypeRegistry, EveryKeyIsDocumentedAndEveryCredentialIsAKeyOfItsType) {
   for (const auto& type : source_types()) {
-    const auto& keys = type.schema.keys;
-    const auto is_key = [&](const std::string& key) { return std::find(keys.begin(), keys.end(), key) != keys.end(); };
-    for (const auto& spec : type.schema.values) EXPECT_TRUE(is_key(spec.key)) << type.schema.type << ": " << spec.key;
+    EXPECT_FALSE(type.schema.description.empty()) << type.schema.type;
+    for (const auto& spec : type.schema.settings) {
+      EXPECT_FALSE(spec.help.empty()) << type.schema.type << ": " << spec.key;
+      EXPECT_EQ(type.schema.setting(spec.key), &spec) << type.schema.type << ": " << spec.key << " declared twice";
+    }
     for (const auto& way : type.schema.credentials) {
-      for (const auto& key : way) EXPECT_TRUE(is_key(key)) << type.schema.type << ": " << key;
+      for (const auto& key : way) EXPECT_NE(type.schema.setting(key), nullptr) << type.schema.type << ": " << key;
     }
     // A declarative type's credentials are the parameters its definition declares secret.
     EXPECT_EQ(type.schema.credentials.empty(), type.schema.declarative) << type.schema.type;
     if (type.schema.declarative) {
-      EXPECT_TRUE(keys.empty()) << type.schema.type;
+      EXPECT_TRUE(type.schema.settings.empty()) << type.schema.type;
     }
   }
 }

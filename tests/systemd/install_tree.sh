@@ -2,7 +2,8 @@
 # Usage: install_tree.sh CMAKE BUILD_DIR SOURCE_DIR WORK_DIR PREFIX BINDIR
 # `cmake --install` of BUILD_DIR into a fake root (DESTDIR, so that a rule with an absolute
 # destination such as /etc lands there too and is caught), for the configured PREFIX, must
-# install exactly the files below, the unit naming BINDIR/rosterd. `systemd-analyze verify`
+# install exactly the files installed_files.sh lists, the unit naming BINDIR/rosterd; with
+# another --prefix, the unit names that one. `systemd-analyze verify`
 # must accept the installed unit. In that root, systemd-sysusers must then create the
 # rosterd user and group from the installed sysusers.d file, and systemd-tmpfiles the
 # credentials directory the unit loads.
@@ -28,25 +29,7 @@ if ! log=$(DESTDIR=$root "$cmake" --install "$build" --prefix "$prefix" 2>&1); t
   fail "cmake --install failed"
 fi
 
-p=${prefix#/}
-expected=$(
-  sort <<EOT
-$p/bin/rosterd
-$p/lib/systemd/system/rosterd.service
-$p/lib/sysusers.d/rosterd.conf
-$p/lib/tmpfiles.d/rosterd.conf
-$p/share/doc/rosterd/README.md
-$p/share/doc/rosterd/BENCHMARKS.md
-$p/share/doc/rosterd/ARCHITECTURE.md
-$p/share/doc/rosterd/docs/schema.md
-$p/share/doc/rosterd/docs/reliability.md
-$p/share/doc/rosterd/docs/vendor-facts.md
-$p/share/doc/rosterd/config/rosterd.example.yaml
-$p/share/doc/rosterd/sim/README.md
-$(cd "$source_dir" && ls schema/*.sql schema/postgresql/*.sql | sed "s|^|$p/share/doc/rosterd/|")
-$(cd "$source_dir" && ls config/definitions/*.yaml | sed "s|^config/|$p/share/rosterd/|")
-EOT
-)
+expected=$(bash "$here/installed_files.sh" "$prefix" "$source_dir")
 installed=$(cd "$root" && find . -type f -o -type l | sed 's|^\./||' | sort)
 diff -u <(echo "$expected") <(echo "$installed") || fail "the install tree differs (-expected +installed)"
 echo "installed: $(tr '\n' ' ' <<<"$installed")"
@@ -58,6 +41,25 @@ cmp -s "$unit" "$build/systemd/rosterd.service" || fail "the installed unit is n
 grep -qx "ExecStart=$bindir/rosterd run --config /etc/rosterd/rosterd.yaml" "$unit" ||
   fail "the installed unit does not start $bindir/rosterd"
 [[ $bindir == "$prefix"/* ]] || fail "the unit's $bindir is not under the prefix $prefix"
+
+# The unit is rendered when installing: another prefix than the configured one gives a unit
+# naming that prefix (as cpack's /usr does), its other files where that prefix puts them.
+other=/opt/rosterd-elsewhere
+rm -rf "$work/other"
+if ! log=$(DESTDIR=$work/other "$cmake" --install "$build" --prefix "$other" 2>&1); then
+  echo "$log"
+  fail "cmake --install --prefix $other failed"
+fi
+other_unit=$work/other$other/lib/systemd/system/rosterd.service
+for line in "ExecStart=$other/bin/rosterd run --config /etc/rosterd/rosterd.yaml" \
+  "Documentation=file:$other/share/doc/rosterd/README.md"; do
+  grep -qxF "$line" "$other_unit" || fail "installed with --prefix $other, the unit lacks: $line"
+done
+if grep -qF "$prefix/" "$other_unit"; then
+  fail "installed with --prefix $other, the unit still names the configured prefix $prefix"
+fi
+[[ -x $work/other$other/bin/rosterd ]] || fail "--prefix $other did not install bin/rosterd"
+echo "installed with --prefix $other: the unit starts $other/bin/rosterd"
 
 # The installed unit as systemd reads it. verify needs ExecStart to exist on this machine,
 # so it is pointed at the installed binary (only that path differs).

@@ -86,7 +86,8 @@ class Database final : public store::Database {
   std::optional<std::string> last_success(std::string_view source, std::string_view dataset) override;
   UserTotals user_totals(std::string_view source) override;
   std::int64_t size_bytes() override;
-  std::int64_t prune(RetainedTable table, const std::string& cutoff, std::int64_t limit) override;
+  PruneStep prune(RetainedTable table, const std::string& cutoff, std::int64_t limit,
+                  std::int64_t resume_after) override;
 
   // For the transaction (database.cpp): the batches to flush and the sources whose
   // claims to verify before it commits.

@@ -1,4 +1,6 @@
 // store/upkeep.hpp on PostgreSQL: the metrics' figures and the retention deletes.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "store/postgresql/database.hpp"
@@ -23,14 +25,14 @@ std::string_view prune_sql(RetainedTable table) {
     case RetainedTable::sync_runs:
       return "DELETE FROM sync_runs WHERE id IN ("
              " SELECT r.id FROM sync_runs AS r"
-             " WHERE r.finished_at < $1::timestamptz AND r.status <> 'running'"
+             " WHERE r.id > $3 AND r.finished_at < $1::timestamptz AND r.status <> 'running'"
              "  AND (r.status IN ('failed', 'refused', 'interrupted')"
              "       OR r.added + r.updated + r.removed + r.restored + r.filled = 0)"
-             "  AND r.id <> (SELECT max(l.id) FROM sync_runs AS l"
-             "                WHERE l.source = r.source AND l.dataset = r.dataset AND l.status <> 'running')"
-             "  AND r.id <> coalesce((SELECT max(o.id) FROM sync_runs AS o"
-             "                        WHERE o.source = r.source AND o.dataset = r.dataset AND o.status = 'ok'), 0)"
-             " ORDER BY r.finished_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED)";
+             "  AND EXISTS (SELECT 1 FROM sync_runs AS l WHERE l.source = r.source AND l.dataset = r.dataset"
+             "              AND l.id > r.id AND l.status <> 'running')"
+             "  AND (r.status <> 'ok' OR EXISTS (SELECT 1 FROM sync_runs AS o WHERE o.source = r.source"
+             "       AND o.dataset = r.dataset AND o.id > r.id AND o.status = 'ok'))"
+             " ORDER BY r.id LIMIT $2 FOR UPDATE OF r SKIP LOCKED) RETURNING id";
   }
   return {};
 }
@@ -62,8 +64,17 @@ std::int64_t Database::size_bytes() {
   return guarded([](Connection& c) { return c.exec("SELECT pg_database_size(current_database())").number(0, 0); });
 }
 
-std::int64_t Database::prune(RetainedTable table, const std::string& cutoff, std::int64_t limit) {
-  return guarded([&](Connection& c) { return c.exec(prune_sql(table), Params().text(cutoff).number(limit)).affected(); });
+PruneStep Database::prune(RetainedTable table, const std::string& cutoff, std::int64_t limit,
+                          std::int64_t resume_after) {
+  return guarded([&](Connection& c) {
+    if (table != RetainedTable::sync_runs) {
+      return PruneStep{c.exec(prune_sql(table), Params().text(cutoff).number(limit)).affected(), resume_after};
+    }
+    const auto r = c.exec(prune_sql(table), Params().text(cutoff).number(limit).number(resume_after));
+    PruneStep step{r.rows(), resume_after};
+    for (int i = 0; i < r.rows(); ++i) step.resume_after = std::max(step.resume_after, r.number(i, 0));
+    return step;
+  });
 }
 
 }  // namespace rosterd::store::postgresql

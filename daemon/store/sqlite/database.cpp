@@ -345,11 +345,29 @@ std::int64_t Database::size_bytes() {
   return sqlite::size_bytes(m_connection.path());
 }
 
-std::int64_t Database::prune(RetainedTable table, const std::string& cutoff, std::int64_t limit) {
-  auto transaction = begin_write();
-  const auto deleted = guarded([&](SQLite::Database& db) { return sqlite::prune(db, table, cutoff, limit); });
-  transaction->commit();
-  return deleted;
+PruneStep Database::prune(RetainedTable table, const std::string& cutoff, std::int64_t limit,
+                          std::int64_t resume_after) {
+  // Deleting a run makes SQLite look for the rows that name it in every table whose run_id
+  // references sync_runs, and none has an index on run_id: a scan of each, per run. The runs
+  // deleted are those no row names (their counts say so; the retention tests check that no
+  // row is left naming a deleted run), so the batch runs without those checks. The pragma
+  // does nothing inside a transaction: it is set before and restored after.
+  const bool unchecked = table == RetainedTable::sync_runs;
+  if (unchecked) guarded([](SQLite::Database& db) { db.exec("PRAGMA foreign_keys = OFF"); });
+  const auto restore = [&] {
+    if (unchecked) m_connection.sql().exec("PRAGMA foreign_keys = ON");
+  };
+  try {
+    auto transaction = begin_write();
+    const auto step =
+        guarded([&](SQLite::Database& db) { return sqlite::prune(db, table, cutoff, limit, resume_after); });
+    transaction->commit();
+    restore();
+    return step;
+  } catch (...) {
+    restore();
+    throw;
+  }
 }
 
 std::unique_ptr<Lock> Database::try_lock_source(const std::string& source) {

@@ -1,5 +1,6 @@
 #include "store/sqlite/upkeep.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <SQLiteCpp/Statement.h>
@@ -21,17 +22,20 @@ std::string_view prune_sql(RetainedTable table) {
       return "DELETE FROM user_stats WHERE (source, external_id, stat_date) IN "
              "(SELECT source, external_id, stat_date FROM user_stats WHERE stat_date < substr(?1, 1, 10) LIMIT ?2)";
     case RetainedTable::sync_runs:
+      // By id from where the last batch stopped (?3): the runs kept stay behind. Whether a
+      // later run (a later ok run) of the dataset exists is an index seek on (source,
+      // dataset, id) that the next rows answer. A run that wrote rows counted them; should
+      // one not have, the foreign keys of the tables naming it refuse the delete.
       return "DELETE FROM sync_runs WHERE id IN ("
              " SELECT r.id FROM sync_runs AS r"
-             " WHERE r.finished_at < ?1 AND r.status <> 'running'"
+             " WHERE r.id > ?3 AND r.finished_at < ?1 AND r.status <> 'running'"
              "  AND (r.status IN ('failed', 'refused', 'interrupted')"
              "       OR r.added + r.updated + r.removed + r.restored + r.filled = 0)"
-             "  AND NOT EXISTS (SELECT 1 FROM changes AS c WHERE c.run_id = r.id)"
-             "  AND r.id <> (SELECT max(l.id) FROM sync_runs AS l"
-             "                WHERE l.source = r.source AND l.dataset = r.dataset AND l.status <> 'running')"
-             "  AND r.id <> coalesce((SELECT max(o.id) FROM sync_runs AS o"
-             "                        WHERE o.source = r.source AND o.dataset = r.dataset AND o.status = 'ok'), 0)"
-             " ORDER BY r.finished_at LIMIT ?2)";
+             "  AND EXISTS (SELECT 1 FROM sync_runs AS l WHERE l.source = r.source AND l.dataset = r.dataset"
+             "              AND l.id > r.id AND l.status <> 'running')"
+             "  AND (r.status <> 'ok' OR EXISTS (SELECT 1 FROM sync_runs AS o WHERE o.source = r.source"
+             "       AND o.dataset = r.dataset AND o.id > r.id AND o.status = 'ok'))"
+             " ORDER BY r.id LIMIT ?2) RETURNING id";
   }
   return {};
 }
@@ -67,11 +71,19 @@ std::int64_t size_bytes(const std::string& path) {
   return total;
 }
 
-std::int64_t prune(SQLite::Database& db, RetainedTable table, const std::string& cutoff, std::int64_t limit) {
+PruneStep prune(SQLite::Database& db, RetainedTable table, const std::string& cutoff, std::int64_t limit,
+                std::int64_t resume_after) {
   SQLite::Statement remove(db, std::string(prune_sql(table)));
   remove.bind(1, cutoff);
   remove.bind(2, limit);
-  return remove.exec();
+  if (table != RetainedTable::sync_runs) return {remove.exec(), resume_after};
+  remove.bind(3, resume_after);
+  PruneStep step{0, resume_after};
+  while (remove.executeStep()) {
+    ++step.deleted;
+    step.resume_after = std::max(step.resume_after, remove.getColumn(0).getInt64());
+  }
+  return step;
 }
 
 }  // namespace rosterd::store::sqlite

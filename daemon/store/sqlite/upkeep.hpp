@@ -16,6 +16,7 @@ std::optional<std::string> last_success(SQLite::Database& db, std::string_view s
 UserTotals user_totals(SQLite::Database& db, std::string_view source);
 // The file and its WAL, as they are on disk.
 std::int64_t size_bytes(const std::string& path);
-std::int64_t prune(SQLite::Database& db, RetainedTable table, const std::string& cutoff, std::int64_t limit);
+PruneStep prune(SQLite::Database& db, RetainedTable table, const std::string& cutoff, std::int64_t limit,
+                std::int64_t resume_after);
 
 }  // namespace rosterd::store::sqlite

@@ -89,7 +89,7 @@ TEST(PgMigrations, InstancesStartingTogetherApplyThemOnce) {
   }
   for (auto& f : opening) EXPECT_NO_THROW(f.get());
   EXPECT_EQ(pg_rows(db.uri(), "SELECT count(*), max(version) FROM schema_migrations")[0],
-            (std::vector<std::string>{"1", "1"}));
+            (std::vector<std::string>{"2", "2"}));
 }
 
 TEST(PgOpen, ReadOnlyNeedsTheSchemaAndSaysSo) {

@@ -1,0 +1,153 @@
+// The bash completion script, generated from the CLI11 definitions (command_table) and the
+// source types' datasets, so that its commands, options and values are rosterd's own.
+// Source names are the configuration's, asked of rosterd itself when completing
+// (`rosterd complete sources`), from the --config on the line, else as rosterd finds it.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "cli/command_table.hpp"
+#include "cli/reference_pages.hpp"
+
+namespace rosterd::cli {
+namespace {
+
+std::string words(const std::vector<std::string>& list) {
+  std::string out;
+  for (const auto& item : list) out += (out.empty() ? "" : " ") + item;
+  return out;
+}
+
+std::vector<std::string> option_names(const std::vector<OptionInfo>& options) {
+  std::vector<std::string> out;
+  for (const auto& option : options) {
+    if (!option.positional) out.insert(out.end(), option.names.begin(), option.names.end());
+  }
+  return out;
+}
+
+// What completes the value of `option` (or a positional): a line of the script.
+std::string value_action(const OptionInfo& option, const std::string& datasets, const std::string& commands) {
+  const auto& name = option.names.back();
+  if (!option.choices.empty()) return fmt::format("_rosterd_words '{}'", words(option.choices));
+  if (option.value == "PATH" || option.value == "DATABASE") return "_rosterd_files";
+  if (name == "--source") return "_rosterd_sources";
+  if (name == "--dataset") return fmt::format("_rosterd_words '{}'", datasets);
+  if (option.positional && name == "COMMAND") return fmt::format("_rosterd_words '{}'", commands);
+  return "COMPREPLY=()";  // a value to type (a time, a number, a URI, a user)
+}
+
+// `patterns` (case patterns) grouped by the action they share, in a stable order.
+using Actions = std::map<std::string, std::vector<std::string>>;
+
+std::string case_arms(const Actions& actions) {
+  std::string out;
+  for (const auto& [action, patterns] : actions) {
+    std::string joined;
+    for (const auto& pattern : patterns) joined += (joined.empty() ? "" : "|") + pattern;
+    out += fmt::format("        {}) {}; return 0 ;;\n", joined, action);
+  }
+  return out;
+}
+
+constexpr std::string_view k_helpers = R"(_rosterd_words() {
+    local IFS=$' \t\n'
+    COMPREPLY=($(compgen -W "$1" -- "$cur"))
+}
+
+_rosterd_files() {
+    local IFS=$'\n'
+    compopt -o filenames 2>/dev/null
+    COMPREPLY=($(compgen -f -- "$cur"))
+}
+
+# The configuration's source names, from rosterd itself; nothing when it cannot read them.
+_rosterd_sources() {
+    local names
+    names=$("${COMP_WORDS[0]}" complete sources ${config:+--config "$config"} 2>/dev/null)
+    _rosterd_words "$names"
+}
+
+)";
+
+}  // namespace
+
+std::string bash_completion(const CLI::App& top, std::span<const config::SourceTypeSchema> types) {
+  const auto line = describe_command_line(top);
+  std::vector<std::string> dataset_list;
+  for (const auto& type : types) {
+    for (const auto& dataset : type.datasets) {
+      if (std::find(dataset_list.begin(), dataset_list.end(), dataset) == dataset_list.end()) {
+        dataset_list.push_back(dataset);
+      }
+    }
+  }
+  const auto datasets = words(dataset_list);
+  std::vector<std::string> command_list;
+  for (const auto& command : line.commands) command_list.push_back(command.name);
+  const auto commands = words(command_list);
+
+  // The options that take a value (skipped with it when looking for the command), the
+  // completion of each value, of each command's positional, and each command's options.
+  std::vector<std::string> with_value;
+  Actions values;
+  Actions positionals;
+  std::string option_words;
+  const auto note_value = [&](const OptionInfo& option, const std::string& command_pattern) {
+    if (!option.takes_value || option.positional) return;
+    for (const auto& name : option.names) {
+      if (std::find(with_value.begin(), with_value.end(), name) == with_value.end()) with_value.push_back(name);
+      values[value_action(option, datasets, commands)].push_back(command_pattern + ":" + name);
+    }
+  };
+  for (const auto& option : line.global_options) note_value(option, "*");
+  const auto global_names = words(option_names(line.global_options));
+  for (const auto& command : line.commands) {
+    for (const auto& option : command.options) {
+      note_value(option, command.name);
+      if (option.positional) positionals[value_action(option, datasets, commands)].push_back(command.name);
+    }
+    auto names = option_names(command.options);
+    const auto inherited = option_names(command.inherited);
+    names.insert(names.end(), inherited.begin(), inherited.end());
+    option_words += fmt::format("        {}) options='{}' ;;\n", command.name, words(names));
+  }
+  std::string skip;  // --config has an arm of its own
+  for (const auto& name : with_value) {
+    if (name != "--config") skip += (skip.empty() ? "" : "|") + name;
+  }
+
+  std::string script = "# bash completion for rosterd(8); generated by `rosterd generate bash-completion` from its\n"
+                       "# command definitions: do not edit.\n\n";
+  script += k_helpers;
+  script += "_rosterd() {\n";
+  script += "    local cur=${COMP_WORDS[COMP_CWORD]} prev= command= config= options i word\n";
+  script += "    COMPREPLY=()\n";
+  script += "    ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}\n";
+  script += "    # --opt=value: bash splits at '=' by default (COMP_WORDBREAKS).\n";
+  script += "    [[ $cur == = ]] && cur=\n";
+  script += "    [[ $prev == = ]] && ((COMP_CWORD > 1)) && prev=${COMP_WORDS[COMP_CWORD - 2]}\n";
+  script += "    if [[ $cur == --*=* ]]; then\n        prev=${cur%%=*}\n        cur=${cur#*=}\n    fi\n";
+  script += "    # The command, and the configuration named on the line.\n";
+  script += "    for ((i = 1; i < COMP_CWORD; i++)); do\n        word=${COMP_WORDS[i]}\n";
+  script += "        [[ ${COMP_WORDS[i + 1]} == = ]] && [[ $word == --* ]] && ((i++))\n";
+  script += "        case $word in\n";
+  script += "            --config) config=${COMP_WORDS[i + 1]}; ((i++)) ;;\n";
+  script += "            --config=*) config=${word#--config=} ;;\n";
+  script += fmt::format("            {}) ((i++)) ;;\n", skip);
+  script += "            -*) ;;\n";
+  script += "            *) [[ -z $command ]] && command=$word ;;\n";
+  script += "        esac\n    done\n";
+  script += "    case $command:$prev in\n" + case_arms(values) + "    esac\n";
+  script += "    if [[ $cur == -* ]]; then\n        case $command in\n" + option_words;
+  script += fmt::format("        *) options='{}' ;;\n        esac\n", global_names);
+  script += "        _rosterd_words \"$options\"\n        return 0\n    fi\n";
+  script += fmt::format("    if [[ -z $command ]]; then\n        _rosterd_words '{}'\n        return 0\n    fi\n", commands);
+  script += "    case $command in\n" + case_arms(positionals) + "    esac\n";
+  script += "    return 0\n}\n\ncomplete -F _rosterd rosterd\n";
+  return script;
+}
+
+}  // namespace rosterd::cli
