@@ -112,9 +112,12 @@ class InstancesE2e : public E2eTest {
     for (auto* tenant : m_tenants) tenant->clear_faults();
   }
 
-  // A 'running' row of one of `instances`: (run id, source, pid).
-  std::optional<std::vector<std::string>> run_in_progress(const std::set<pid_t>& pids) {
-    for (const auto& row : rows("SELECT id, source, pid FROM sync_runs WHERE status = 'running' ORDER BY id")) {
+  // A 'running' row of one of `instances` that started after `since`, when every request
+  // stalls: (run id, source, pid). A run that started before could be committing, or have
+  // committed, by the time the test acts on it.
+  std::optional<std::vector<std::string>> run_in_progress(const std::set<pid_t>& pids, const std::string& since) {
+    for (const auto& row : rows("SELECT id, source, pid FROM sync_runs WHERE status = 'running' AND started_at > '" +
+                                since + "' ORDER BY id")) {
       if (pids.count(static_cast<pid_t>(std::stoll(row[2]))) != 0) return row;
     }
     return std::nullopt;
@@ -222,12 +225,13 @@ TEST_F(InstancesE2e, AKilledInstancesSourcesAreTakenOverAndTheHistoryIsASingleIn
 
   // Runs slowed down, one instance killed in the middle of one.
   set_stalls(700ms);
+  const auto stalled = now_timestamp();
   change_vendors(2, 3);
   const auto changed = now_timestamp();
   std::set<pid_t> pids;
   for (const auto& instance : instances) pids.insert(instance->pid());
   std::optional<std::vector<std::string>> victim_run;
-  ASSERT_TRUE(eventually([&] { return (victim_run = run_in_progress(pids)).has_value(); }, 30s)) << err_of_all();
+  ASSERT_TRUE(eventually([&] { return (victim_run = run_in_progress(pids, stalled)).has_value(); }, 30s)) << err_of_all();
   const auto victim_pid = static_cast<pid_t>(std::stoll((*victim_run)[2]));
   auto victim = std::find_if(instances.begin(), instances.end(), [&](const auto& p) { return p->pid() == victim_pid; });
   ASSERT_NE(victim, instances.end());
@@ -266,9 +270,11 @@ TEST_F(InstancesE2e, AFrozenInstanceThatLostItsClaimDoesNotCommitWhenItWakes) {
 
   // A rename the run that freezes would write; someone must write it exactly once.
   set_stalls(1500ms);
+  const auto stalled = now_timestamp();
   change_vendors(1, 1);
   std::optional<std::vector<std::string>> frozen_run;
-  ASSERT_TRUE(eventually([&] { return (frozen_run = run_in_progress({a->pid(), b->pid()})).has_value(); }, 30s));
+  ASSERT_TRUE(
+      eventually([&] { return (frozen_run = run_in_progress({a->pid(), b->pid()}, stalled)).has_value(); }, 30s));
   const auto& source = (*frozen_run)[1];
   auto& frozen = std::stoll((*frozen_run)[2]) == a->pid() ? *a : *b;
   auto& other = &frozen == a.get() ? *b : *a;

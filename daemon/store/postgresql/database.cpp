@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "model/json_codec.hpp"
 #include "store/postgresql/leases.hpp"
 
@@ -43,8 +45,16 @@ void Database::with_short_wait(const std::function<void()>& work) {
   work();
 }
 
+// A run that stops talking inside its write transaction (the process frozen by SIGSTOP or
+// a paused VM, between two statements) holds its claim's row lock, and with it the source:
+// no other instance can take the source over while the lock lasts. The server ends such a
+// transaction, and the session, once it has been idle for twice the claim timeout; the
+// frozen run finds its connection gone when it wakes and writes nothing. SET LOCAL, not a
+// session setting, so that it holds behind a pooler in transaction mode too.
 std::unique_ptr<Transaction> Database::begin_write() {
-  guarded([](Connection& c) { c.exec("BEGIN"); });
+  const auto begin = fmt::format("BEGIN; SET LOCAL idle_in_transaction_session_timeout = {}",
+                                 2 * lease_duration().count());
+  guarded([&](Connection& c) { c.exec_script(begin.c_str()); });
   m_written_sources.clear();
   return std::make_unique<PgTransaction>(*this);
 }

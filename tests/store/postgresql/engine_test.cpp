@@ -11,6 +11,7 @@
 
 #include "postgres.hpp"
 #include "store/database.hpp"
+#include "store/postgresql/leases.hpp"
 #include "store/postgresql/pq.hpp"
 #include "store/postgresql/session.hpp"
 
@@ -142,6 +143,45 @@ TEST(PgClaims, OneHolderAtATimeAndALostClaimCannotCommit) {
   }
   EXPECT_EQ(pg_rows(db.uri(), "SELECT status FROM sync_runs WHERE id = " + std::to_string(run_id))[0][0], "running")
       << "nothing of the run committed";
+  claim.reset();
+}
+
+// A run frozen inside its write transaction, after its first write locked its claim's row
+// (SIGSTOP, a paused VM): the server ends the transaction once it has been idle for twice
+// the claim timeout, another instance takes the source over, and the frozen run, when it
+// wakes, commits nothing.
+TEST(PgClaims, ARunFrozenInItsTransactionLetsTheSourceGo) {
+  PgTestDatabase db;
+  struct ShortClaims {
+    std::chrono::milliseconds saved = lease_duration();
+    ShortClaims() { store::set_claim_timeout(std::chrono::milliseconds(500)); }
+    ~ShortClaims() { store::set_claim_timeout(saved); }
+  } short_claims;
+  const auto first = store::open(db.uri());
+  auto claim = first->try_lock_source("acme");
+  ASSERT_NE(claim, nullptr);
+  const auto run_id = first->begin_run("acme", "users", "2026-03-01T09:00:00.000Z");
+  {
+    const auto transaction = first->begin_write();
+    first->finish_run(run_id, RunStatus::ok, "2026-03-01T09:00:01.000Z", {}, std::nullopt);
+    // The run freezes here. Another instance waits for the claim's row, bounded by its
+    // lock_timeout (without the server's idle timeout it would wait for ever), then takes
+    // the expired claim over (clock_timestamp(): now() is when its transaction began).
+    auto other = connect_unchecked(db.uri());
+    other.exec("SET lock_timeout = '20s'");
+    other.exec("BEGIN");
+    other.exec("SELECT 1 FROM run_leases WHERE source = 'acme' FOR UPDATE");
+    const auto taken = other.exec(
+        "UPDATE run_leases SET holder = 'elsewhere:1:1', token = token + 1 WHERE source = 'acme' AND "
+        "expires_at < clock_timestamp() RETURNING token");
+    other.exec("COMMIT");
+    EXPECT_EQ(taken.rows(), 1) << "the claim ran out while the frozen run held its row";
+    EXPECT_THROW(transaction->commit(), StoreError) << "the woken run's connection is gone";
+  }
+  EXPECT_EQ(pg_rows(db.uri(), "SELECT status FROM sync_runs WHERE id = " + std::to_string(run_id))[0][0], "running")
+      << "nothing of the frozen run committed";
+  // The same Database connects again for its next write.
+  EXPECT_NO_THROW(first->begin_write()->commit());
   claim.reset();
 }
 
