@@ -13,7 +13,7 @@ namespace {
 using core::JsonWriter;
 using Action = std::function<std::string(const httplib::Request&)>;
 
-constexpr std::string_view k_tenant = "/_sim/tenants/([a-z0-9_-]+)";
+constexpr std::string_view k_control_tenant_path = "/_sim/tenants/([a-z0-9_-]+)";
 constexpr std::string_view k_user = "/_sim/tenants/([a-z0-9_-]+)/users/([0-9]+)";
 
 std::string error_json(std::string_view message) {
@@ -103,17 +103,17 @@ void register_tenant_routes(httplib::Server& server, Simulator& sim) {
                 write_tenant(w, sim.add_tenant(std::move(options)));
                 return w.take();
               }));
-  server.Get(pattern(k_tenant), guarded([tenant](const httplib::Request& request) {
+  server.Get(pattern(k_control_tenant_path), guarded([tenant](const httplib::Request& request) {
                JsonWriter w;
                write_tenant(w, tenant(request));
                return w.take();
              }));
-  server.Get(pattern(k_tenant, "/stats"), guarded([tenant](const httplib::Request& request) {
+  server.Get(pattern(k_control_tenant_path, "/stats"), guarded([tenant](const httplib::Request& request) {
                JsonWriter w;
                write_stats(w, tenant(request).stats());
                return w.take();
              }));
-  server.Get(pattern(k_tenant, "/secrets"), guarded([tenant](const httplib::Request& request) {
+  server.Get(pattern(k_control_tenant_path, "/secrets"), guarded([tenant](const httplib::Request& request) {
                return secrets_json(tenant(request).served_secrets());
              }));
   server.Get("/_sim/secrets", guarded([&sim](const httplib::Request&) {
@@ -130,7 +130,7 @@ void register_clock_routes(httplib::Server& server, Simulator& sim) {
   const auto tenant = [&sim](const httplib::Request& request) -> Tenant& {
     return sim.tenant(request.matches[1].str());
   };
-  server.Post(pattern(k_tenant, "/clock"), guarded([tenant](const httplib::Request& request) {
+  server.Post(pattern(k_control_tenant_path, "/clock"), guarded([tenant](const httplib::Request& request) {
                 simdjson::dom::parser parser;
                 std::int64_t seconds = 0;
                 if (body_json(parser, request)["advance_seconds"].get(seconds) != simdjson::SUCCESS) {
@@ -139,7 +139,7 @@ void register_clock_routes(httplib::Server& server, Simulator& sim) {
                 tenant(request).advance_clock(std::chrono::seconds(seconds));
                 return "{\"now\":" + std::to_string(tenant(request).now()) + "}";
               }));
-  server.Post(pattern(k_tenant, "/latency"), guarded([tenant](const httplib::Request& request) {
+  server.Post(pattern(k_control_tenant_path, "/latency"), guarded([tenant](const httplib::Request& request) {
                 simdjson::dom::parser parser;
                 std::int64_t ms = 0;
                 if (body_json(parser, request)["ms"].get(ms) != simdjson::SUCCESS)
@@ -147,7 +147,7 @@ void register_clock_routes(httplib::Server& server, Simulator& sim) {
                 tenant(request).set_latency(std::chrono::milliseconds(ms));
                 return ok();
               }));
-  server.Post(pattern(k_tenant, "/expire_tokens"), guarded([tenant](const httplib::Request& request) {
+  server.Post(pattern(k_control_tenant_path, "/expire_tokens"), guarded([tenant](const httplib::Request& request) {
                 tenant(request).expire_tokens();
                 return ok();
               }));
@@ -157,7 +157,7 @@ void register_user_routes(httplib::Server& server, Simulator& sim) {
   const auto tenant = [&sim](const httplib::Request& request) -> Tenant& {
     return sim.tenant(request.matches[1].str());
   };
-  server.Get(pattern(k_tenant, "/users"), guarded([tenant](const httplib::Request& request) {
+  server.Get(pattern(k_control_tenant_path, "/users"), guarded([tenant](const httplib::Request& request) {
                JsonWriter w;
                w.begin_array();
                for (const auto& user : tenant(request).users()) write_user(w, user);
@@ -165,7 +165,7 @@ void register_user_routes(httplib::Server& server, Simulator& sim) {
                return w.take();
              }));
   // {} (or no body) adds a generated user; any field given makes an explicit one.
-  server.Post(pattern(k_tenant, "/users"), guarded([tenant](const httplib::Request& request) {
+  server.Post(pattern(k_control_tenant_path, "/users"), guarded([tenant](const httplib::Request& request) {
                 simdjson::dom::parser parser;
                 const auto json = body_json(parser, request);
                 if (!json.is_object()) throw std::invalid_argument("user: expected an object");
@@ -199,7 +199,7 @@ void register_user_routes(httplib::Server& server, Simulator& sim) {
                 tenant(request).restore_user(user_id(request));
                 return ok();
               }));
-  server.Post(pattern(k_tenant, "/agents/([0-9]+)"), guarded([tenant](const httplib::Request& request) {
+  server.Post(pattern(k_control_tenant_path, "/agents/([0-9]+)"), guarded([tenant](const httplib::Request& request) {
                 simdjson::dom::parser parser;
                 std::string_view status;
                 if (body_json(parser, request)["status"].get(status) != simdjson::SUCCESS) {
@@ -208,7 +208,7 @@ void register_user_routes(httplib::Server& server, Simulator& sim) {
                 tenant(request).set_agent_status(user_id(request), std::string(status));
                 return ok();
               }));
-  server.Delete(pattern(k_tenant, "/agents/([0-9]+)"), guarded([tenant](const httplib::Request& request) {
+  server.Delete(pattern(k_control_tenant_path, "/agents/([0-9]+)"), guarded([tenant](const httplib::Request& request) {
                   tenant(request).clear_agent_status(user_id(request));
                   return ok();
                 }));
@@ -218,7 +218,7 @@ void register_fault_and_list_routes(httplib::Server& server, Simulator& sim) {
   const auto tenant = [&sim](const httplib::Request& request) -> Tenant& {
     return sim.tenant(request.matches[1].str());
   };
-  server.Post(pattern(k_tenant, "/faults"), guarded([tenant](const httplib::Request& request) {
+  server.Post(pattern(k_control_tenant_path, "/faults"), guarded([tenant](const httplib::Request& request) {
                 simdjson::dom::parser parser;
                 Fault fault;
                 read_fault(body_json(parser, request), fault);
@@ -227,25 +227,25 @@ void register_fault_and_list_routes(httplib::Server& server, Simulator& sim) {
                 write_fault(w, fault);
                 return w.take();
               }));
-  server.Get(pattern(k_tenant, "/faults"), guarded([tenant](const httplib::Request& request) {
+  server.Get(pattern(k_control_tenant_path, "/faults"), guarded([tenant](const httplib::Request& request) {
                JsonWriter w;
                w.begin_array();
                for (const auto& fault : tenant(request).faults()) write_fault(w, fault);
                w.end_array();
                return w.take();
              }));
-  server.Delete(pattern(k_tenant, "/faults"), guarded([tenant](const httplib::Request& request) {
+  server.Delete(pattern(k_control_tenant_path, "/faults"), guarded([tenant](const httplib::Request& request) {
                   tenant(request).clear_faults();
                   return ok();
                 }));
-  server.Get(pattern(k_tenant, "/(portfolios|profiles|campaigns)"), guarded([tenant](const httplib::Request& request) {
+  server.Get(pattern(k_control_tenant_path, "/(portfolios|profiles|campaigns)"), guarded([tenant](const httplib::Request& request) {
                Tenant& t = tenant(request);
                const std::string list = request.matches[2].str();
                return named_items_json(list == "portfolios" ? t.portfolios()
                                        : list == "profiles" ? t.profiles()
                                                             : t.campaigns());
              }));
-  server.Put(pattern(k_tenant, "/(portfolios|profiles|campaigns)"), guarded([tenant](const httplib::Request& request) {
+  server.Put(pattern(k_control_tenant_path, "/(portfolios|profiles|campaigns)"), guarded([tenant](const httplib::Request& request) {
                simdjson::dom::parser parser;
                auto items = read_named_items(body_json(parser, request));
                Tenant& t = tenant(request);
@@ -265,7 +265,7 @@ void register_bench_routes(httplib::Server& server, Simulator& sim) {
   const auto tenant = [&sim](const httplib::Request& request) -> Tenant& {
     return sim.tenant(request.matches[1].str());
   };
-  server.Post(pattern(k_tenant, "/prerender"), guarded([tenant](const httplib::Request& request) {
+  server.Post(pattern(k_control_tenant_path, "/prerender"), guarded([tenant](const httplib::Request& request) {
                 simdjson::dom::parser parser;
                 std::int64_t page_size = 0;
                 if (body_json(parser, request)["page_size"].get(page_size) != simdjson::SUCCESS || page_size < 1 ||
@@ -275,7 +275,7 @@ void register_bench_routes(httplib::Server& server, Simulator& sim) {
                 const auto pages = tenant(request).prerender(static_cast<int>(page_size));
                 return "{\"pages\":" + std::to_string(pages) + "}";
               }));
-  server.Post(pattern(k_tenant, "/churn"), guarded([tenant](const httplib::Request& request) {
+  server.Post(pattern(k_control_tenant_path, "/churn"), guarded([tenant](const httplib::Request& request) {
                 simdjson::dom::parser parser;
                 std::int64_t count = 0;
                 if (body_json(parser, request)["count"].get(count) != simdjson::SUCCESS || count < 0)

@@ -47,19 +47,22 @@ void shut_down_connections(int port) {
   }
 }
 
+// The tenant prefix of every vendor route; the rest is the vendor's own path.
+constexpr std::string_view k_tenant_path = R"(/([a-z0-9_-]+))";
+
+}  // namespace
+
+namespace detail {
 // Debian's libcpp-httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG): a
 // burst of connections (a benchmark's many tenants) overflows it, and the kernel drops
 // SYNs that clients retry only after 1 s, 3 s, ... listen() again on the bound socket
 // raises the backlog; the socket is a protected member, hence the subclass.
+// Outside the anonymous namespace: Simulator::Impl, which has external linkage, holds one.
 class SimServer : public httplib::Server {
  public:
   void raise_backlog() { ::listen(svr_sock_, SOMAXCONN); }
 };
-
-// The tenant prefix of every vendor route; the rest is the vendor's own path.
-constexpr std::string_view k_tenant = R"(/([a-z0-9_-]+))";
-
-}  // namespace
+}  // namespace detail
 
 struct Simulator::Impl {
   explicit Impl(SimulatorOptions simulator_options) : options(simulator_options) {}
@@ -70,7 +73,7 @@ struct Simulator::Impl {
 
   SimulatorOptions options;
   std::vector<VendorModule> vendors;
-  SimServer server;
+  detail::SimServer server;
   std::thread thread;
   std::atomic<int> port{0};
   std::atomic<bool> listen_returned{false};
@@ -82,7 +85,7 @@ struct Simulator::Impl {
 };
 
 void Simulator::Impl::add_route(const VendorModule& vendor, const VendorRoute& route) {
-  const std::string pattern = std::string(k_tenant) + std::string(route.path);
+  const std::string pattern = std::string(k_tenant_path) + std::string(route.path);
   auto callback = [this, &vendor, &route](const httplib::Request& request, httplib::Response& response) {
     serve(vendor, route, request, response);
   };

@@ -22,7 +22,7 @@
 namespace rosterd::cli {
 namespace {
 
-std::string joined(const std::vector<std::string>& items) {
+std::string joined_lines(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
   return out;
@@ -67,7 +67,7 @@ int check_command(const GlobalOptions& global, const app::Root& root, bool conne
               store::display_location(config.database).c_str());
   for (const auto& c : config.sources) {
     std::printf("  %-20s %-12s %-45s every %-6s %s\n", c.name.c_str(), c.type.c_str(), core::redact_url(c.url).c_str(),
-                core::format_duration(c.interval).c_str(), joined(c.datasets).c_str());
+                core::format_duration(c.interval).c_str(), joined_lines(c.datasets).c_str());
   }
   if (!connect) return k_exit_ok;
 

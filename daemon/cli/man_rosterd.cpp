@@ -41,7 +41,7 @@ std::string option_list(const std::vector<OptionInfo>& options) {
   return out;
 }
 
-constexpr std::string_view k_description = R"(.SH DESCRIPTION
+constexpr std::string_view k_rosterd_description = R"(.SH DESCRIPTION
 For every configured source (one tenant of one vendor), \fBrosterd\fR fetches the
 vendor's complete user listing (and portfolios, profiles, campaigns where the vendor has
 them), normalizes it, and writes what changed in one transaction with its full history:
@@ -157,7 +157,7 @@ std::string rosterd_8(const CLI::App& top, std::string_view version) {
     page += roff::bold("rosterd " + command.name) + words + "\n";
   }
   page += ".fi\n";
-  page += k_description;
+  page += k_rosterd_description;
   page += ".SH COMMANDS\n";
   for (const auto& command : line.commands) {
     page += ".SS \"rosterd " + roff::text(command.name) + "\"\n" + roff::text(command.description) + ".\n";

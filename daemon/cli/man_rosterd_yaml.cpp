@@ -73,7 +73,7 @@ std::string source_type(const config::SourceTypeSchema& type) {
   return out;
 }
 
-constexpr std::string_view k_description = R"(.SH DESCRIPTION
+constexpr std::string_view k_yaml_description = R"(.SH DESCRIPTION
 The configuration of \fBrosterd\fR(8) is one YAML file: \fB\-\-config\fR \fIPATH\fR, else
 \fB$ROSTERD_CONFIG\fR, else \fI/etc/rosterd/rosterd.yaml\fR.
 Loading is strict: an unknown key (with a \(lqdid you mean\(rq), a bad value, a duplicate
@@ -135,7 +135,7 @@ std::string rosterd_yaml_5(std::span<const config::SourceTypeSchema> types, std:
   page += ".nh\n.ad l\n";  // key names and paths are neither hyphenated nor stretched
   page += ".SH NAME\nrosterd.yaml \\- the configuration of rosterd\n";
   page += ".SH SYNOPSIS\n.I /etc/rosterd/rosterd.yaml\n";
-  page += k_description;
+  page += k_yaml_description;
   page += ".SH TOP-LEVEL KEYS\n" + keys_of_map(config::k_top_level);
   for (const auto map : config::config_maps()) {
     if (top_level_section(map)) page += ".SS \"" + roff::text(map) + "\"\n" + keys_of_map(map);

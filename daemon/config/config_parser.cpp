@@ -28,13 +28,6 @@ namespace {
 // The keys the top level takes: the table's map "" (config_keys.cpp).
 const std::vector<std::string> k_top_level_keys = keys_of(k_top_level);
 
-const Field* find_field(const std::vector<Field>& fields, std::string_view key) {
-  for (const auto& field : fields) {
-    if (field.key == key) return &field;
-  }
-  return nullptr;
-}
-
 bool is_server_uri(std::string_view text) {
   return text.starts_with("postgresql://") || text.starts_with("postgres://");
 }

@@ -16,13 +16,13 @@ bool given(const SourceConfig& source, const Way& way) {
 }
 
 // "token", "email + password"
-std::string keys_of(const Way& way, std::string_view separator) {
+std::string way_keys(const Way& way, std::string_view separator) {
   return fmt::format("{}", fmt::join(way, separator));
 }
 
 std::string ways_of(const std::vector<Way>& ways, std::string_view key_separator, std::string_view way_separator) {
   std::vector<std::string> texts;
-  for (const auto& way : ways) texts.push_back(keys_of(way, key_separator));
+  for (const auto& way : ways) texts.push_back(way_keys(way, key_separator));
   return fmt::format("{}", fmt::join(texts, way_separator));
 }
 
@@ -32,7 +32,7 @@ std::string ways_of(const std::vector<Way>& ways, std::string_view key_separator
     if ((extra = source.setting(key)) != nullptr) break;
   }
   const std::string problem =
-      ways.size() == 2 ? fmt::format("give either {} or {}, not both", keys_of(ways[0], " + "), keys_of(ways[1], " + "))
+      ways.size() == 2 ? fmt::format("give either {} or {}, not both", way_keys(ways[0], " + "), way_keys(ways[1], " + "))
                        : fmt::format("give only one of {}", ways_of(ways, " + ", ", "));
   throw ConfigError(extra->location, extra->key_path, problem);
 }

@@ -9,13 +9,6 @@
 
 namespace rosterd::config::rest_reading {
 
-const Field* find_field(const std::vector<Field>& fields, std::string_view key) {
-  for (const auto& field : fields) {
-    if (field.key == key) return &field;
-  }
-  return nullptr;
-}
-
 bool contains(const Keys& keys, std::string_view key) { return std::find(keys.begin(), keys.end(), key) != keys.end(); }
 
 // Every key of `fields` is one of `allowed`; `what` names the map in the message.

@@ -20,7 +20,6 @@ namespace rosterd::config::rest_reading {
 
 using Keys = std::vector<std::string>;
 
-const Field* find_field(const std::vector<Field>& fields, std::string_view key);
 bool contains(const Keys& keys, std::string_view key);
 // Every key of `fields` is one of `allowed`; `what` names the map in the message.
 void only_keys(const std::vector<Field>& fields, const Keys& allowed, std::string_view what);

@@ -25,13 +25,6 @@ bool contains(const std::vector<std::string>& list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-const Field* find_field(const std::vector<Field>& fields, std::string_view key) {
-  for (const auto& field : fields) {
-    if (field.key == key) return &field;
-  }
-  return nullptr;
-}
-
 // A readable group or world bit on the file exposes a secret written literally in it.
 void warn_if_literal_secret(const ParseContext& context, const Text& text) {
   if (text.has_reference || text.value.empty() || !context.file_mode || (*context.file_mode & 044u) == 0) return;

@@ -78,4 +78,11 @@ std::vector<Text> string_list(const ParseContext& context, const Field& field) {
   return items;
 }
 
+const Field* find_field(const std::vector<Field>& fields, std::string_view key) {
+  for (const auto& field : fields) {
+    if (field.key == key) return &field;
+  }
+  return nullptr;
+}
+
 }  // namespace rosterd::config

@@ -48,4 +48,7 @@ Text string_value(const ParseContext& context, const Field& field, Secrecy secre
 // A list of scalars, each expanded and located at its own line ("datasets[1]").
 std::vector<Text> string_list(const ParseContext& context, const Field& field);
 
+// The field of `fields` named `key`, or nullptr.
+const Field* find_field(const std::vector<Field>& fields, std::string_view key);
+
 }  // namespace rosterd::config

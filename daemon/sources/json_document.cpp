@@ -14,7 +14,6 @@ namespace {
 
 using simdjson::dom::element;
 
-constexpr std::string_view k_space = " \t\r\n";
 
 // Response bodies come with the spare capacity simdjson reads past their end.
 static_assert(http::k_body_padding >= simdjson::SIMDJSON_PADDING);
@@ -63,7 +62,7 @@ core::Error JsonDocumentParser::failure(simdjson::error_code code, std::string_v
     return core::Error{core::ErrorKind::parse,
                        fmt::format("JSON nested deeper than {} levels ({} bytes)", k_max_depth, body.size())};
   }
-  const auto first = body.find_first_not_of(k_space);
+  const auto first = body.find_first_not_of(k_json_space);
   if (first == std::string_view::npos || (body[first] != '{' && body[first] != '[')) {
     return core::Error{core::ErrorKind::parse, fmt::format("expected a JSON document, got {}", describe_body(body))};
   }
@@ -72,8 +71,8 @@ core::Error JsonDocumentParser::failure(simdjson::error_code code, std::string_v
 }
 
 std::size_t leading_garbage_length(std::string_view body) {
-  const auto first = body.find_first_not_of(k_space);
-  const auto last = body.find_last_not_of(k_space);
+  const auto first = body.find_first_not_of(k_json_space);
+  const auto last = body.find_last_not_of(k_json_space);
   if (first == std::string_view::npos || body[first] == '{' || body[first] == '[') return 0;
   if (body[last] != '}' && body[last] != ']') return 0;
   // Walk back from the final bracket to the one that opens it. In valid JSON a
@@ -95,7 +94,7 @@ std::size_t leading_garbage_length(std::string_view body) {
       if (open.empty() || open.back() != c) return 0;
       open.pop_back();
       if (!open.empty()) continue;
-      const auto before = body.find_last_not_of(k_space, i - 1);
+      const auto before = body.find_last_not_of(k_json_space, i - 1);
       if (before != std::string_view::npos && std::string_view(",:[{").find(body[before]) != std::string_view::npos) {
         return 0;
       }

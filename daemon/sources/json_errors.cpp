@@ -13,7 +13,6 @@ namespace {
 
 using simdjson::dom::element_type;
 
-constexpr std::string_view k_space = " \t\r\n";
 constexpr std::size_t k_max_key_in_message = 64;
 
 }  // namespace
@@ -79,7 +78,7 @@ std::string_view type_name(element_type type) noexcept {
 }
 
 std::string describe_body(std::string_view body) {
-  const auto first = body.find_first_not_of(k_space);
+  const auto first = body.find_first_not_of(k_json_space);
   if (body.empty()) return "empty body";
   if (first == std::string_view::npos) return fmt::format("blank body ({} bytes)", body.size());
   const auto start = model::ascii_lower(body.substr(first, 5));

@@ -13,6 +13,9 @@
 
 namespace rosterd::sources {
 
+// The bytes JSON counts as whitespace between tokens (RFC 8259).
+inline constexpr std::string_view k_json_space = " \t\r\n";
+
 // A parse error with a JSON-path-like location, e.g. "data.user_list[17].user_id: expected a number or string, got
 // array".
 core::Error parse_error(std::string_view path, std::string_view problem);

@@ -6,7 +6,7 @@
 namespace rosterd::config::testing {
 namespace {
 
-const std::string k_head = "database: db\nsources:\n";
+const std::string k_report_head = "database: db\nsources:\n";
 
 class ConfigReportTest : public ConfigTest {
  protected:
@@ -24,7 +24,7 @@ class ConfigReportTest : public ConfigTest {
 };
 
 TEST_F(ConfigReportTest, ThreeBadKeysInThreeSourcesAreReportedTogether) {
-  const std::string yaml = k_head +
+  const std::string yaml = k_report_head +
                            "  - name: a\n    type: crocodial\n    url: https://a.example\n    pasword: x\n"
                            "  - name: b\n    type: worksection\n    url: https://b.example\n    apikey: x\n"
                            "  - name: c\n    type: smartflo\n    url: https://c.example\n    page_sise: 5\n";
@@ -39,7 +39,7 @@ TEST_F(ConfigReportTest, ThreeBadKeysInThreeSourcesAreReportedTogether) {
 }
 
 TEST_F(ConfigReportTest, ABadDurationAndAnUnknownTypeAreBothReported) {
-  EXPECT_EQ(problems_of(k_head + "  - name: a\n    type: crocodile\n    url: https://a.example\n"
+  EXPECT_EQ(problems_of(k_report_head + "  - name: a\n    type: crocodile\n    url: https://a.example\n"
                                  "  - name: b\n    type: worksection\n    url: https://b.example\n    interval: 5x\n"),
             (std::vector<std::string>{
                 at(4, "sources[0].type: unknown type \"crocodile\" (did you mean \"crocodial\"?) "
@@ -51,7 +51,7 @@ TEST_F(ConfigReportTest, ABadDurationAndAnUnknownTypeAreBothReported) {
 TEST_F(ConfigReportTest, ASourceOfUnknownTypeHasOnlyItsSharedKeysJudged) {
   // Whether `pasword` or `datasets: [portfolios]` is wrong depends on the type: not
   // judged. `interval` means the same for every type: judged.
-  EXPECT_EQ(problems_of(k_head + "  - name: a\n    type: crocodail\n    url: https://a.example\n"
+  EXPECT_EQ(problems_of(k_report_head + "  - name: a\n    type: crocodail\n    url: https://a.example\n"
                                  "    pasword: x\n    datasets: [portfolios]\n    interval: 5x\n"),
             (std::vector<std::string>{
                 at(4, "sources[0].type: unknown type \"crocodail\" (did you mean \"crocodial\"?) "
@@ -61,7 +61,7 @@ TEST_F(ConfigReportTest, ASourceOfUnknownTypeHasOnlyItsSharedKeysJudged) {
 }
 
 TEST_F(ConfigReportTest, EveryIdentityKeyOfASourceIsCheckedOnItsOwn) {
-  EXPECT_EQ(problems_of(k_head + "  - name: Acme\n    type: crocodial\n    url: ftp://a.example\n"
+  EXPECT_EQ(problems_of(k_report_head + "  - name: Acme\n    type: crocodial\n    url: ftp://a.example\n"
                                  "  - type: nope\n    url: https://b.example\n"),
             (std::vector<std::string>{
                 at(3, "sources[0].name: \"Acme\" is not a valid name (use lower-case letters, digits, '_' and '-')"),
@@ -72,7 +72,7 @@ TEST_F(ConfigReportTest, EveryIdentityKeyOfASourceIsCheckedOnItsOwn) {
 }
 
 TEST_F(ConfigReportTest, ASourceWithProblemsStillCountsForDuplicateNames) {
-  EXPECT_EQ(problems_of(k_head + "  - name: a\n    type: crocodial\n    url: https://a.example\n    retries: 99\n"
+  EXPECT_EQ(problems_of(k_report_head + "  - name: a\n    type: crocodial\n    url: https://a.example\n    retries: 99\n"
                                  "  - name: a\n    type: worksection\n    url: https://b.example\n"),
             (std::vector<std::string>{
                 at(6, "sources[0].retries: \"99\" is out of range (0..20)"),
@@ -137,7 +137,7 @@ TEST_F(ConfigReportTest, ATabInTheIndentationIsNamedWithItsLine) {
   EXPECT_EQ(error_of("database: db\nsources:\n\t- name: a\n"), at(3, tab_problem));
   EXPECT_EQ(error_of("database: db\ndefaults:\n\tinterval: 5m\n"), at(3, tab_problem));
   EXPECT_EQ(error_of("database: db\ndefaults:\n  interval: 5m\n\ttimeout: 1s\n"), at(4, tab_problem));
-  EXPECT_EQ(error_of(k_head + "  - name: a\n    type: worksection\n  \t  url: https://a.example\n"), at(5, tab_problem));
+  EXPECT_EQ(error_of(k_report_head + "  - name: a\n    type: worksection\n  \t  url: https://a.example\n"), at(5, tab_problem));
   EXPECT_EQ(error_of("database: db\n\t# a comment\nlog_level: info\n"), at(2, tab_problem));
   // Tabs elsewhere are no indentation: between a key and its value, inside a block scalar.
   EXPECT_EQ(parse("database:\tdb\n").database, path("db"));

@@ -9,7 +9,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string k_head = "database: db\nsources:\n  - name: a\n    type: crocodial\n    url: https://a.example\n";
+const std::string k_secrets_head = "database: db\nsources:\n  - name: a\n    type: crocodial\n    url: https://a.example\n";
 
 // The message contains neither the secret nor a redaction mark: it was written without
 // the secret, rather than masked afterwards.
@@ -20,7 +20,7 @@ void expect_clean(const std::string& message, const std::string& secret) {
 
 TEST_F(ConfigTest, SecretValuesAreRegisteredForRedactionWhenRead) {
   m_vars["PART"] = "env-part-31337";
-  const Config config = parse(k_head + "    user: plain-user-name\n    password: pre-${env:PART}-post\n");
+  const Config config = parse(k_secrets_head + "    user: plain-user-name\n    password: pre-${env:PART}-post\n");
   EXPECT_EQ(config.secret_values(), std::vector<std::string>{"pre-env-part-31337-post"});
   EXPECT_EQ(core::secrets().redact("a pre-env-part-31337-post b"), "a *** b");
   // The part that came from the environment is registered on its own too.
@@ -29,22 +29,22 @@ TEST_F(ConfigTest, SecretValuesAreRegisteredForRedactionWhenRead) {
 }
 
 TEST_F(ConfigTest, ASecretIsRegisteredEvenWhenALaterKeyFails) {
-  EXPECT_NE(error_of(k_head + "    password: early-secret-4242\n    retries: lots\n"), "<no error>");
+  EXPECT_NE(error_of(k_secrets_head + "    password: early-secret-4242\n    retries: lots\n"), "<no error>");
   EXPECT_EQ(core::secrets().redact("early-secret-4242"), "***");
 }
 
 TEST_F(ConfigTest, ErrorsAboutSecretSettingsNeverQuoteTheValue) {
   // A literal secret that happens to contain "${" is not echoed back.
-  const std::string unterminated = error_of(k_head + "    password: \"pa${ss-unterminated\"\n");
+  const std::string unterminated = error_of(k_secrets_head + "    password: \"pa${ss-unterminated\"\n");
   EXPECT_EQ(unterminated, at(6,
                              "sources[0].password: has a \"${\" without its closing \"}\" (use ${env:NAME}, "
                              "${file:PATH} or ${credential:NAME}, and write \"$${\" for a literal \"${\")"));
-  const std::string unknown = error_of(k_head + "    password: \"x${oops}y-literal\"\n");
+  const std::string unknown = error_of(k_secrets_head + "    password: \"x${oops}y-literal\"\n");
   expect_clean(unknown, "oops");
   EXPECT_NE(unknown.find("is not a reference"), std::string::npos);
 
   // Typed getters on a secret setting describe it without its value.
-  const Config config = parse(k_head + "    password: not-a-number-secret\n");
+  const Config config = parse(k_secrets_head + "    password: not-a-number-secret\n");
   const SourceConfig& source = config.sources.at(0);
   try {
     (void)source.setting_int("password", 0, 0, 10);
@@ -59,14 +59,14 @@ TEST_F(ConfigTest, ErrorsAboutSecretSettingsNeverQuoteTheValue) {
 
 TEST_F(ConfigTest, ReferencedContentIsNotExpandedAgainAndEscapesStayLiteral) {
   write("tricky.pass", "a${env:NOPE}b\n\n");
-  const Config config = parse(k_head + "    password: ${file:tricky.pass}\n    user: \"$${env:USER}\"\n");
+  const Config config = parse(k_secrets_head + "    password: ${file:tricky.pass}\n    user: \"$${env:USER}\"\n");
   // Only one trailing newline belongs to the file.
   EXPECT_EQ(config.sources.at(0).require("password").value, "a${env:NOPE}b\n");
   EXPECT_EQ(config.sources.at(0).require("user").value, "${env:USER}");
 }
 
 TEST_F(ConfigTest, LiteralSecretInAGroupReadableFileIsAWarningNotAnError) {
-  write("rosterd.yaml", k_head + "    user: u\n    password: literal-secret-1234\n",
+  write("rosterd.yaml", k_secrets_head + "    user: u\n    password: literal-secret-1234\n",
         fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
   const Config config = load_config(config_path(), k_types, m_env);
   ASSERT_EQ(config.warnings.size(), 1u);
@@ -79,11 +79,11 @@ TEST_F(ConfigTest, LiteralSecretInAGroupReadableFileIsAWarningNotAnError) {
 }
 
 TEST_F(ConfigTest, NoPermissionWarningForAPrivateFileOrAReferencedSecret) {
-  write("rosterd.yaml", k_head + "    password: literal-secret-1234\n");  // 0600
+  write("rosterd.yaml", k_secrets_head + "    password: literal-secret-1234\n");  // 0600
   EXPECT_TRUE(load_config(config_path(), k_types, m_env).warnings.empty());
 
   m_vars["PASS"] = "from-env-5678";
-  write("rosterd.yaml", k_head + "    user: literal-user\n    password: ${env:PASS}\n",
+  write("rosterd.yaml", k_secrets_head + "    user: literal-user\n    password: ${env:PASS}\n",
         fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
   EXPECT_TRUE(load_config(config_path(), k_types, m_env).warnings.empty());
 }

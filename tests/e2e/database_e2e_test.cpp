@@ -29,8 +29,6 @@ namespace {
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
-// Above the kernel's PID_MAX_LIMIT (2^22): a rosterd process that has ended.
-constexpr std::int64_t k_dead_pid = (std::int64_t{1} << 22) + 7;
 constexpr const char* k_sqlite3 = "/usr/bin/sqlite3";
 constexpr const char* k_setpriv = "/usr/bin/setpriv";
 

@@ -78,6 +78,10 @@ class RosterdProcess {
   std::optional<int> m_exit;
 };
 
+// Above the kernel's PID_MAX_LIMIT (2^22 on 64-bit, include/linux/threads.h): no
+// process can have this id, so it stands for a rosterd that has exited.
+inline constexpr std::int64_t k_dead_pid = (std::int64_t{1} << 22) + 7;
+
 // Checks `condition` every 20 ms until it holds or `timeout` passes; returns
 // whether it held. For waiting on a process, never a fixed sleep.
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout);

@@ -28,8 +28,8 @@ bool have_program(const std::string& name) {
   return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
 }
 
-// Runs a shell command line; its exit status and what it printed (stdout and stderr).
-std::pair<int, std::string> shell(const std::string& command) {
+// Runs a shell_output command line; its exit status and what it printed (stdout and stderr).
+std::pair<int, std::string> shell_output(const std::string& command) {
   std::string output;
   FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) return {-1, "popen failed"};
@@ -125,7 +125,7 @@ class MonitoringTest : public E2eTest {
   std::string promtool_check(const std::string& exposition) {
     const auto file = m_dir.file("scraped.prom");
     std::ofstream(file) << exposition;
-    const auto [status, output] = shell("promtool check metrics < " + file);
+    const auto [status, output] = shell_output("promtool check metrics < " + file);
     return status == 0 && output.empty() ? "" : "exit " + std::to_string(status) + ": " + output;
   }
 };

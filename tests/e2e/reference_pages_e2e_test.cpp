@@ -26,8 +26,8 @@ std::string file_text(const std::string& path) {
   return text.str();
 }
 
-// A shell command's exit status and output (stdout and what the command redirects).
-ProcessResult shell(const std::string& command) {
+// A run_shell command's exit status and output (stdout and what the command redirects).
+ProcessResult run_shell(const std::string& command) {
   ProcessResult result;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return result;
@@ -167,21 +167,21 @@ TEST_F(ReferencePages, EveryKeyOfTheExampleConfigurationIsInRosterdYaml5) {
 }
 
 TEST_F(ReferencePages, ManAndGroffRenderThemWithoutWarnings) {
-  if (shell("command -v man >/dev/null && command -v groff >/dev/null").exit_code != 0) {
+  if (run_shell("command -v man >/dev/null && command -v groff >/dev/null").exit_code != 0) {
     GTEST_SKIP() << "man or groff is not installed (scripts/install-deps.sh --test-tools installs them)";
   }
   for (const char* page : {"rosterd.8", "rosterd.yaml.5"}) {
     const auto path = k_generated + "/" + page;
-    const auto man = shell("MANWIDTH=80 man --warnings -l '" + path + "' 2>&1 >/dev/null");
+    const auto man = run_shell("MANWIDTH=80 man --warnings -l '" + path + "' 2>&1 >/dev/null");
     EXPECT_EQ(man.exit_code, 0) << page;
     EXPECT_EQ(man.out, "") << page;
-    const auto groff = shell("groff -man -ww -z '" + path + "' 2>&1");
+    const auto groff = run_shell("groff -man -ww -z '" + path + "' 2>&1");
     EXPECT_EQ(groff.exit_code, 0) << page;
     EXPECT_EQ(groff.out, "") << page;
-    const auto rendered = shell("MANWIDTH=80 man -l '" + path + "' 2>/dev/null");
+    const auto rendered = run_shell("MANWIDTH=80 man -l '" + path + "' 2>/dev/null");
     EXPECT_NE(rendered.out.find("NAME"), std::string::npos) << page;
     // The installed copy is the same page.
-    EXPECT_TRUE(shell("gzip -dc '" + path + ".gz'").out == file_text(path)) << page << ".gz is not the page";
+    EXPECT_TRUE(run_shell("gzip -dc '" + path + ".gz'").out == file_text(path)) << page << ".gz is not the page";
   }
 }
 

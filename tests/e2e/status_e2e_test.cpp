@@ -21,10 +21,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Above the kernel's PID_MAX_LIMIT (2^22 on 64-bit, include/linux/threads.h): no
-// process can have this id, so it stands for a daemon that has exited.
-constexpr std::int64_t k_dead_pid = (std::int64_t{1} << 22) + 7;
-
 const std::set<std::string> k_row_keys{"source",      "dataset",       "configured",       "last_run",
                                        "running_now", "running_since", "running_progress", "schedule"};
 const std::set<std::string> k_run_keys{"id",        "status",   "started_at", "finished_at", "duration_ms",

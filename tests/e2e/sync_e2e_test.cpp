@@ -15,7 +15,7 @@ namespace {
 
 using sim::SimUser;
 
-constexpr const char* k_columns =
+constexpr const char* k_user_columns_query =
     "SELECT username, full_name, email, phone, extension, role, user_group, active FROM users ";
 
 class SyncE2e : public EngineE2eTest {
@@ -46,7 +46,7 @@ TEST_P(SyncE2e, InitialSyncOfEachVendorTypeStoresEveryNormalizedColumn) {
     EXPECT_EQ(count("SELECT count(*) FROM user_versions WHERE source = '" + name + "' AND op = 'added'"),
               static_cast<std::int64_t>(users.size()));
     for (const auto& user : users) {
-      const auto stored = rows(k_columns + std::string("WHERE source = '") + name + "' AND external_id = '" +
+      const auto stored = rows(k_user_columns_query + std::string("WHERE source = '") + name + "' AND external_id = '" +
                                std::to_string(user.id) + "'");
       ASSERT_EQ(stored.size(), 1u) << user.id;
       EXPECT_EQ(stored[0], expected_columns(tenant->options().vendor, user, phones)) << "user " << user.id;

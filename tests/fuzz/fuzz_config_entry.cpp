@@ -65,7 +65,6 @@ const config::Environment& fake_environment() {
   return env;
 }
 
-[[noreturn]] void fail(const std::string& what) { throw OracleFailure(what); }
 
 const config::SourceTypeSchema* schema_of(const std::string& type) {
   for (const auto& schema : schema_table()) {

@@ -23,7 +23,6 @@ namespace {
 using sources::FieldFilter;
 using sources::JsonDocumentParser;
 
-[[noreturn]] void fail(const std::string& what) { throw OracleFailure(what); }
 
 // The parsers' own parser, reused across inputs as a source reuses it across pages.
 JsonDocumentParser& document_parser() {

@@ -19,6 +19,8 @@ class OracleFailure : public std::logic_error {
   using std::logic_error::logic_error;
 };
 
+[[noreturn]] inline void fail(const std::string& what) { throw OracleFailure(what); }
+
 void class4(std::string_view input);
 void crocodial(std::string_view input);
 void smartflo(std::string_view input);

@@ -5,7 +5,7 @@
 namespace rosterd::model {
 namespace {
 
-User sample() {
+User policy_sample() {
   User user;
   user.external_id = "1";
   user.username = "ann";
@@ -14,7 +14,7 @@ User sample() {
 }
 
 TEST(FieldPolicy, VolatileFieldsAreDroppedFromADiff) {
-  auto before = sample();
+  auto before = policy_sample();
   auto after = before;
   after.attributes["last_seen"] = R"("2026-03-02")";
   after.attributes["tenant"] = R"("U")";
@@ -25,7 +25,7 @@ TEST(FieldPolicy, VolatileFieldsAreDroppedFromADiff) {
 }
 
 TEST(FieldPolicy, AbsentFieldsAreFillsOnlyWhenAsked) {
-  auto before = sample();
+  auto before = policy_sample();
   auto after = before;
   after.email = "ann@x.com";           // absent -> value: a fill
   after.username = "anna";             // value -> value: a change
@@ -46,7 +46,7 @@ TEST(FieldPolicy, AbsentFieldsAreFillsOnlyWhenAsked) {
 
 TEST(FieldPolicy, HistoryHoldsNoVolatileAttribute) {
   const auto policy = make_field_policy({"login_ip", "last_seen"});
-  const auto user = sample();
+  const auto user = policy_sample();
   EXPECT_TRUE(has_volatile_attributes(user, policy));
   const auto history = without_volatile(user, policy);
   EXPECT_EQ(history.attributes.size(), 1u);

@@ -26,9 +26,9 @@ using sources::testing::read_fixture;
 using sources::testing::RecordingRateTimer;
 using sources::testing::source_config;
 
-constexpr const char* k_url = "https://acme.croco-dial.net/goAPIv2/goUsers/goAPI.php";
-constexpr const char* k_password = "croco-Pass-7731";
-const std::vector<std::string> k_served_secrets = {k_password, "examplePass", "ABC123xyzHashValue", "phonePass123",
+constexpr const char* k_per_user_url = "https://acme.croco-dial.net/goAPIv2/goUsers/goAPI.php";
+constexpr const char* k_per_user_password = "croco-Pass-7731";
+const std::vector<std::string> k_served_secrets = {k_per_user_password, "examplePass", "ABC123xyzHashValue", "phonePass123",
                                                    "voicePass123"};
 
 std::string form_decode(std::string_view text) {
@@ -114,10 +114,10 @@ class Recorder final : public PerUserSink<Value> {
 };
 
 std::string label(std::string_view action, std::string_view user) {
-  return fmt::format("POST {} goAction={} user={}", k_url, action, user);
+  return fmt::format("POST {} goAction={} user={}", k_per_user_url, action, user);
 }
 
-std::string agent_body(std::string_view status) {
+std::string per_user_agent_body(std::string_view status) {
   return fmt::format(R"({{"result":"success","data":{{"status":"{}","campaign_id":"","lead_id":0}}}})", status);
 }
 
@@ -125,8 +125,8 @@ class CrocodialPerUserTest : public ::testing::Test {
  protected:
   std::unique_ptr<Source> make(std::vector<std::pair<std::string, std::string>> settings = {}) {
     settings.emplace_back("user", "api user");
-    settings.emplace_back("password", k_password);
-    return make_source_with_timer(source_config("crocodial", k_url, settings), timer);
+    settings.emplace_back("password", k_per_user_password);
+    return make_source_with_timer(source_config("crocodial", k_per_user_url, settings), timer);
   }
   core::Status user_info(Source& source, PerUserClient& client, std::span<const UserRef> refs) {
     RunContext context{client, stop.get_token()};
@@ -156,13 +156,13 @@ TEST_F(CrocodialPerUserTest, PostsGetUserInfoPerUserWithCredentialsInTheForm) {
   auto requests = client.requests();
   ASSERT_EQ(requests.size(), 3u);
   std::sort(requests.begin(), requests.end(), [](const auto& a, const auto& b) { return a.label < b.label; });
-  EXPECT_EQ(requests[0].url, k_url);
+  EXPECT_EQ(requests[0].url, k_per_user_url);
   EXPECT_EQ(requests[0].method, http::Method::post);
   EXPECT_EQ(requests[0].content_type, "application/x-www-form-urlencoded");
   EXPECT_TRUE(requests[0].headers.empty());
   EXPECT_EQ(
       requests[0].body,
-      fmt::format("goAction=getUserInfo&goUser=api%20user&goPass={}&responsetype=json&user=Ana%20Exp", k_password));
+      fmt::format("goAction=getUserInfo&goUser=api%20user&goPass={}&responsetype=json&user=Ana%20Exp", k_per_user_password));
   EXPECT_EQ(requests[0].label, label("getUserInfo", "Ana Exp"));
   EXPECT_EQ(requests[1].label, label("getUserInfo", "jdoe"));
   EXPECT_EQ(requests[2].label, label("getUserInfo", "maria.lopez"));
@@ -178,7 +178,7 @@ TEST_F(CrocodialPerUserTest, PostsGetLiveAgentInfoPerUser) {
   PerUserClient client([](const std::string& action, const std::string& user) -> core::Result<http::Response> {
     EXPECT_EQ(action, "getLiveAgentInfo");
     if (user == "jdoe") return reply(read_fixture("crocodial/live_agent_in_call_doc.json"));
-    if (user == "Ana Exp") return reply(agent_body("PAUSE - LUNCH BREAK"));
+    if (user == "Ana Exp") return reply(per_user_agent_body("PAUSE - LUNCH BREAK"));
     return reply(read_fixture("crocodial/live_agent_not_logged_in.json"));
   });
   auto source = make();
@@ -259,7 +259,7 @@ TEST_F(CrocodialPerUserTest, AHostThatCannotBeReachedFailsTheFetch) {
 TEST_F(CrocodialPerUserTest, AStopRequestEndsTheFetchAsCancelled) {
   PerUserClient client([&](const std::string&, const std::string&) -> core::Result<http::Response> {
     stop.request_stop();
-    return reply(agent_body("READY"));
+    return reply(per_user_agent_body("READY"));
   });
   auto source = make({{"concurrency", "1"}});
   auto status = agent_states(*source, client, users);
@@ -280,7 +280,7 @@ TEST_F(CrocodialPerUserTest, HoldsTheConfiguredConcurrency) {
     // Hold the first calls until two are in flight, so the bound is reached.
     EXPECT_TRUE(changed.wait_for(lock, 20s, [&] { return most >= 2; }));
     --in_flight;
-    return reply(agent_body("READY"));
+    return reply(per_user_agent_body("READY"));
   });
   auto source = make({{"concurrency", "2"}});
   std::vector<UserRef> many;
@@ -292,7 +292,7 @@ TEST_F(CrocodialPerUserTest, HoldsTheConfiguredConcurrency) {
 
 TEST_F(CrocodialPerUserTest, PacesRequestsByTheConfiguredRateAcrossRuns) {
   PerUserClient client([](const std::string&, const std::string&) -> core::Result<http::Response> {
-    return reply(agent_body("READY"));
+    return reply(per_user_agent_body("READY"));
   });
   auto source = make({{"max_requests_per_second", "4"}, {"concurrency", "3"}});
   ASSERT_TRUE(agent_states(*source, client, users).ok());

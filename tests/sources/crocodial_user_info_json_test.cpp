@@ -38,7 +38,7 @@ std::string stats_with(std::string_view field, std::string_view value) {
 }
 
 // A getLiveAgentInfo body with the given data fields.
-std::string agent_body(std::string_view fields) {
+std::string user_info_agent_body(std::string_view fields) {
   return fmt::format(R"({{"result":"success","data":{{{}}}}})", fields);
 }
 
@@ -251,14 +251,14 @@ TEST(CrocodialUserInfo, RejectsWrongShapesNamingThePath) {
   }
 }
 
-struct ErrorCase {
+struct UserInfoErrorCase {
   const char* fixture;
   core::ErrorKind kind;
   const char* message_part;
 };
 
 TEST(CrocodialUserInfo, ClassifiesErrorsOfBothActions) {
-  const ErrorCase cases[] = {
+  const UserInfoErrorCase cases[] = {
       {"error_invalid_value.json", core::ErrorKind::not_found,
        "unknown user (CrocoDial error 41004: Error: Invalid value in user. Doesn't exist)"},
       {"error_permission.json", core::ErrorKind::auth, "CrocoDial error 10001: Error: You do not have permission"},
@@ -343,13 +343,13 @@ TEST(CrocodialLiveAgent, SplitsThePauseReasonOffTheStatus) {
       {"DEAD - CALL", "DEAD - CALL", std::nullopt},
   };
   for (const auto& [served, status, reason] : cases) {
-    auto state = agent(agent_body(fmt::format(R"("status":"{}")", served)));
+    auto state = agent(user_info_agent_body(fmt::format(R"("status":"{}")", served)));
     ASSERT_TRUE(state.ok()) << served << ": " << state.error().message;
     EXPECT_EQ(state->status, status) << served;
     EXPECT_EQ(state->pause_reason, reason) << served;
   }
   // An interval of agent_status_log ends when the reason changes.
-  auto breaks = agent(agent_body(R"("status":"PAUSE - BREAK")"));
+  auto breaks = agent(user_info_agent_body(R"("status":"PAUSE - BREAK")"));
   ASSERT_TRUE(breaks.ok());
   EXPECT_FALSE(lunch->same_state(*breaks));
 }
@@ -362,11 +362,11 @@ TEST(CrocodialLiveAgent, KeepsLeadIdANumberAndConfExtenAString) {
   EXPECT_EQ(disposition->attributes.at("lead_id"), "7890123");          // served "7890123"
   EXPECT_EQ(disposition->attributes.at("conf_exten"), R"("8600118")");  // served 8600118
 
-  auto null_lead = agent(agent_body(R"("status":"READY","lead_id":null)"));
+  auto null_lead = agent(user_info_agent_body(R"("status":"READY","lead_id":null)"));
   ASSERT_TRUE(null_lead.ok()) << null_lead.error().message;
   EXPECT_EQ(null_lead->attributes.at("lead_id"), "null");
   for (const char* lead : {"1.5", R"("x")", "-1", "[1]"}) {
-    auto state = agent(agent_body(fmt::format(R"("status":"READY","lead_id":{})", lead)));
+    auto state = agent(user_info_agent_body(fmt::format(R"("status":"READY","lead_id":{})", lead)));
     ASSERT_FALSE(state.ok()) << lead;
     EXPECT_EQ(state.error().message.rfind("data.lead_id: expected ", 0), 0u) << state.error().message;
   }
@@ -374,11 +374,11 @@ TEST(CrocodialLiveAgent, KeepsLeadIdANumberAndConfExtenAString) {
 
 TEST(CrocodialLiveAgent, RequiresAStatusAndDropsSecretFields) {
   for (const char* fields : {R"("color":"green")", R"("status":"")", R"("status":null)"}) {
-    auto state = agent(agent_body(fields));
+    auto state = agent(user_info_agent_body(fields));
     ASSERT_FALSE(state.ok()) << fields;
     EXPECT_EQ(state.error().message, "data.status: missing or empty") << fields;
   }
-  auto state = agent(agent_body(R"("status":"READY","sip_password":"s3cr3t-Sip","session_token":"tok-9","note":"n")"),
+  auto state = agent(user_info_agent_body(R"("status":"READY","sip_password":"s3cr3t-Sip","session_token":"tok-9","note":"n")"),
                      FieldFilter({"note"}));
   ASSERT_TRUE(state.ok()) << state.error().message;
   EXPECT_TRUE(state->attributes.empty());

@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "store/sqlite/schedule.hpp"
+#include "store/sqlite/sql_values.hpp"
 
 namespace rosterd::store::sqlite {
 namespace {
@@ -12,11 +13,6 @@ namespace {
 constexpr const char* k_run_columns =
     "id, source, dataset, started_at, finished_at, status, error, fetched, added, updated, removed, restored, "
     "unchanged, requests, bytes, filled";
-
-std::optional<std::string> optional_text(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getString();
-}
 
 RunRecord read_run(SQLite::Statement& row) {
   RunRecord r;

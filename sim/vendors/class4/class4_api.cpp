@@ -15,21 +15,22 @@
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
 #include "sim/json_out.hpp"
+#include "sim/query_values.hpp"
 #include "sim/vendors/class4/class4.hpp"
 
 namespace rosterd::sim::detail {
 namespace {
 
 constexpr std::uint64_t k_salt_passwd = 0x801, k_salt_cdr = 0x802, k_salt_fields = 0x803, k_salt_token = 0x804;
-constexpr std::string_view k_no_token =
+constexpr std::string_view k_class4_no_token =
     R"({"error_type":"unauthenticated_error","success":false,"error":{"message":"No header X-Auth-Token present","code":110,"reason":"auth_token_not_provided"}})";
-constexpr std::string_view k_bad_token =
+constexpr std::string_view k_class4_bad_token =
     R"({"error_type":"unauthenticated_error","success":false,"error":{"message":"Incorrect token provided","code":120,"reason":"incorrect_token_provided"}})";
 // Assumed: the login failure's code and reason are undocumented.
 constexpr std::string_view k_bad_login =
     R"({"error_type":"unauthenticated_error","success":false,"error":{"message":"Incorrect login or password","code":100,"reason":"incorrect_credentials"}})";
 
-Formatted<40> iso_time(std::int64_t unix_seconds, std::int64_t micros) {
+Formatted<40> class4_iso_time(std::int64_t unix_seconds, std::int64_t micros) {
   const std::int64_t days = unix_seconds / 86400, rest = unix_seconds % 86400;
   const std::int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;  // civil date, Hinnant
   const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
@@ -51,7 +52,7 @@ std::optional<std::string> cdr_api_token(std::uint64_t seed, std::int64_t id) {
   return token_chars(derive(seed, id, k_salt_cdr + 1), 32);
 }
 
-std::int64_t role_id(std::string_view role) {
+std::int64_t class4_role_id(std::string_view role) {
   if (role == "Client") return 1;  // the documented example
   if (role == "Admin") return 2;
   if (role == "Agent") return 3;
@@ -74,9 +75,9 @@ Derived derive_fields(std::uint64_t seed, const SimUser& user) {
   };
   Derived out;
   out.passwd = passwd(seed, user.id);
-  out.create_time = iso_time(1518652924 + part(0, 3 * 365 * 86400), part(20, 1000000)).view();
+  out.create_time = class4_iso_time(1518652924 + part(0, 3 * 365 * 86400), part(20, 1000000)).view();
   if (part(32, 2) == 0) {  // has logged in
-    out.last_login_time = iso_time(k_clock_epoch - part(8, 864000), part(40, 1000000)).view();
+    out.last_login_time = class4_iso_time(k_clock_epoch - part(8, 864000), part(40, 1000000)).view();
     out.login_ip = Formatted("10.{}.{}.{}", part(16, 256), part(24, 256), 1 + part(48, 254)).view();
   }
   out.cdr_api_token = cdr_api_token(seed, user.id).value_or("");
@@ -86,7 +87,7 @@ Derived derive_fields(std::uint64_t seed, const SimUser& user) {
 }
 
 // Every field of the documented example, in its order.
-void write_user(JsonOut& w, std::uint64_t seed, const SimUser& user) {
+void class4_write_user(JsonOut& w, std::uint64_t seed, const SimUser& user) {
   const Derived derived = derive_fields(seed, user);
   ItemWriter item(w, user);
   item.number("user_id", user.id)
@@ -99,7 +100,7 @@ void write_user(JsonOut& w, std::uint64_t seed, const SimUser& user) {
       .boolean("outbound_report", true)
       .raw("client_limits", "[]")
       .text_or_null("last_name", user.last_name)
-      .number("role_id", role_id(user.role))
+      .number("role_id", class4_role_id(user.role))
       .text_or_null("last_login_time", derived.last_login_time)
       .boolean("all_termination", true)
       .null("report_fields")
@@ -151,12 +152,7 @@ struct Listing {
   bool duplicate = false, empty = false;
 };
 
-bool parse_int(const std::string& text, std::int64_t& out) {
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return error == std::errc{} && end == text.data() + text.size();
-}
-
-std::string render_page(TenantState& state, const Listing& listing) {
+std::string class4_render_page(TenantState& state, const Listing& listing) {
   const auto& listed = state.users.listed();
   const auto total = listing.empty ? 0 : static_cast<std::int64_t>(listed.size());
   const auto position_at = [&](std::int64_t i) {
@@ -169,7 +165,7 @@ std::string render_page(TenantState& state, const Listing& listing) {
   w.key("per_page").value(listing.per_page).key("total").value(total).key("page").value(listing.page);
   w.key("items").begin_array();
   const auto write = [&](std::int64_t i) {
-    write_user(w, state.options.seed, state.users.materialize(state.users.entry(position_at(i))));
+    class4_write_user(w, state.options.seed, state.users.materialize(state.users.entry(position_at(i))));
   };
   if (listing.duplicate && first < last) write(first > 0 ? first - 1 : first);  // the previous page's last
   for (std::int64_t i = first; i < last; ++i) write(i);
@@ -178,7 +174,7 @@ std::string render_page(TenantState& state, const Listing& listing) {
 }
 
 // The page cache key of a listing's page (Tenant::prerender fills the same keys).
-std::string page_key(const Listing& listing) {
+std::string class4_page_key(const Listing& listing) {
   return fmt::format("list:{}:{}:{}", listing.page, listing.per_page, listing.ascending ? 1 : 0);
 }
 
@@ -208,7 +204,7 @@ std::optional<Reply> read_listing(const TenantState& state, const httplib::Reque
 Reply class4_error(const Fault& fault) {
   Reply reply;
   if (fault.error == "auth_token_not_provided") {
-    reply = json_reply(401, std::string(k_no_token));
+    reply = json_reply(401, std::string(k_class4_no_token));
   } else if (fault.error == "validation_error") {
     reply = json_reply(
         400, R"({"success":false,"error_type":"validation_error","errors":{"page":["Not a valid integer."]}})");
@@ -219,7 +215,7 @@ Reply class4_error(const Fault& fault) {
         400,
         R"({"success":false,"error_type":"operation_error","error":{"code":300,"reason":"operation_failed","message":"Operation failed"}})");
   } else {
-    reply = json_reply(401, std::string(k_bad_token));
+    reply = json_reply(401, std::string(k_class4_bad_token));
   }
   if (fault.status > 0) reply.status = fault.status;
   return reply;
@@ -238,7 +234,7 @@ std::size_t prerender_class4(TenantState& state, std::int64_t page_size) {
   Listing listing;
   listing.per_page = page_size;
   for (listing.page = 0; listing.page < pages; ++listing.page)
-    state.page(page_key(listing), [&] { return render_page(state, listing); });
+    state.page(class4_page_key(listing), [&] { return class4_render_page(state, listing); });
   return static_cast<std::size_t>(pages);
 }
 
@@ -274,9 +270,9 @@ Reply handle_class4_auth(TenantState& state, const httplib::Request& request) {
   JsonOut w;
   w.begin_object().key("success").value(true).key("payload").begin_object().key("token").value(token);
   w.key("user");
-  write_user(w, state.options.seed, admin);
+  class4_write_user(w, state.options.seed, admin);
   w.key("cdr_api_token").value(*cdr_api_token(state.options.seed, 0));
-  w.key("cdr_api_token_expiration").value(iso_time(now + 30 * 86400, 0).view());
+  w.key("cdr_api_token_expiration").value(class4_iso_time(now + 30 * 86400, 0).view());
   w.end_object().end_object();
   Reply reply = json_reply(200, w.take());
   if (fault) apply_delivery_fault(*fault, reply);
@@ -288,11 +284,11 @@ Reply handle_class4_list(TenantState& state, const httplib::Request& request) {
   state.count_request(Endpoint::listing);
   if (!request.has_header("X-Auth-Token")) {
     ++state.stats.auth_rejections;
-    return json_reply(401, std::string(k_no_token));
+    return json_reply(401, std::string(k_class4_no_token));
   }
   if (!state.token_valid(request.get_header_value("X-Auth-Token"))) {
     ++state.stats.auth_rejections;
-    return json_reply(401, std::string(k_bad_token));
+    return json_reply(401, std::string(k_class4_bad_token));
   }
   Listing listing;
   if (auto invalid = read_listing(state, request, listing)) return *invalid;
@@ -305,7 +301,7 @@ Reply handle_class4_list(TenantState& state, const httplib::Request& request) {
         [[fallthrough]];
       case FaultKind::auth_failure:
         ++state.stats.auth_rejections;
-        return json_reply(401, std::string(k_bad_token));
+        return json_reply(401, std::string(k_class4_bad_token));
       case FaultKind::vendor_error:
         return class4_error(*fault);
       case FaultKind::duplicate_ids:
@@ -321,9 +317,9 @@ Reply handle_class4_list(TenantState& state, const httplib::Request& request) {
   }
   Reply reply;
   if (listing.duplicate || listing.empty) {
-    reply.set_body(render_page(state, listing));
+    reply.set_body(class4_render_page(state, listing));
   } else {
-    reply.body = state.page(page_key(listing), [&] { return render_page(state, listing); });
+    reply.body = state.page(class4_page_key(listing), [&] { return class4_render_page(state, listing); });
   }
   ++state.stats.listing_pages;
   if (fault) apply_delivery_fault(*fault, reply);

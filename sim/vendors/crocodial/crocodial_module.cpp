@@ -12,12 +12,12 @@ namespace {
 
 constexpr std::uint64_t k_salt_portfolios = 0x106;
 
-constexpr std::array<VendorRoute, 2> k_routes = {{
+constexpr std::array<VendorRoute, 2> k_crocodial_routes = {{
     {"GET", "/goAPIv2/goUsers/goAPI\\.php", handle_crocodial},
     {"POST", "/goAPIv2/goUsers/goAPI\\.php", handle_crocodial},
 }};
 
-void fill_user(SimUser& user, const TenantOptions& options, std::uint32_t index) {
+void fill_crocodial_user(SimUser& user, const TenantOptions& options, std::uint32_t index) {
   const auto roll = draw(options, index, k_salt_role, 100);
   const auto group_roll = draw(options, index, k_salt_group, 100);
   user.extension = std::to_string(user.id);  // the doc example's exten equals user_id
@@ -34,17 +34,17 @@ void fill_user(SimUser& user, const TenantOptions& options, std::uint32_t index)
   }
 }
 
-void fill_credentials(TenantOptions& options) {
+void fill_crocodial_credentials(TenantOptions& options) {
   if (options.user.empty()) options.user = "apiuser";
   if (options.password.empty()) options.password = default_secret(options, 1, 14);
 }
 
-std::string credentials_yaml(const TenantOptions& options) {
+std::string crocodial_credentials_yaml(const TenantOptions& options) {
   return fmt::format("    user: {}\n    password: \"{}\"\n", options.user, options.password);
 }
 
 // Upstream action files accept the API user's pass_hash as goPass.
-void tenant_secrets(const TenantOptions& options, std::vector<std::string>& out) {
+void crocodial_tenant_secrets(const TenantOptions& options, std::vector<std::string>& out) {
   out.push_back(crocodial_api_pass_hash(options));
 }
 
@@ -53,13 +53,13 @@ void tenant_secrets(const TenantOptions& options, std::vector<std::string>& out)
 VendorModule crocodial_module() {
   return {
       .name = "crocodial",
-      .routes = k_routes,
+      .routes = k_crocodial_routes,
       .config_path = "/goAPIv2/goUsers/goAPI.php",
       .first_user_id = 2000,
-      .fill_user = fill_user,
-      .fill_credentials = fill_credentials,
-      .credentials_yaml = credentials_yaml,
-      .tenant_secrets = tenant_secrets,
+      .fill_user = fill_crocodial_user,
+      .fill_credentials = fill_crocodial_credentials,
+      .credentials_yaml = crocodial_credentials_yaml,
+      .tenant_secrets = crocodial_tenant_secrets,
       .user_secrets = crocodial_user_secrets,
   };
 }

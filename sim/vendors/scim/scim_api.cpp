@@ -21,13 +21,14 @@
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
 #include "sim/json_out.hpp"
+#include "sim/query_values.hpp"
 #include "sim/vendors/scim/scim.hpp"
 
 namespace rosterd::sim::detail {
 namespace {
 
 constexpr std::uint64_t k_salt_id_high = 0x901, k_salt_id_low = 0x902, k_salt_external_high = 0x903,
-                        k_salt_external_low = 0x904, k_salt_flags = 0x905, k_salt_employee = 0x906, k_salt_home = 0x907,
+                        k_salt_external_low = 0x904, k_scim_salt_flags = 0x905, k_salt_employee = 0x906, k_salt_home = 0x907,
                         k_salt_created = 0x908;
 
 constexpr std::string_view k_content_type = "application/scim+json";
@@ -37,14 +38,14 @@ constexpr std::string_view k_user_schemas =
 constexpr std::string_view k_enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 constexpr std::string_view k_error_schemas = R"(["urn:ietf:params:scim:api:messages:2.0:Error"])";
 // Assumed: RFC 7644 names no status for rate limits; providers answer 429 in the error shape.
-constexpr std::string_view k_too_many_requests =
+constexpr std::string_view k_scim_too_many_requests =
     R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"429","detail":"Too many requests"})";
 
 // Generated users were created in the five years before the tenant clock's epoch.
 constexpr std::int64_t k_created_from = k_clock_epoch - 5 * 365 * 86400;
 
 // xsd:dateTime in UTC, as RFC 7643 2.3.5 and its examples write it.
-Formatted<24> iso_time(std::int64_t unix_seconds) {
+Formatted<24> scim_iso_time(std::int64_t unix_seconds) {
   const std::int64_t days = unix_seconds / 86400, rest = unix_seconds % 86400;
   const std::int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;  // civil date, Hinnant
   const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
@@ -82,9 +83,9 @@ std::uint64_t content_hash(const SimUser& user) {
   return hash;
 }
 
-void write_user(JsonOut& w, std::uint64_t seed, std::string_view location_prefix, const SimUser& user) {
+void scim_write_user(JsonOut& w, std::uint64_t seed, std::string_view location_prefix, const SimUser& user) {
   const std::string id = scim_user_id(seed, user.id);
-  const auto flags = derive(seed, user.id, k_salt_flags);
+  const auto flags = derive(seed, user.id, k_scim_salt_flags);
   const std::int64_t created =
       k_created_from + static_cast<std::int64_t>(derive(seed, user.id, k_salt_created) % (4 * 365 * 86400));
   const std::uint64_t content = mix64(content_hash(user) ^ derive(seed, user.id, k_salt_created));
@@ -135,7 +136,7 @@ void write_user(JsonOut& w, std::uint64_t seed, std::string_view location_prefix
   });
   item.custom("meta", [&](JsonOut& out) {
     out.begin_object().key("resourceType").value("User");
-    out.key("created").value(iso_time(created).view()).key("lastModified").value(iso_time(modified).view());
+    out.key("created").value(scim_iso_time(created).view()).key("lastModified").value(scim_iso_time(modified).view());
     out.key("location").value(std::string(location_prefix).append(id));
     out.key("version").value(Formatted("W/\"{:016x}\"", content).view()).end_object();
   });
@@ -152,7 +153,7 @@ std::int64_t page_cap(const TenantState& state) {
   return state.options.max_page_size > 0 ? state.options.max_page_size : k_scim_max_count;
 }
 
-std::string render_page(TenantState& state, const Page& page) {
+std::string scim_render_page(TenantState& state, const Page& page) {
   const auto& listed = state.users.listed();
   const auto total = page.empty ? 0 : static_cast<std::int64_t>(listed.size());
   const auto first = std::min(total, page.start_index - 1);
@@ -167,18 +168,18 @@ std::string render_page(TenantState& state, const Page& page) {
   w.key("startIndex").value(page.start_index).key("itemsPerPage").value(static_cast<std::int64_t>(positions.size()));
   w.key("Resources").begin_array();
   for (const auto position : positions)
-    write_user(w, state.options.seed, location_prefix, state.users.materialize(state.users.entry(position)));
+    scim_write_user(w, state.options.seed, location_prefix, state.users.materialize(state.users.entry(position)));
   w.end_array().end_object();
   return w.take();
 }
 
 // The page cache key of a page (prerender fills the same keys).
-std::string page_key(const Page& page) {
+std::string scim_page_key(const Page& page) {
   return fmt::format("scim:{}:{}", page.start_index, page.count);
 }
 
 // The 1-based page startIndex falls in at the served page size, for Fault::page.
-int page_number(const Page& page) {
+int scim_page_number(const Page& page) {
   if (page.count == 0) return 1;
   return static_cast<int>(std::min<std::int64_t>(INT_MAX, (page.start_index - 1) / page.count + 1));
 }
@@ -195,11 +196,6 @@ Reply scim_error(int status, std::string_view detail, std::string_view scim_type
   if (!scim_type.empty()) w.key("scimType").value(scim_type);
   w.key("detail").value(detail).end_object();
   return scim_reply(status, w.take());
-}
-
-bool parse_int(const std::string& text, std::int64_t& out) {
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return error == std::errc{} && end == text.data() + text.size();
 }
 
 // RFC 7644 3.4.2.4: startIndex below 1 is 1, a negative count is 0; count is capped.
@@ -244,7 +240,7 @@ Reply scim_vendor_error(const Fault& fault) {
   } else if (fault.error == "internal") {
     reply = scim_error(500, "Internal server error");
   } else {
-    reply = scim_reply(429, std::string(k_too_many_requests));
+    reply = scim_reply(429, std::string(k_scim_too_many_requests));
   }
   if (fault.status > 0) reply.status = fault.status;
   return reply;
@@ -265,7 +261,7 @@ std::size_t prerender_scim(TenantState& state, std::int64_t page_size) {
   const auto pages = std::max<std::int64_t>(1, (total + page.count - 1) / page.count);
   for (std::int64_t k = 0; k < pages; ++k) {
     page.start_index = 1 + k * page.count;
-    state.page(page_key(page), [&] { return render_page(state, page); });
+    state.page(scim_page_key(page), [&] { return scim_render_page(state, page); });
   }
   return static_cast<std::size_t>(pages);
 }
@@ -276,9 +272,9 @@ Reply handle_scim_users(TenantState& state, const httplib::Request& request) {
   if (auto refused = authenticate(state, request)) return *refused;
   Page page;
   if (auto invalid = read_page(state, request, page)) return *invalid;
-  const auto fault = state.take_fault(Endpoint::listing, page_number(page));
+  const auto fault = state.take_fault(Endpoint::listing, scim_page_number(page));
   if (fault) {
-    if (auto replaced = replacing_reply(*fault, k_too_many_requests)) {
+    if (auto replaced = replacing_reply(*fault, k_scim_too_many_requests)) {
       if (replaced->content_type == "application/json") replaced->content_type = k_content_type;
       return *replaced;
     }
@@ -301,9 +297,9 @@ Reply handle_scim_users(TenantState& state, const httplib::Request& request) {
   }
   Reply reply = scim_reply(200, {});
   if (page.duplicate || page.empty) {
-    reply.set_body(render_page(state, page));
+    reply.set_body(scim_render_page(state, page));
   } else {
-    reply.body = state.page(page_key(page), [&] { return render_page(state, page); });
+    reply.body = state.page(scim_page_key(page), [&] { return scim_render_page(state, page); });
   }
   ++state.stats.listing_pages;
   if (fault) apply_delivery_fault(*fault, reply);

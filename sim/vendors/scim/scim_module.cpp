@@ -10,13 +10,13 @@
 namespace rosterd::sim::detail {
 namespace {
 
-constexpr std::array<VendorRoute, 1> k_routes = {{
+constexpr std::array<VendorRoute, 1> k_scim_routes = {{
     {"GET", "/scim/v2/Users", handle_scim_users},
 }};
 
 // title from role, department from group; either is empty for some users, and then
 // absent from the Resource.
-void fill_user(SimUser& user, const TenantOptions& options, std::uint32_t index) {
+void fill_scim_user(SimUser& user, const TenantOptions& options, std::uint32_t index) {
   const auto role = draw(options, index, k_salt_role, 100);
   user.role = role < 8    ? ""
               : role < 45 ? "Sales Representative"
@@ -35,12 +35,12 @@ void fill_user(SimUser& user, const TenantOptions& options, std::uint32_t index)
   user.username = user.email;  // identity providers' userName is the sign-in address
 }
 
-void fill_credentials(TenantOptions& options) {
+void fill_scim_credentials(TenantOptions& options) {
   if (options.token.empty()) options.token = default_secret(options, 8, 48);
 }
 
 // A rest-type source takes its credentials under `parameters:`.
-std::string credentials_yaml(const TenantOptions& options) {
+std::string scim_credentials_yaml(const TenantOptions& options) {
   return fmt::format("    parameters:\n      token: \"{}\"\n", options.token);
 }
 
@@ -49,12 +49,12 @@ std::string credentials_yaml(const TenantOptions& options) {
 VendorModule scim_module() {
   return {
       .name = "scim",
-      .routes = k_routes,
+      .routes = k_scim_routes,
       .config_path = "/scim/v2",
       .default_page_size = static_cast<int>(k_scim_max_count),
-      .fill_user = fill_user,
-      .fill_credentials = fill_credentials,
-      .credentials_yaml = credentials_yaml,
+      .fill_user = fill_scim_user,
+      .fill_credentials = fill_scim_credentials,
+      .credentials_yaml = scim_credentials_yaml,
       .prerender = prerender_scim,
   };
 }

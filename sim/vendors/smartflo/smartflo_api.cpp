@@ -13,19 +13,20 @@
 #include "sim/generator.hpp"
 #include "sim/json_item.hpp"
 #include "sim/json_out.hpp"
+#include "sim/query_values.hpp"
 #include "sim/vendors/smartflo/smartflo.hpp"
 
 namespace rosterd::sim::detail {
 namespace {
 
-constexpr std::uint64_t k_salt_agent = 0x701, k_salt_flags = 0x702, k_salt_jwt = 0x703;
+constexpr std::uint64_t k_salt_agent = 0x701, k_smartflo_salt_flags = 0x702, k_salt_jwt = 0x703;
 // Assumed: the 401 bodies of /v1/users are undocumented (docs/vendor-facts.md 3.2).
-constexpr std::string_view k_no_token = R"({"success":false,"message":"Authorization Token not found"})";
-constexpr std::string_view k_bad_token = R"({"success":false,"message":"Token is Expired"})";
+constexpr std::string_view k_smartflo_no_token = R"({"success":false,"message":"Authorization Token not found"})";
+constexpr std::string_view k_smartflo_bad_token = R"({"success":false,"message":"Token is Expired"})";
 // docs/vendor-facts.md 3.3: `success` is the string "false" here; spacing as documented.
-constexpr std::string_view k_too_many_requests = R"({ "success": "false", "message": "Too many requests." })";
+constexpr std::string_view k_smartflo_too_many_requests = R"({ "success": "false", "message": "Too many requests." })";
 
-std::int64_t role_id(std::string_view role) {
+std::int64_t smartflo_role_id(std::string_view role) {
   if (role == "Admin") return 54625;
   if (role == "Agent") return 54627;
   if (role == "Supervisor") return 54628;
@@ -33,9 +34,9 @@ std::int64_t role_id(std::string_view role) {
   return 54600 + static_cast<std::int64_t>(mix64(std::hash<std::string_view>{}(role)) % 1000);
 }
 
-void write_user(JsonOut& w, const TenantState& state, const SimUser& user) {
+void smartflo_write_user(JsonOut& w, const TenantState& state, const SimUser& user) {
   const auto seed = state.options.seed;
-  const auto flags = derive(seed, user.id, k_salt_flags);
+  const auto flags = derive(seed, user.id, k_smartflo_salt_flags);
   ItemWriter item(w, user);
   item.number("id", user.id)
       .text("name", user.full_name())
@@ -58,7 +59,7 @@ void write_user(JsonOut& w, const TenantState& state, const SimUser& user) {
       .boolean("is_international_outbound_enabled", ((flags >> 9) & 3U) == 0)
       .custom("user_role",
               [&](JsonOut& out) {
-                out.begin_object().key("id").value(role_id(user.role)).key("name").value(user.role).end_object();
+                out.begin_object().key("id").value(smartflo_role_id(user.role)).key("name").value(user.role).end_object();
               })
       .text_or_null("extension", user.extension)
       .number("user_status", user.active ? 1 : 0);
@@ -70,16 +71,11 @@ struct Cursor {
   std::int64_t last_seen_id = 0;
 };
 
-bool parse_int(const std::string& text, std::int64_t& out) {
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return error == std::errc{} && end == text.data() + text.size();
-}
-
 struct PageFlags {
   bool stuck = false, duplicate = false, empty = false;
 };
 
-std::string render_page(TenantState& state, const Cursor& cursor, const PageFlags& flags) {
+std::string smartflo_render_page(TenantState& state, const Cursor& cursor, const PageFlags& flags) {
   const auto& listed = state.users.listed();
   const auto start =
       std::upper_bound(listed.begin(), listed.end(), cursor.last_seen_id,
@@ -100,18 +96,18 @@ std::string render_page(TenantState& state, const Cursor& cursor, const PageFlag
   w.begin_object().key("has_more").value(more || flags.stuck);
   w.key("count").value(static_cast<std::int64_t>(page.size())).key("last_seen_id").value(last_seen);
   w.key("data").begin_array();
-  for (const auto position : page) write_user(w, state, state.users.materialize(state.users.entry(position)));
+  for (const auto position : page) smartflo_write_user(w, state, state.users.materialize(state.users.entry(position)));
   w.end_array().end_object();
   return w.take();
 }
 
 // The page cache key of a cursor's page (Tenant::prerender fills the same keys).
-std::string page_key(const Cursor& cursor) {
+std::string smartflo_page_key(const Cursor& cursor) {
   return fmt::format("users:{}:{}", cursor.limit, cursor.last_seen_id);
 }
 
 // The 1-based page of the cursor walk this request is: users before the cursor / limit.
-int page_number(TenantState& state, const Cursor& cursor) {
+int smartflo_page_number(TenantState& state, const Cursor& cursor) {
   const auto& listed = state.users.listed();
   const auto before =
       std::upper_bound(listed.begin(), listed.end(), cursor.last_seen_id,
@@ -185,9 +181,9 @@ Reply smartflo_error(TenantState& state, const Fault& fault) {
   } else if (fault.error == "invalid_credentials") {
     reply = json_reply(400, R"({"success":false,"message":"Invalid credentials"})");
   } else if (fault.error == "unauthorized") {
-    reply = json_reply(401, std::string(k_bad_token));
+    reply = json_reply(401, std::string(k_smartflo_bad_token));
   } else {
-    reply = json_reply(429, std::string(k_too_many_requests));
+    reply = json_reply(429, std::string(k_smartflo_too_many_requests));
   }
   if (fault.status > 0) reply.status = fault.status;
   return reply;
@@ -198,7 +194,7 @@ Reply smartflo_error(TenantState& state, const Fault& fault) {
 std::size_t prerender_smartflo(TenantState& state, std::int64_t page_size) {
   Cursor cursor{page_size, 0};
   for (std::size_t pages = 1;; ++pages) {
-    state.page(page_key(cursor), [&] { return render_page(state, cursor, PageFlags{}); });
+    state.page(smartflo_page_key(cursor), [&] { return smartflo_render_page(state, cursor, PageFlags{}); });
     const auto& listed = state.users.listed();
     const auto start =
         std::upper_bound(listed.begin(), listed.end(), cursor.last_seen_id,
@@ -222,7 +218,7 @@ Reply handle_smartflo_login(TenantState& state, const httplib::Request& request)
   if (auto locked = lockout(state)) return *locked;
   const auto fault = state.take_fault(Endpoint::login, 0);
   if (fault) {
-    if (auto replaced = replacing_reply(*fault, k_too_many_requests)) return *replaced;
+    if (auto replaced = replacing_reply(*fault, k_smartflo_too_many_requests)) return *replaced;
     if (fault->kind == FaultKind::auth_failure) return login_failure(state);
     if (fault->kind == FaultKind::vendor_error) return smartflo_error(state, *fault);
   }
@@ -247,7 +243,7 @@ Reply handle_smartflo_users(TenantState& state, const httplib::Request& request)
   const std::string token = bearer_token(request);
   if (token.empty() || !state.token_valid(token)) {
     ++state.stats.auth_rejections;
-    return json_reply(401, std::string(token.empty() ? k_no_token : k_bad_token));
+    return json_reply(401, std::string(token.empty() ? k_smartflo_no_token : k_smartflo_bad_token));
   }
   Cursor cursor;
   cursor.limit = state.default_page_size();
@@ -258,17 +254,17 @@ Reply handle_smartflo_users(TenantState& state, const httplib::Request& request)
   }
   cursor.limit = state.capped_page_size(cursor.limit);
 
-  const auto fault = state.take_fault(Endpoint::listing, page_number(state, cursor));
+  const auto fault = state.take_fault(Endpoint::listing, smartflo_page_number(state, cursor));
   PageFlags flags;
   if (fault) {
-    if (auto replaced = replacing_reply(*fault, k_too_many_requests)) return *replaced;
+    if (auto replaced = replacing_reply(*fault, k_smartflo_too_many_requests)) return *replaced;
     switch (fault->kind) {
       case FaultKind::expire_token:
         state.revoke_tokens();
         [[fallthrough]];
       case FaultKind::auth_failure:
         ++state.stats.auth_rejections;
-        return json_reply(401, std::string(k_bad_token));
+        return json_reply(401, std::string(k_smartflo_bad_token));
       case FaultKind::vendor_error:
         return smartflo_error(state, *fault);
       case FaultKind::stuck_cursor:
@@ -287,9 +283,9 @@ Reply handle_smartflo_users(TenantState& state, const httplib::Request& request)
   }
   Reply reply;
   if (flags.stuck || flags.duplicate || flags.empty) {
-    reply.set_body(render_page(state, cursor, flags));
+    reply.set_body(smartflo_render_page(state, cursor, flags));
   } else {
-    reply.body = state.page(page_key(cursor), [&] { return render_page(state, cursor, flags); });
+    reply.body = state.page(smartflo_page_key(cursor), [&] { return smartflo_render_page(state, cursor, flags); });
   }
   ++state.stats.listing_pages;
   if (fault) apply_delivery_fault(*fault, reply);

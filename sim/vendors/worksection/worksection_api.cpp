@@ -60,7 +60,7 @@ std::string role_text(const TenantState& state, const SimUser& user) {
   return role;
 }
 
-void write_user(JsonOut& w, const TenantState& state, const SimUser& user) {
+void worksection_write_user(JsonOut& w, const TenantState& state, const SimUser& user) {
   const auto seed = state.options.seed;
   const auto optional = derive(seed, user.id, k_salt_optional);
   const auto has = [&](int bit) { return ((optional >> bit) & 3U) != 0; };  // three in four
@@ -111,8 +111,8 @@ std::string render_users(TenantState& state, bool duplicate, bool empty) {
   JsonOut w(TextStyle::json, listed.size() * 720);
   w.begin_object().key("status").value("ok").key("data").begin_array();
   if (!empty) {
-    for (const auto position : listed) write_user(w, state, state.users.materialize(state.users.entry(position)));
-    if (duplicate && !listed.empty()) write_user(w, state, state.users.materialize(state.users.entry(listed.front())));
+    for (const auto position : listed) worksection_write_user(w, state, state.users.materialize(state.users.entry(position)));
+    if (duplicate && !listed.empty()) worksection_write_user(w, state, state.users.materialize(state.users.entry(listed.front())));
   }
   w.end_array().end_object();
   return w.take();
