@@ -3,8 +3,7 @@
 #   1. GCC, Release (-O2, no debug info: a third faster to build): the whole test suite.
 #   2. clang-14 with AddressSanitizer and UndefinedBehaviorSanitizer
 #      (-DROSTERD_SANITIZE=ON, plus -DROSTERD_FUZZ=ON so that the same build also has
-#      the libFuzzer targets), built while the GCC suite runs, at the lowest priority:
-#      the whole test suite again; the kill -9 test writes
+#      the libFuzzer targets): the whole test suite again; the kill -9 test writes
 #      ROSTERD_CRASH_USERS users instead of 200,000.
 #   3. Each libFuzzer target for FUZZ_SECONDS, from its seeds and saved findings.
 # Both builds are unity builds (CMAKE_UNITY_BUILD: a target's .cpp files compiled a batch
@@ -25,7 +24,7 @@ stage() {  # stage NAME COMMAND...: runs it and reports its wall and CPU time
   echo "==> $name"
   TIMEFORMAT="<== $name: %0R s wall, %0U s user, %0S s sys"
   time "$@"
-  timings+=("$(printf '%-40s %3d:%02d' "$name" $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)))")
+  timings+=("$(printf '%-36s %3d:%02d' "$name" $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)))")
 }
 summary() {
   local status=$?
@@ -40,31 +39,12 @@ stage "build (gcc, Release)" bash -c "
   cmake -S . -B '$build' -G Ninja -DCMAKE_BUILD_TYPE=Release '-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG' \
     -DCMAKE_UNITY_BUILD=ON >/dev/null
   cmake --build '$build' -j$jobs"
-# The GCC suite mostly waits (on processes, servers, timeouts: about a quarter of two cores),
-# so the clang build runs beside it, at the lowest CPU and I/O priority: the tests get the
-# machine whenever they want it, and the build takes the rest. Its output follows the
-# suite's.
-build_asan() {
-  CXX=clang++-14 cmake -S . -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug '-DCMAKE_CXX_FLAGS_DEBUG=-gline-tables-only -O1' \
-    -DROSTERD_SANITIZE=ON -DROSTERD_FUZZ=ON -DROSTERD_BENCH=OFF -DCMAKE_UNITY_BUILD=ON >/dev/null
-  cmake --build "$asan" -j"$jobs"
-}
-suite_beside_asan_build() {
-  local log status=0 built=0
-  log=$(mktemp)
-  nice -n 19 ionice -c 3 bash -c "set -euo pipefail; $(declare -f build_asan); asan='$asan' jobs='$jobs' build_asan" \
-    >"$log" 2>&1 &
-  local builder=$!
-  ctest --test-dir "$build" --output-on-failure -j"$jobs" || status=$?
-  echo "==> the clang build beside it:"
-  wait "$builder" || built=$?
-  tail -n 40 "$log"
-  rm -f "$log"
-  ((built == 0)) || { echo "the clang build failed (exit $built)"; return "$built"; }
-  return "$status"
-}
-stage "test suite + clang-14 build beside" suite_beside_asan_build
+stage "test suite" ctest --test-dir "$build" --output-on-failure -j"$jobs"
 
+stage "build (clang-14, ASan+UBSan, fuzz)" bash -c "
+  CXX=clang++-14 cmake -S . -B '$asan' -G Ninja -DCMAKE_BUILD_TYPE=Debug '-DCMAKE_CXX_FLAGS_DEBUG=-gline-tables-only -O1' \
+    -DROSTERD_SANITIZE=ON -DROSTERD_FUZZ=ON -DROSTERD_BENCH=OFF -DCMAKE_UNITY_BUILD=ON >/dev/null
+  cmake --build '$asan' -j$jobs"
 stage "test suite under ASan+UBSan" env ROSTERD_CRASH_USERS="${ROSTERD_CRASH_USERS:-20000}" \
   UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir "$asan" --output-on-failure -j"$jobs"
 
